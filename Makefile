@@ -1,0 +1,75 @@
+# Sharewell. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help run test test-browser lint format bench install install-dev frontend migrate data demo clean
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (looked for $(PYTHON))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python requirements.txt
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+static_build/sharewell.css: node_modules/.installed frontend/sharewell.scss
+	npm run --silent build
+
+install: $(VENV)/.installed frontend ## Install Python and npm dependencies
+install-dev: $(VENV)/.installed-dev frontend ## Install what the tests need too
+frontend: static_build/sharewell.css ## Compile the front end (GOV.UK Frontend, Leaflet) from npm
+
+migrate: install ## Create or update the database
+	$(BIN)/python manage.py migrate --no-input
+
+data: migrate ## Load (or refresh) the reference data: rerunnable
+	$(BIN)/python manage.py load_reference_data
+
+demo: data ## Load demo accounts and content
+	$(BIN)/python manage.py load_demo
+
+run: demo ## Install everything, load data and serve on http://127.0.0.1:8000
+	@echo "Sharewell is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-dev ## Run the whole test suite (browser tests too, where Chromium is installed)
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || { echo "Model changes lack a migration: run manage.py makemigrations"; exit 1; }
+	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$status
+
+test-browser: install-dev ## Run only the browser tests (Playwright on Debian's Chromium)
+	$(BIN)/pytest -m browser $(PYTEST_ARGS); status=$$?; \
+	  if [ $$status -eq 5 ]; then echo "pytest collected no browser tests: that is a failure"; exit 1; fi; exit $$status
+
+lint: install-dev ## Lint and type-check the pure modules
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install-dev ## Format the code
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install-dev ## Print benchmark figures (server time per request, median and p95)
+	$(BIN)/python -m bench
+
+clean: ## Remove installed dependencies and built files (keeps the database)
+	rm -rf $(VENV) node_modules static_build staticfiles

@@ -1,0 +1,3 @@
+"""Declarations of the indicator sources over the importer core."""
+
+DECLARATIONS: list = []

@@ -1,0 +1,10 @@
+"""Every reference declaration, in the order they must run."""
+
+from reference.core import Declaration
+
+
+def all_declarations() -> list[Declaration]:
+    from indicators.importers import DECLARATIONS as INDICATORS
+    from organisations.importers import DECLARATIONS as ORGANISATIONS
+
+    return [*ORGANISATIONS, *INDICATORS]

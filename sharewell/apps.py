@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class SharewellConfig(AppConfig):
+    """The project package as an app, so its templates and template tags load."""
+
+    name = "sharewell"
+    verbose_name = "Sharewell"

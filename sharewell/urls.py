@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from sharewell.api import api
+
+admin.site.site_header = "Sharewell administration"
+admin.site.site_title = "Sharewell admin"
+
+urlpatterns = [
+    path("", include("pages.urls")),
+    path("organisations/", include("organisations.urls")),
+    path("account/", include("accounts.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+]
+
+handler404 = "pages.views.not_found"
+handler500 = "pages.views.server_error"
