@@ -43,7 +43,7 @@ data: migrate ## Load (or refresh) the reference data: rerunnable
 	$(BIN)/python manage.py load_reference_data
 
 demo: data ## Load demo accounts and content
-	$(BIN)/python manage.py load_demo
+	DEMO_ACCOUNTS=true $(BIN)/python manage.py load_demo
 
 run: demo ## Install everything, load data and serve on http://127.0.0.1:8000
 	@echo "Sharewell is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"

@@ -7,9 +7,9 @@ part of the TopoJSON specification, and the Python ports are unmaintained.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-import json
 
 import shapely
 from pyproj import Geod

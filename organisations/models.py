@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from organisations.names import normalise_name
+from organisations.names import core_name, normalise_name
 
 
 class OrganisationType(models.TextChoices):
@@ -93,10 +93,12 @@ class OrganisationQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        normalised = normalise_name(text)
+        normalised, core = normalise_name(text), core_name(text)
         matches = Q(code__iexact=text) | Q(gss_codes__code__iexact=text)
         if normalised:
             matches |= Q(names__normalised__contains=normalised)
+        if core and core != normalised:
+            matches |= Q(names__normalised=core)  # "Cambs CC" finds "Cambridgeshire"
         return self.filter(
             pk__in=Organisation.objects.filter(matches).values("pk")
         )
@@ -233,6 +235,9 @@ class Boundary(models.Model):
     class Meta:
         verbose_name_plural = "boundaries"
 
+    def __str__(self) -> str:
+        return f"Boundary of {self.organisation_id}"
+
 
 class Neighbour(models.Model):
     """Two bodies whose boundaries share a border (stored in both directions)."""
@@ -246,6 +251,9 @@ class Neighbour(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "neighbour"], name="unique_neighbour_pair")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} borders {self.neighbour_id} for {self.border_km} km"
 
 
 class Overlap(models.Model):
@@ -265,3 +273,6 @@ class Overlap(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "body"], name="unique_overlap_pair")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} in {self.body_id} ({self.share:.0%})"

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from organisations.models import Organisation, PRINCIPAL_COUNCIL_TYPES
+from organisations.models import PRINCIPAL_COUNCIL_TYPES, Organisation
 from reference.registry import all_declarations
 
 

@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "axes",
     "simple_history",
     "sharewell.apps.SharewellConfig",
@@ -134,7 +135,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True  # serve straight from the npm and build folders
 
 # Where the reference data shipped with the project lives (data/SOURCES.md).
-REFERENCE_DATA_DIR = Path(env.str("REFERENCE_DATA_DIR", default=str(BASE_DIR / "data")))
+REFERENCE_DATA_DIR = BASE_DIR / env.str("REFERENCE_DATA_DIR", default="data")
+
+# `make run` creates demo accounts with this published password; never on a real site.
+DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=False)
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="share-well-demo-2026")
 
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
@@ -145,3 +150,4 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+FORMS_URLFIELD_ASSUME_HTTPS = True  # Django 6 behaviour now: a bare domain means https

@@ -1,0 +1,122 @@
+"""The main journeys in the real browser, with an accessibility check on each page type."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.models import Membership, Role, User
+from indicators.models import Indicator, IndicatorValue
+from organisations.models import Boundary, Neighbour, Organisation, OrganisationName, Overlap
+from tests.browser.conftest import axe_violations
+from tests.browser.pages import DirectoryPage, ProfilePage, SignInPage
+
+PASSWORD = "a-long-test-password-9"
+
+
+def _square(x: float, y: float, size: float = 0.2) -> dict:
+    return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]}
+
+
+@pytest.fixture
+def testshire(transactional_db):
+    """A fictional county with two districts that share a border, and a fire authority."""
+    county = Organisation.objects.create(code="TST", gss_code="E10099999", official_name="Testshire County Council",
+                                         name="Testshire", org_type="CTY", tier="county", nation="England",
+                                         region="East of England", population=500_000, area_km2=900.0)
+    north = Organisation.objects.create(code="NTT", gss_code="E07099998", official_name="Northtown District Council",
+                                        name="Northtown", org_type="NMD", tier="district", nation="England",
+                                        region="East of England", parent_county=county, population=120_000,
+                                        area_km2=400.0)
+    south = Organisation.objects.create(code="SVL", gss_code="E07099997", official_name="Southvale District Council",
+                                        name="Southvale", org_type="NMD", tier="district", nation="England",
+                                        region="East of England", parent_county=county)
+    fire = Organisation.objects.create(code="E31099999", gss_code="E31099999", name="Testshire Fire and Rescue",
+                                       official_name="Testshire Fire and Rescue Authority", org_type="FRA",
+                                       nation="England")
+    for org in (county, north, south, fire):
+        OrganisationName.objects.create(organisation=org, name=org.official_name)
+    OrganisationName.objects.create(organisation=north, name="Northtown DC")
+    Boundary.objects.create(organisation=north, geojson=_square(0.0, 52.2), source="test")
+    Boundary.objects.create(organisation=south, geojson=_square(0.0, 52.0), source="test")
+    Neighbour.objects.create(organisation=north, neighbour=south, border_km=13.7)
+    Neighbour.objects.create(organisation=south, neighbour=north, border_km=13.7)
+    Overlap.objects.create(organisation=north, body=county, share=1.0, method="register")
+    Overlap.objects.create(organisation=north, body=fire, share=1.0, method="boundary")
+    pay = Indicator.objects.create(key="median-pay", label="Gross median weekly pay", group="economy", unit="£",
+                                   decimal_places=0, source="ONS", licence="OGL v3")
+    Indicator.objects.create(key="claimants", label="Claimant count", group="economy", unit="%",
+                             source="ONS", licence="OGL v3")
+    IndicatorValue.objects.create(organisation=north, indicator=pay, value=612.0, period="2024")
+    return north
+
+
+@pytest.fixture
+def editor(testshire):
+    user = User.objects.create_user("north.editor", password=PASSWORD)
+    Membership.objects.create(user=user, organisation=testshire, role=Role.EDITOR)
+    return user
+
+
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], f"axe found WCAG 2.2 AA violations on {page.url}: {violations}"
+
+
+def test_find_an_organisation_by_a_variant_name_and_see_its_map(page, testshire):
+    directory = DirectoryPage(page).open()
+    assert_accessible(page)
+    directory.search("Northtown DC")
+    assert directory.result_names() == ["Northtown"]
+    profile = directory.open_result("Northtown")
+    assert profile.heading() == "Northtown"
+    # The council and its one neighbour are drawn as polygons.
+    assert profile.drawn_polygons() == 2
+    assert profile.neighbour_names() == ["Southvale"]
+    expect(page.get_by_text("13.7 km")).to_be_visible()
+    expect(page.get_by_role("link", name="Testshire Fire and Rescue")).to_be_visible()
+    expect(page.get_by_text("£612")).to_be_visible()
+    expect(page.get_by_text("Not available").first).to_be_visible()
+    assert_accessible(page)
+
+
+def test_home_and_about_pages_are_accessible(page, testshire):
+    page.goto("/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Share services with confidence"
+    assert_accessible(page)
+    page.goto("/about/data/")
+    expect(page.get_by_text("Open Government Licence v3.0").first).to_be_visible()
+    assert_accessible(page)
+    page.goto("/organisations/NOPE/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Page not found"
+    assert_accessible(page)
+
+
+def test_editor_signs_in_and_changes_details(page, editor):
+    SignInPage(page).sign_in("wrong", "wrong")
+    expect(page.get_by_text("There is a problem")).to_be_visible()
+    assert_accessible(page)
+    SignInPage(page).sign_in("north.editor", PASSWORD, next_url="/organisations/NTT/edit/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Change details"
+    assert_accessible(page)
+    page.get_by_label("Political control (optional)", exact=True).fill("No overall control")
+    page.get_by_role("button", name="Save details").click()
+    # Date and source are required with political control: the error summary says so.
+    expect(page.get_by_text("Give the date and a source link").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Website (optional)").fill("https://www.northtown.example/")
+    page.get_by_label("Political control (optional)", exact=True).fill("")
+    page.get_by_role("button", name="Save details").click()
+    expect(page.get_by_text("Details of Northtown saved")).to_be_visible()
+    page.get_by_role("link", name="History of changes").click()
+    expect(page.get_by_text("https://www.northtown.example/")).to_be_visible()
+    assert_accessible(page)
+
+
+def test_profile_map_needs_javascript_but_the_facts_do_not(browser, live_server, testshire):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    ProfilePage(page).open("NTT")
+    expect(page.locator("#neighbours + table")).to_be_visible()
+    assert page.locator("#organisation-map path").count() == 0
+    context.close()
