@@ -38,5 +38,7 @@ class OrganisationDetailsForm(GovukFormMixin, forms.ModelForm):
         data = super().clean()
         dated_and_sourced = data.get("political_control_as_of") and data.get("political_control_source")
         if data.get("political_control") and not dated_and_sourced:
-            raise forms.ValidationError("Give the date and a source link for political control, so readers can check it.")
+            raise forms.ValidationError(
+                "Give the date and a source link for political control, so readers can check it."
+            )
         return data

@@ -117,7 +117,8 @@ USE_TZ = True
 USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Set only where `collectstatic` runs (a production build); locally files come from the finders.
+STATIC_ROOT = env.str("STATIC_ROOT", default=None)
 # Front-end packages come from npm at pinned versions (package.json); the CSS is
 # compiled by `npm run build` into static_build/. Neither is committed.
 STATICFILES_DIRS = [

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         except ImportError_ as error:
             raise CommandError(str(error)) from error
         totals = {k: sum(getattr(r, k) for r in results) for k in ("created", "updated", "unchanged", "removed")}
+        if verbosity == 0:
+            return
         prefix = "Dry run (nothing was saved): would have " if dry_run else "Done: "
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,82 @@
+"""One database's benchmark run; see bench/__main__.py."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sharewell.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from organisations.models import Organisation  # noqa: E402
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+
+
+def _ensure_database() -> None:
+    if connection.vendor == "postgresql":
+        _create_postgres_database()
+    call_command("migrate", verbosity=0)
+    if not Organisation.objects.exists():
+        call_command("load_reference_data", verbosity=0)
+
+
+def _create_postgres_database() -> None:
+    import psycopg
+
+    name = settings.DATABASES["default"]["NAME"]
+    params = settings.DATABASES["default"]
+    with psycopg.connect(host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"],
+                         dbname="postgres", autocommit=True) as admin:
+        if not admin.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
+            admin.execute(f'create database "{name}"')
+
+
+def _time(client: Client, urls: list[str]) -> list[float]:
+    timings = []
+    for _ in range(ROUNDS):
+        for url in urls:
+            started = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise SystemExit(f"{url} answered {response.status_code}")
+    return timings
+
+
+def _report(label: str, timings: list[float]) -> None:
+    ordered = sorted(timings)
+    p95 = ordered[max(0, int(len(ordered) * 0.95) - 1)]
+    print(f"  {label:<58} n={len(ordered):>5}  median {statistics.median(ordered):6.1f} ms  p95 {p95:6.1f} ms")
+
+
+def main() -> None:
+    _ensure_database()
+    client = Client()
+    client.get("/")  # warm up
+    codes = list(Organisation.objects.current().principal_councils().values_list("code", flat=True))
+    print(f"\nDatabase: {connection.vendor} ({Organisation.objects.count()} organisations, "
+          f"{len(codes)} current principal councils), {ROUNDS} rounds")
+    pages = [f"/organisations/?page={n}" for n in range(1, 12)]
+    searches = [f"/organisations/?q={q}" for q in ("camb", "Cambs CC", "borough", "E08000038", "north", "fire")]
+    filters = [f"/organisations/?nation={n}" for n in ("England", "Scotland", "Wales", "Northern Ireland")]
+    filters += [f"/organisations/?org_type={t}&region=London" for t in ("LBO", "CC")]
+    _report("directory page, pages 1-11", _time(client, pages))
+    _report("directory page, name searches", _time(client, searches))
+    _report("directory page, filters", _time(client, filters))
+    _report("API list, searches", _time(client, [f"/api/v1/organisations?q={q}" for q in ("camb", "north", "fire")]))
+    _report("API organisation detail, all current councils", _time(client, [f"/api/v1/organisations/{c}" for c in codes]))
+    _report("profile page, 60 councils", _time(client, [f"/organisations/{c}/" for c in codes[::7]]))
+
+
+if __name__ == "__main__":
+    main()
