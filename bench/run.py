@@ -35,8 +35,9 @@ def _create_postgres_database() -> None:
 
     name = settings.DATABASES["default"]["NAME"]
     params = settings.DATABASES["default"]
-    with psycopg.connect(host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"],
-                         dbname="postgres", autocommit=True) as admin:
+    with psycopg.connect(
+        host=params["HOST"], port=params["PORT"] or 5432, user=params["USER"], dbname="postgres", autocommit=True
+    ) as admin:
         if not admin.execute("select 1 from pg_database where datname = %s", [name]).fetchone():
             admin.execute(f'create database "{name}"')
 
@@ -64,8 +65,10 @@ def main() -> None:
     client = Client()
     client.get("/")  # warm up
     codes = list(Organisation.objects.current().principal_councils().values_list("code", flat=True))
-    print(f"\nDatabase: {connection.vendor} ({Organisation.objects.count()} organisations, "
-          f"{len(codes)} current principal councils), {ROUNDS} rounds")
+    print(
+        f"\nDatabase: {connection.vendor} ({Organisation.objects.count()} organisations, "
+        f"{len(codes)} current principal councils), {ROUNDS} rounds"
+    )
     pages = [f"/organisations/?page={n}" for n in range(1, 12)]
     searches = [f"/organisations/?q={q}" for q in ("camb", "Cambs CC", "borough", "E08000038", "north", "fire")]
     filters = [f"/organisations/?nation={n}" for n in ("England", "Scotland", "Wales", "Northern Ireland")]
@@ -74,7 +77,8 @@ def main() -> None:
     _report("directory page, name searches", _time(client, searches))
     _report("directory page, filters", _time(client, filters))
     _report("API list, searches", _time(client, [f"/api/v1/organisations?q={q}" for q in ("camb", "north", "fire")]))
-    _report("API organisation detail, all current councils", _time(client, [f"/api/v1/organisations/{c}" for c in codes]))
+    detail_urls = [f"/api/v1/organisations/{c}" for c in codes]
+    _report("API organisation detail, all current councils", _time(client, detail_urls))
     _report("profile page, 60 councils", _time(client, [f"/organisations/{c}/" for c in codes[::7]]))
 
 

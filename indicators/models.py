@@ -40,7 +40,9 @@ class IndicatorValueQuerySet(models.QuerySet):
 
 
 class IndicatorValue(models.Model):
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="indicator_values")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="indicator_values"
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
     value = models.FloatField()
     period = models.CharField(max_length=40, help_text="The period the value refers to, e.g. 2021 or 2023/24")
@@ -52,3 +54,6 @@ class IndicatorValue(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["organisation", "indicator"], name="one_value_per_indicator")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} of {self.organisation_id}: {self.value} ({self.period})"

@@ -6,5 +6,6 @@ from reference.core import Declaration
 def all_declarations() -> list[Declaration]:
     from indicators.importers import DECLARATIONS as INDICATORS
     from organisations.importers import DECLARATIONS as ORGANISATIONS
+    from services.importers import DECLARATIONS as SERVICES
 
-    return [*ORGANISATIONS, *INDICATORS]
+    return [*ORGANISATIONS, *INDICATORS, *SERVICES]

@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "accounts",
     "organisations",
     "indicators",
+    "services",
+    "arrangements",
     "pages",
     "reference",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ArrangementsConfig(AppConfig):
+    """The register of shared services and collaborations."""
+
+    name = "arrangements"

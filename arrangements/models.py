@@ -1,0 +1,248 @@
+"""Shared services and collaborations: who is in them, what they do, what they cost
+and save (expected and achieved kept apart, against a baseline), and how they changed."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+
+class Kind(models.TextChoices):
+    SHARED_SERVICE = "shared_service", "Shared service"
+    COLLABORATION = "collaboration", "Wider collaboration"
+
+
+class DeliveryModel(models.TextChoices):
+    JOINT_COMMITTEE = "joint_committee", "Joint committee"
+    LEAD_AUTHORITY = "lead_authority", "Lead authority delegation"
+    SHARED_MANAGEMENT = "shared_management", "Shared management team"
+    JOINT_COMPANY = "joint_company", "Jointly owned company"
+    ALEO = "aleo", "Arm's-length organisation"
+    OUTSOURCED = "outsourced", "Outsourced"
+    JOINT_VENTURE = "joint_venture", "Joint venture"
+    SOCIAL_ENTERPRISE = "social_enterprise", "Social enterprise or community"
+    JOINT_PROCUREMENT = "joint_procurement", "Joint procurement or commissioning"
+    OTHER = "other", "Other"
+
+
+class Status(models.TextChoices):
+    IDEA = "idea", "Idea"
+    EXPLORING = "exploring", "Exploring partners"
+    BUSINESS_CASE = "business_case", "Business case"
+    AGREED = "agreed", "Agreed"
+    IMPLEMENTING = "implementing", "Implementing"
+    LIVE = "live", "Live"
+    UNDER_REVIEW = "under_review", "Under review"
+    EXPANDED = "expanded", "Expanded"
+    ENDED = "ended", "Ended"
+    DISAGGREGATED = "disaggregated", "Disaggregated"
+
+
+# Statuses in which an arrangement is running and others could join it.
+RUNNING_STATUSES = (Status.LIVE, Status.UNDER_REVIEW, Status.EXPANDED)
+
+
+class BenefitTag(models.TextChoices):
+    RESILIENCE = "resilience", "Resilience"
+    QUALITY = "quality", "Service quality"
+    STAFF = "staff", "Staff"
+    CUSTOMERS = "customers", "Customers"
+
+
+class ArrangementQuerySet(models.QuerySet):
+    def alive(self):
+        """Not soft-deleted."""
+        return self.filter(deleted_at__isnull=True)
+
+    def published(self):
+        return self.alive().filter(published=True)
+
+    def visible_to(self, user):
+        """The public sees published arrangements; members also see their own drafts."""
+        if getattr(user, "is_authenticated", False) and user.is_moderator:
+            return self.alive()
+        if getattr(user, "is_authenticated", False):
+            own = user.memberships.values("organisation")
+            return self.alive().filter(Q(published=True) | Q(partnerships__organisation__in=own)).distinct()
+        return self.published()
+
+    def involving(self, organisation):
+        return self.filter(partnerships__organisation=organisation).distinct()
+
+
+class Arrangement(models.Model):
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SHARED_SERVICE)
+    delivery_model = models.CharField(max_length=24, choices=DeliveryModel.choices, db_index=True)
+    governance_notes = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, db_index=True)
+    services = models.ManyToManyField("services.Service", blank=True, related_name="arrangements")
+    categories = models.ManyToManyField(
+        "services.ServiceCategory", blank=True, related_name="arrangements",
+        help_text="Categories named directly, plus those of its services",
+    )
+    # Dates: often only the year is known, so the year is kept on its own too.
+    start_date = models.DateField(null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
+    end_date = models.DateField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Money, in pounds.
+    baseline_annual_cost = models.BigIntegerField("baseline annual cost (£)", null=True, blank=True)
+    baseline_year = models.CharField(max_length=20, blank=True, help_text="The year the baseline refers to")
+    setup_cost = models.BigIntegerField("one-off set-up cost (£)", null=True, blank=True)
+    cumulative_savings_achieved = models.BigIntegerField("cumulative savings achieved (£)", null=True, blank=True)
+    cumulative_savings_to = models.CharField(max_length=20, blank=True, help_text="e.g. 2012-03")
+    no_savings_reason = models.CharField(
+        max_length=300, blank=True,
+        help_text="Required when no savings figure is given, e.g. “not set up to save money”",
+    )
+    non_financial_benefits = models.TextField(blank=True)
+    benefit_tags = models.JSONField(default=list, blank=True)
+    has_exit_strategy = models.BooleanField(null=True, blank=True)
+    has_contingency_plan = models.BooleanField(null=True, blank=True)
+    contact_name = models.CharField(max_length=120, blank=True)
+    contact_email = models.EmailField(blank=True)
+    notes = models.TextField(blank=True)
+    # Publication and soft deletion.
+    published = models.BooleanField(default=False, db_index=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+
+    history = HistoricalRecords(m2m_fields=[services, categories])
+    objects = ArrangementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("arrangements:detail", args=[self.pk])
+
+    @property
+    def lead(self):
+        for partnership in self.partnerships.all():
+            if partnership.role == Partnership.Role.LEAD:
+                return partnership.organisation
+        return None
+
+
+class Partnership(models.Model):
+    """An organisation's part in an arrangement, which can change over time."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", "Lead or host"
+        MEMBER = "member", "Member"
+        CLIENT = "client", "Client"
+        PROVIDER = "provider", "Provider"
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="partnerships")
+    # PROTECT: abolished organisations stay attached to past arrangements.
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
+                                     related_name="partnerships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "organisation"], name="one_partnership_per_organisation")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()}) in {self.arrangement}"
+
+
+class Savings(models.Model):
+    """Annual savings for one year: expected (planned) or achieved (actual), never mixed."""
+
+    class Basis(models.TextChoices):
+        EXPECTED = "expected", "Expected"
+        ACHIEVED = "achieved", "Achieved"
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="savings")
+    basis = models.CharField(max_length=10, choices=Basis.choices)
+    year = models.CharField(max_length=20, help_text="The year the figure refers to, e.g. 2011/12")
+    year_start = models.PositiveSmallIntegerField(help_text="First calendar year of `year`, for sorting and charts")
+    staff = models.BigIntegerField("staff savings (£)", null=True, blank=True)
+    other = models.BigIntegerField("other savings (£)", null=True, blank=True)
+    total = models.BigIntegerField("total (£)", help_text="Staff plus other, or the total alone when not split")
+    note = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year_start", "basis"]
+        verbose_name_plural = "savings"
+        constraints = [
+            models.UniqueConstraint(fields=["arrangement", "basis", "year"], name="one_figure_per_basis_and_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_basis_display()} {self.year}: £{self.total:,}"
+
+
+class StatusChange(models.Model):
+    """The dated history of an arrangement's status."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="status_changes")
+    status = models.CharField(max_length=16, choices=Status.choices)
+    changed_on = models.DateField(null=True, blank=True)
+    changed_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_year", "changed_on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} ({self.changed_on or self.changed_year or 'date not known'})"
+
+
+class Source(models.Model):
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="sources")
+    url = models.URLField(max_length=500, blank=True)
+    citation = models.CharField(max_length=500, blank=True)
+
+    def __str__(self) -> str:
+        return self.citation or self.url
+
+
+class Contract(models.Model):
+    """A contract that constrains when an organisation can share a service."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
+                                     related_name="contracts")
+    category = models.ForeignKey("services.ServiceCategory", on_delete=models.PROTECT, related_name="contracts")
+    service = models.ForeignKey("services.Service", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="contracts")
+    arrangement = models.ForeignKey(Arrangement, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="contracts")
+    description = models.CharField(max_length=300)
+    ends_on = models.DateField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["ends_on"]
+
+    def __str__(self) -> str:
+        return f"{self.description} (ends {self.ends_on:%B %Y})"

@@ -1,0 +1,198 @@
+"""The short list of service categories, and how LGSL services fall into them. Pure Python.
+
+Back-office functions (finance, HR, ICT, legal, procurement, audit) are what councils
+share most, but the LGSL lists services to the public: those categories have few or no
+LGSL entries, so an arrangement can name a category directly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str
+    family: str
+    # Words in an LGSL service's current or former names that place it here.
+    keywords: tuple[str, ...] = ()
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category(
+        "finance",
+        "Finance",
+        "Corporate and back office",
+        ("accounts", "budget", "statement of accounts", "treasury", "pension"),
+    ),
+    Category("hr", "Human resources", "Corporate and back office", ("jobs", "employment with the council", "staff")),
+    Category(
+        "ict",
+        "ICT and digital",
+        "Corporate and back office",
+        ("website", "digital", "data protection", "freedom of information", "information governance"),
+    ),
+    Category("legal", "Legal services", "Corporate and back office", ("legal", "land charges")),
+    Category("procurement", "Procurement", "Corporate and back office", ("procurement", "tender", "contracts")),
+    Category(
+        "revenues-benefits",
+        "Revenues and benefits",
+        "Corporate and back office",
+        ("council tax", "business rate", "benefit", "discretionary housing payment"),
+    ),
+    Category("audit", "Audit and assurance", "Corporate and back office", ("audit", "fraud")),
+    Category("management", "Management teams", "Corporate and back office", ("chief executive", "senior management")),
+    Category(
+        "building-control",
+        "Building control",
+        "Regulatory",
+        ("building control", "building regulation", "dangerous structure"),
+    ),
+    Category(
+        "environmental-health",
+        "Environmental health",
+        "Regulatory",
+        (
+            "environmental health",
+            "pest",
+            "noise",
+            "pollution",
+            "food safety",
+            "food hygiene",
+            "air quality",
+            "contaminated land",
+            "health and safety",
+        ),
+    ),
+    Category(
+        "trading-standards",
+        "Trading standards",
+        "Regulatory",
+        ("trading standards", "consumer", "weights and measures", "scams"),
+    ),
+    Category("licensing", "Licensing", "Regulatory", ("licence", "licensing", "permit", "registration")),
+    Category(
+        "planning",
+        "Planning",
+        "Regulatory",
+        ("planning", "development control", "conservation area", "listed building", "tree preservation"),
+    ),
+    Category(
+        "environment-waste",
+        "Environment and waste",
+        "Environment",
+        (
+            "waste",
+            "bin",
+            "recycling",
+            "refuse",
+            "litter",
+            "fly-tipping",
+            "fly tipping",
+            "street cleaning",
+            "graffiti",
+            "allotment",
+            "park",
+            "green space",
+            "cemeter",
+            "burial",
+            "cremation",
+        ),
+    ),
+    Category(
+        "transport-highways",
+        "Transport and highways",
+        "Transport",
+        (
+            "road",
+            "highway",
+            "parking",
+            "street light",
+            "traffic",
+            "bus",
+            "transport",
+            "pavement",
+            "cycle",
+            "footpath",
+            "rights of way",
+            "vehicle",
+        ),
+    ),
+    Category(
+        "social-care-health",
+        "Social care and health",
+        "People",
+        (
+            "care",
+            "adult",
+            "disab",
+            "older people",
+            "carer",
+            "health",
+            "safeguarding",
+            "fostering",
+            "adoption",
+            "children's services",
+            "social services",
+            "mental",
+            "drug",
+            "alcohol",
+            "youth offending",
+        ),
+    ),
+    Category(
+        "education",
+        "Education and schools",
+        "People",
+        ("school", "education", "pupil", "nursery", "early years", "student", "college"),
+    ),
+    Category("housing", "Housing", "People", ("housing", "homeless", "tenan", "landlord", "rent")),
+    Category(
+        "culture-leisure",
+        "Culture and leisure",
+        "Place",
+        ("library", "libraries", "museum", "leisure", "sport", "arts", "theatre", "tourism", "heritage", "events"),
+    ),
+    Category(
+        "emergency-resilience",
+        "Emergency and resilience",
+        "Place",
+        (
+            "emergency",
+            "flood",
+            "resilience",
+            "civil contingenc",
+            "fire",
+            "rescue",
+            "arson",
+            "community safety",
+            "crime",
+            "anti-social",
+        ),
+    ),
+    Category("other", "Other services", "Other"),
+)
+CATEGORY_BY_KEY = {c.key: c for c in CATEGORIES}
+
+_FORMER_NAMES = re.compile(r"(?:from|to) '([^']+)'")
+
+
+def _matches(category: Category, text: str) -> bool:
+    # Keywords match at the start of a word: "rent" is not in "parents".
+    return any(re.search(r"\b" + re.escape(keyword), text) for keyword in category.keywords)
+
+
+def categorise(label: str, history_notes: str = "") -> str:
+    """The category key for an LGSL service, from its name and its former names.
+
+    Earlier LGSL versions named services "Planning - conservation areas": those former
+    names, kept in the history notes, say more than the current short label. The
+    categories are tried in their listed order, most specific first.
+    """
+    text = " | ".join([label, *_FORMER_NAMES.findall(history_notes or "")]).lower()
+    for category in CATEGORIES:
+        if _matches(category, text):
+            return category.key
+    return "other"
