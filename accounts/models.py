@@ -59,3 +59,45 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) at {self.organisation}"
+
+
+class ApiToken(models.Model):
+    """A secret that lets a user's scripts write through the API with the user's own rights.
+
+    Only a hash is stored; the secret is shown once, when the token is made.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. “survey upload script”")
+    prefix = models.CharField(max_length=8, db_index=True)
+    hashed = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def hash(secret: str) -> str:
+        import hashlib
+
+        return hashlib.sha256(secret.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple[ApiToken, str]:
+        import secrets
+
+        secret = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, prefix=secret[:8], hashed=cls.hash(secret))
+        return token, secret
+
+    @classmethod
+    def authenticate(cls, secret: str):
+        from django.utils import timezone
+
+        token = cls.objects.select_related("user").filter(hashed=cls.hash(secret or ""), revoked=False).first()
+        if token is None or not token.user.is_active:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        return token.user

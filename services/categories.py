@@ -196,3 +196,37 @@ def categorise(label: str, history_notes: str = "") -> str:
         if _matches(category, text):
             return category.key
     return "other"
+
+
+# Everyday words for categories, as people write them in spreadsheets.
+CATEGORY_SYNONYMS = {
+    "it": "ict",
+    "ict": "ict",
+    "digital": "ict",
+    "human resources": "hr",
+    "hr": "hr",
+    "personnel": "hr",
+    "payroll": "hr",
+    "legal": "legal",
+    "law": "legal",
+    "waste": "environment-waste",
+    "environment": "environment-waste",
+    "revenues": "revenues-benefits",
+    "benefits": "revenues-benefits",
+    "revenues and benefits": "revenues-benefits",
+    "public health": "social-care-health",
+    "social care": "social-care-health",
+    "health": "social-care-health",
+    "fire and rescue": "emergency-resilience",
+    "emergency planning": "emergency-resilience",
+    "highways": "transport-highways",
+    "transport": "transport-highways",
+    "leisure": "culture-leisure",
+    "libraries": "culture-leisure",
+    "management team": "management",
+    "shared management": "management",
+    "chief executive": "management",
+    "internal audit": "audit",
+    "finance": "finance",
+    "accountancy": "finance",
+}

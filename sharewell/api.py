@@ -3,6 +3,7 @@
 from django.http import Http404
 from ninja import NinjaAPI
 
+from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
 
 api = NinjaAPI(
@@ -15,6 +16,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/organisations", organisations_router, tags=["Organisations"])
+api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 
 
 @api.exception_handler(Http404)

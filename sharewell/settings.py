@@ -144,6 +144,9 @@ REFERENCE_DATA_DIR = BASE_DIR / env.str("REFERENCE_DATA_DIR", default="data")
 DEMO_ACCOUNTS = env.bool("DEMO_ACCOUNTS", default=False)
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="share-well-demo-2026")
 
+# May the lead partner's organisation admin publish an arrangement (moderators always can)?
+LEAD_ADMIN_CAN_PUBLISH = env.bool("LEAD_ADMIN_CAN_PUBLISH", default=False)
+
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 

@@ -9,6 +9,7 @@ admin.site.site_title = "Sharewell admin"
 urlpatterns = [
     path("", include("pages.urls")),
     path("organisations/", include("organisations.urls")),
+    path("arrangements/", include("arrangements.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,0 +1,46 @@
+"""Who may do what with arrangements. Every write path, page or API, asks here."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from accounts.models import Membership, Role
+from accounts.permissions import has_role
+
+
+def _is_moderator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_moderator)
+
+
+def editable_organisation_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.pk is None:
+        return set()
+    editors = Membership.objects.filter(user=user, role__in=[Role.EDITOR, Role.ADMIN])
+    return set(editors.values_list("organisation_id", flat=True))
+
+
+def can_create_for(user, organisation) -> bool:
+    """Editors create arrangements for their own organisation; moderators for any."""
+    return has_role(user, organisation, Role.EDITOR)
+
+
+def can_edit(user, arrangement) -> bool:
+    """Editors of any partner organisation, and moderators."""
+    if _is_moderator(user):
+        return True
+    partners = set(arrangement.partnerships.values_list("organisation_id", flat=True))
+    return bool(partners & editable_organisation_ids(user))
+
+
+def can_publish(user, arrangement) -> bool:
+    """Moderators; and, where configured, the lead partner's organisation admin."""
+    if _is_moderator(user):
+        return True
+    if not settings.LEAD_ADMIN_CAN_PUBLISH:
+        return False
+    lead = arrangement.partnerships.filter(role="lead").values_list("organisation", flat=True).first()
+    return lead is not None and has_role(user, lead, Role.ADMIN)
+
+
+def can_undelete(user, arrangement) -> bool:
+    return _is_moderator(user)

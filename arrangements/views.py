@@ -1,0 +1,54 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from arrangements import exports, permissions, services
+from arrangements.forms import ArrangementFilterForm
+from arrangements.models import Arrangement
+from organisations.services import region_choices
+
+
+def _filters(request) -> tuple[ArrangementFilterForm, services.ArrangementFilters]:
+    form = ArrangementFilterForm(request.GET or None, regions=region_choices())
+    if form.is_valid():
+        return form, services.ArrangementFilters.from_mapping(form.cleaned_data)
+    return form, services.ArrangementFilters()
+
+
+def arrangement_list(request):
+    form, filters = _filters(request)
+    queryset = services.with_details(services.filtered(request.user, filters))
+    paginator = Paginator(queryset, settings.DIRECTORY_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "arrangements/list.html", {
+        "form": form, "page": page, "page_range": paginator.get_elided_page_range(page.number),
+        "query": query.urlencode(), "filters": filters,
+    })
+
+
+def download(request, fmt: str):
+    if fmt not in exports.FORMATS:
+        raise Http404("No such download format")
+    _form, filters = _filters(request)
+    queryset = services.with_details(services.filtered(request.user, filters))
+    return exports.FORMATS[fmt](queryset.iterator(chunk_size=500), request.build_absolute_uri("/")[:-1])
+
+
+def detail(request, pk: int):
+    arrangement = get_object_or_404(services.with_details(Arrangement.objects.visible_to(request.user)), pk=pk)
+    savings = sorted(arrangement.savings.all(), key=lambda s: (s.year_start, s.year))
+    years = []
+    for year in dict.fromkeys(s.year for s in savings):
+        years.append({
+            "year": year,
+            "expected": next((s for s in savings if s.year == year and s.basis == "expected"), None),
+            "achieved": next((s for s in savings if s.year == year and s.basis == "achieved"), None),
+        })
+    return render(request, "arrangements/detail.html", {
+        "arrangement": arrangement, "years": years,
+        "partnerships": list(arrangement.partnerships.all()),
+        "can_edit": permissions.can_edit(request.user, arrangement),
+    })

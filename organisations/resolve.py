@@ -1,0 +1,75 @@
+"""Find the organisation that people mean by a name, code or GSS code.
+
+Used wherever people type or upload organisation names. Abolished organisations are
+included: history refers to them.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from organisations.models import GssCode, Organisation, OrganisationName
+from organisations.names import core_name, normalise_name
+
+
+@dataclass
+class Resolution:
+    text: str
+    organisation: Organisation | None = None
+    candidates: list[Organisation] = field(default_factory=list)  # when ambiguous
+    suggestions: list[str] = field(default_factory=list)  # closest names when nothing matched
+
+    @property
+    def problem(self) -> str:
+        if self.organisation:
+            return ""
+        if self.candidates:
+            names = " or ".join(f"{o.name} ({o.code})" for o in self.candidates[:4])
+            return f"“{self.text}” could mean {names}: use the code"
+        hint = f" Did you mean {', '.join(f'“{s}”' for s in self.suggestions)}?" if self.suggestions else ""
+        return f"No organisation called “{self.text}”.{hint}"
+
+
+class OrganisationResolver:
+    """Loads every name once, then resolves many texts quickly (an import may have thousands)."""
+
+    def __init__(self):
+        self.by_code = {code.lower(): pk for code, pk in Organisation.objects.values_list("code", "id")}
+        self.by_code.update({code.lower(): pk for code, pk in GssCode.objects.values_list("code", "organisation_id")})
+        self.by_name: dict[str, set[int]] = {}
+        self.display: dict[str, str] = {}
+        for pk, name, normalised in OrganisationName.objects.values_list("organisation_id", "name", "normalised"):
+            self.by_name.setdefault(normalised, set()).add(pk)
+            self.display.setdefault(normalised, name)
+        self._organisations: dict[int, Organisation] = {}
+        self._current = set(Organisation.objects.current().values_list("id", flat=True))
+
+    def _get(self, pk: int) -> Organisation:
+        if pk not in self._organisations:
+            self._organisations[pk] = Organisation.objects.get(pk=pk)
+        return self._organisations[pk]
+
+    def resolve(self, text: str) -> Resolution:
+        text = (text or "").strip()
+        result = Resolution(text)
+        if not text:
+            return result
+        if pk := self.by_code.get(text.lower()):
+            result.organisation = self._get(pk)
+            return result
+        for key in dict.fromkeys((normalise_name(text), core_name(text))):
+            matches = self.by_name.get(key, set())
+            if len(matches) > 1:
+                # Prefer the one body that still exists, if only one does.
+                current = matches & self._current
+                matches = current if len(current) == 1 else matches
+            if len(matches) == 1:
+                result.organisation = self._get(next(iter(matches)))
+                return result
+            if matches:
+                result.candidates = sorted((self._get(pk) for pk in matches), key=lambda o: o.name)
+                return result
+        close = difflib.get_close_matches(normalise_name(text), self.by_name.keys(), n=3, cutoff=0.75)
+        result.suggestions = list(dict.fromkeys(self.display[c] for c in close))
+        return result
