@@ -549,9 +549,49 @@ def run(content: bytes, filename: str, user, *, dry_run: bool = False, publish: 
         report.created = sum(1 for d in report.drafts if d.existing is None)
         report.updated = sum(1 for d in report.drafts if d.existing is not None)
         return report
+    if progress:
+        progress("Saving", 0, len(report.drafts))  # outside the transaction, so watchers see it
     with transaction.atomic():
         report.created, report.updated = save_drafts(
             report.drafts, user, publish=publish,
             progress=(lambda d, t: progress("Saving", d, t)) if progress else None,
         )
     return report
+
+
+def row_from(arrangement: Arrangement) -> dict[str, str]:
+    """An arrangement as an import row: what the edit page starts from."""
+    partnerships = list(arrangement.partnerships.select_related("organisation"))
+    lead = next((p.organisation for p in partnerships if p.role == Partnership.Role.LEAD), None)
+    services = [str(s.lgsl) for s in arrangement.services.all()]
+    named = {s.category_id for s in arrangement.services.all()}
+    services += [c.label for c in arrangement.categories.all() if c.pk not in named]
+    savings = list(arrangement.savings.order_by("-year_start"))
+    expected = next((s for s in savings if s.basis == "expected"), None)
+    achieved = next((s for s in savings if s.basis == "achieved"), None)
+    latest = achieved or expected
+    source = arrangement.sources.first()
+
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    return {
+        "title": arrangement.title, "description": arrangement.description, "kind": arrangement.kind,
+        "model": arrangement.delivery_model, "status": arrangement.status, "service": "; ".join(services),
+        "start_date": text(arrangement.start_date or arrangement.start_year),
+        "end_date": text(arrangement.end_date or arrangement.end_year),
+        "lead_organisation": lead.code if lead else "",
+        "partner_organisations": "; ".join(p.organisation.code for p in partnerships if p.organisation != lead),
+        "baseline_cost_gbp": text(arrangement.baseline_annual_cost), "setup_cost_gbp": text(arrangement.setup_cost),
+        "annual_savings_expected_gbp": text(expected.total if expected and expected.year == latest.year else None),
+        "annual_savings_achieved_gbp": text(achieved.total if achieved else None),
+        "staff_savings_gbp": text(latest.staff if latest else None),
+        "other_savings_gbp": text(latest.other if latest else None),
+        "savings_year": latest.year if latest else "",
+        "no_savings_reason": arrangement.no_savings_reason,
+        "cumulative_savings_gbp": text(arrangement.cumulative_savings_achieved),
+        "cumulative_to": arrangement.cumulative_savings_to,
+        "source_url": source.url if source else "", "source_citation": source.citation if source else "",
+        "notes": arrangement.notes, "governance_notes": arrangement.governance_notes,
+        "contact_name": arrangement.contact_name, "contact_email": arrangement.contact_email,
+    }

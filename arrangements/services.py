@@ -152,3 +152,16 @@ def publish(arrangement: Arrangement, user) -> None:
     arrangement.published_by = user
     arrangement._change_reason = "Published"
     arrangement.save()
+
+
+def restore_version(arrangement: Arrangement, record, user) -> None:
+    """Put back an earlier version's own fields and services; the restore is itself a new version."""
+    version = record.instance
+    for field in Arrangement._meta.concrete_fields:
+        if field.name not in ("id", "created_at", "updated_at", "deleted_at", "deleted_by"):
+            setattr(arrangement, field.attname, getattr(version, field.attname))
+    arrangement._history_user = user
+    arrangement._change_reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
+    arrangement.save()
+    arrangement.services.set([row.service_id for row in record.services.all()])
+    arrangement.categories.set([row.servicecategory_id for row in record.categories.all()])

@@ -51,4 +51,5 @@ def detail(request, pk: int):
         "arrangement": arrangement, "years": years,
         "partnerships": list(arrangement.partnerships.all()),
         "can_edit": permissions.can_edit(request.user, arrangement),
+        "can_publish": not arrangement.published and permissions.can_publish(request.user, arrangement),
     })
