@@ -147,6 +147,9 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="share-well-demo-2026")
 # May the lead partner's organisation admin publish an arrangement (moderators always can)?
 LEAD_ADMIN_CAN_PUBLISH = env.bool("LEAD_ADMIN_CAN_PUBLISH", default=False)
 
+# Run uploaded imports in a background thread so the page can show progress.
+IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
+
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 
