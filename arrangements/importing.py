@@ -224,7 +224,7 @@ def _clean(row: dict) -> dict[str, str]:
 
 # --- validating ---------------------------------------------------------------------
 
-def _money(value: str) -> int | None:
+def parse_money(value: str) -> int | None:
     if not value:
         return None
     match = _MONEY.match(value.replace(" ", ""))
@@ -338,13 +338,13 @@ class Validator:
         if start_year and end_year and end_year < start_year:
             problem("end_date", "The end date is before the start date")
 
-        baseline = parse("baseline_cost_gbp", _money)
-        setup = parse("setup_cost_gbp", _money)
-        expected = parse("annual_savings_expected_gbp", _money)
-        achieved = parse("annual_savings_achieved_gbp", _money)
-        staff = parse("staff_savings_gbp", _money)
-        other = parse("other_savings_gbp", _money)
-        cumulative = parse("cumulative_savings_gbp", _money)
+        baseline = parse("baseline_cost_gbp", parse_money)
+        setup = parse("setup_cost_gbp", parse_money)
+        expected = parse("annual_savings_expected_gbp", parse_money)
+        achieved = parse("annual_savings_achieved_gbp", parse_money)
+        staff = parse("staff_savings_gbp", parse_money)
+        other = parse("other_savings_gbp", parse_money)
+        cumulative = parse("cumulative_savings_gbp", parse_money)
         savings: list[SavingsDraft] = []
         if expected is None and achieved is None and (staff is not None or other is not None):
             achieved = (staff or 0) + (other or 0)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "indicators",
     "services",
     "arrangements",
+    "surveys",
     "pages",
     "reference",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("organisations/", include("organisations.urls")),
     path("arrangements/", include("arrangements.urls")),
+    path("survey/", include("surveys.urls")),
     path("account/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

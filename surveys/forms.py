@@ -1,0 +1,23 @@
+from django import forms
+
+from arrangements.importing import parse_money
+from arrangements.models import Status
+from sharewell.widgets import GovukFormMixin
+
+
+class ConfirmArrangementForm(GovukFormMixin, forms.Form):
+    status = forms.ChoiceField(label="What is its status now?", choices=Status.choices, widget=forms.RadioSelect)
+    savings = forms.CharField(label="Savings it achieved this year (£)", required=False, max_length=30,
+                              help_text="What it actually saved, not what was planned. Leave blank if not known.")
+    note = forms.CharField(label="Anything to add", required=False, max_length=300)
+
+    def clean_savings(self):
+        try:
+            return parse_money(self.cleaned_data["savings"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from error
+
+
+class NewArrangementsForm(GovukFormMixin, forms.Form):
+    has_new = forms.ChoiceField(label="Has your organisation started any new shared arrangements this year?",
+                                choices=[("yes", "Yes"), ("no", "No")], widget=forms.RadioSelect)

@@ -1,0 +1,134 @@
+"""The annual survey in the GOV.UK question-page and "check your answers" pattern.
+
+Answers are kept in the session until the editor submits them on the check page, so
+nothing changes in the register until then, and going back to change an answer is safe.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from accounts.models import Membership, Role
+from accounts.permissions import can_edit_organisation
+from arrangements.models import Status
+from organisations.services import get_organisation
+from surveys import services
+from surveys.forms import ConfirmArrangementForm, NewArrangementsForm
+from surveys.models import SurveyRound
+
+
+def _context(request, year: int, code: str):
+    survey = get_object_or_404(SurveyRound, year=year)
+    organisation = get_organisation(code)
+    if not can_edit_organisation(request.user, organisation):
+        raise PermissionDenied(f"Only editors of {organisation.name} can answer its survey.")
+    arrangements = services.arrangements_to_confirm(organisation, request.user)
+    key = f"survey-{survey.year}-{organisation.code}"
+    answers = request.session.setdefault(key, {"arrangements": {}, "has_new": None})
+    return survey, organisation, arrangements, key, answers
+
+
+@login_required
+def index(request):
+    survey = services.current_round()
+    if request.user.is_moderator:
+        organisations = None
+    else:
+        organisations = [m.organisation for m in Membership.objects.filter(
+            user=request.user, role__in=[Role.EDITOR, Role.ADMIN]).select_related("organisation")]
+    responded = set(survey.responses.values_list("organisation_id", flat=True)) if survey else set()
+    return render(request, "surveys/index.html", {"survey": survey, "organisations": organisations,
+                                                  "responded": responded})
+
+
+@login_required
+def start(request, year: int, code: str):
+    survey, organisation, arrangements, _key, _answers = _context(request, year, code)
+    return render(request, "surveys/start.html", {"survey": survey, "organisation": organisation,
+                                                  "arrangements": arrangements})
+
+
+@login_required
+def question(request, year: int, code: str, number: int):
+    survey, organisation, arrangements, key, answers = _context(request, year, code)
+    if not 1 <= number <= len(arrangements):
+        raise Http404("No such question")
+    arrangement = arrangements[number - 1]
+    saved = answers["arrangements"].get(str(arrangement.pk))
+    initial = {"status": saved["status"], "savings": saved.get("savings_text", ""), "note": saved.get("note", "")} \
+        if saved else {"status": arrangement.status}
+    form = ConfirmArrangementForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        answers["arrangements"][str(arrangement.pk)] = {
+            "title": arrangement.title, "previous_status": arrangement.status,
+            "status": form.cleaned_data["status"], "savings": form.cleaned_data["savings"],
+            "savings_text": request.POST.get("savings", ""), "note": form.cleaned_data["note"],
+        }
+        request.session.modified = True
+        if request.GET.get("change"):
+            return redirect("surveys:check", year=year, code=organisation.code)
+        if number < len(arrangements):
+            return redirect("surveys:question", year=year, code=organisation.code, number=number + 1)
+        return redirect("surveys:new", year=year, code=organisation.code)
+    back = (reverse("surveys:question", args=[year, organisation.code, number - 1]) if number > 1
+            else reverse("surveys:start", args=[year, organisation.code]))
+    return render(request, "surveys/question.html", {
+        "survey": survey, "organisation": organisation, "arrangement": arrangement, "form": form,
+        "number": number, "count": len(arrangements), "back": back,
+    })
+
+
+@login_required
+def new_arrangements(request, year: int, code: str):
+    survey, organisation, arrangements, key, answers = _context(request, year, code)
+    form = NewArrangementsForm(request.POST or None, initial={"has_new": answers.get("has_new")})
+    if request.method == "POST" and form.is_valid():
+        answers["has_new"] = form.cleaned_data["has_new"]
+        request.session.modified = True
+        return redirect("surveys:check", year=year, code=organisation.code)
+    back = (reverse("surveys:question", args=[year, organisation.code, len(arrangements)]) if arrangements
+            else reverse("surveys:start", args=[year, organisation.code]))
+    return render(request, "surveys/new.html", {"survey": survey, "organisation": organisation, "form": form,
+                                                "back": back})
+
+
+@login_required
+def check(request, year: int, code: str):
+    survey, organisation, arrangements, key, answers = _context(request, year, code)
+    missing = [i + 1 for i, a in enumerate(arrangements) if str(a.pk) not in answers["arrangements"]]
+    if request.method == "POST":
+        if missing:
+            return redirect("surveys:question", year=year, code=organisation.code, number=missing[0])
+        try:
+            services.apply_answers(survey, organisation, request.user, answers["arrangements"])
+        except PermissionError as error:
+            raise PermissionDenied(str(error)) from error
+        has_new = answers.get("has_new") == "yes"
+        del request.session[key]
+        messages.success(request, f"Survey for {organisation.name} submitted. Thank you.")
+        return render(request, "surveys/done.html", {"survey": survey, "organisation": organisation,
+                                                     "has_new": has_new})
+    rows = []
+    labels = dict(Status.choices)
+    for number, arrangement in enumerate(arrangements, start=1):
+        answer = answers["arrangements"].get(str(arrangement.pk))
+        rows.append({"number": number, "arrangement": arrangement, "answer": answer,
+                     "status_label": labels.get(answer["status"]) if answer else None})
+    return render(request, "surveys/check.html", {"survey": survey, "organisation": organisation, "rows": rows,
+                                                  "has_new": answers.get("has_new"), "missing": missing})
+
+
+@login_required
+def responses(request, year: int):
+    if not request.user.is_moderator:
+        raise PermissionDenied("Only moderators can see who has responded.")
+    survey = get_object_or_404(SurveyRound, year=year)
+    table = services.response_table(survey)
+    return render(request, "surveys/responses.html", {
+        "survey": survey, "table": table, "responded": sum(1 for r in table if r["submitted_at"]),
+    })
