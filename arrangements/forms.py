@@ -23,8 +23,16 @@ class ArrangementFilterForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", "All categories"),
                                            *ServiceCategory.objects.values_list("key", "label")]
-        used = Service.objects.filter(arrangements__isnull=False).distinct().order_by("label")
-        self.fields["service"].choices = [("", "All services"), *((s.lgsl, s.label) for s in used)]
+        # Services are offered within the chosen category: the full list is about a thousand long.
+        category = self.data.get("category") if self.is_bound else None
+        chosen = self.data.get("service") if self.is_bound else None
+        services = Service.objects.none()
+        if category:
+            services = Service.objects.filter(category__key=category)
+        elif chosen and str(chosen).isdigit():
+            services = Service.objects.filter(lgsl=int(chosen))
+        self.fields["service"].choices = [("", "All services"), *services.values_list("lgsl", "label")]
+        self.fields["service"].help_text = "" if category else "Choose a category first, then apply the filters"
         self.fields["model"].choices = [("", "All models"), *DeliveryModel.choices]
         self.fields["status"].choices = [("", "All statuses"), *Status.choices]
         self.fields["nation"].choices = [("", "All nations"), *Nation.choices]

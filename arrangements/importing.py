@@ -479,8 +479,9 @@ def save_drafts(drafts: Iterable[Draft], user, *, publish: bool = False,
         categories = {c.pk for c in draft.categories} | {x.category_id for x in draft.services}
         category_links += [Arrangement.categories.through(arrangement_id=arrangement.pk, servicecategory_id=c)
                            for c in categories]
-    bulk_create_with_history(partnerships, Partnership, batch_size=1000, default_user=author)
-    bulk_create_with_history(savings, Savings, batch_size=1000, default_user=author)
+    # The arrangement's own history records the import; its parts are created with it.
+    Partnership.objects.bulk_create(partnerships, batch_size=1000)
+    Savings.objects.bulk_create(savings, batch_size=1000)
     Source.objects.bulk_create(sources, batch_size=1000)
     StatusChange.objects.bulk_create(statuses, batch_size=1000)
     Arrangement.services.through.objects.bulk_create(service_links, batch_size=1000)

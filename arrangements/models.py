@@ -125,6 +125,10 @@ class Arrangement(models.Model):
 
     class Meta:
         ordering = ["title"]
+        indexes = [
+            # The register's default order, so a page of results is read off an index.
+            models.Index(fields=["-start_year", "title", "id"], name="arrangement_listing_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -163,6 +167,10 @@ class Partnership(models.Model):
         ordering = ["role", "organisation__name"]
         constraints = [
             models.UniqueConstraint(fields=["arrangement", "organisation"], name="one_partnership_per_organisation")
+        ]
+        indexes = [
+            # Covers "arrangements with a partner in this region/nation/type" without reading rows.
+            models.Index(fields=["organisation", "arrangement"], name="partnership_by_organisation"),
         ]
 
     def __str__(self) -> str:

@@ -1,5 +1,9 @@
+import datetime as dt
+from pathlib import Path
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from accounts.models import Membership, Role, User
 from organisations.models import Organisation
@@ -32,3 +36,27 @@ class Command(BaseCommand):
                 Membership.objects.update_or_create(user=user, organisation=organisation, defaults={"role": role})
             self.stdout.write(f"  {'created' if created else 'kept'} {username}")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {password}"))
+        self._survey_round()
+        self._arrangements()
+
+    def _survey_round(self):
+        from surveys.models import SurveyRound
+
+        today = timezone.localdate()
+        year = today.year if today.month >= 4 else today.year - 1  # financial years start in April
+        SurveyRound.objects.get_or_create(year=year, defaults={
+            "opens_on": dt.date(year, 4, 1), "closes_on": dt.date(year + 1, 3, 31)})
+        self.stdout.write(f"  survey round {year} open")
+
+    def _arrangements(self):
+        """The real arrangements described in the research, each citing its source."""
+        from arrangements import importing
+
+        path = Path(settings.BASE_DIR) / "arrangements" / "demo" / "arrangements.csv"
+        moderator = User.objects.get(username="moderator")
+        report = importing.run(path.read_bytes(), path.name, moderator, publish=True)
+        if report.problems:
+            for problem in report.problems:
+                self.stderr.write(str(problem))
+            raise CommandError("The demo arrangements did not import")
+        self.stdout.write(f"  demo arrangements: {report.created} created, {report.updated} updated")

@@ -1,0 +1,129 @@
+"""Benchmark data for the register of arrangements: generated only for `make bench`.
+
+The generated rows are marked (title prefix) and never shipped or loaded by `make run`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+import time
+
+from django.db import transaction
+
+from arrangements import importing
+from arrangements.models import Arrangement, DeliveryModel, Partnership, Savings, Status
+from organisations.models import Organisation
+from services.models import Service, ServiceCategory
+
+PREFIX = "Benchmark arrangement"
+BATCH = 5000
+
+
+def ensure_generated(count: int, seed: int = 20261122) -> float:
+    """Create `count` generated arrangements unless they exist; returns seconds taken."""
+    existing = Arrangement.objects.filter(title__startswith=PREFIX).count()
+    if existing >= count:
+        return 0.0
+    started = time.perf_counter()
+    rng = random.Random(seed + existing)
+    councils = list(Organisation.objects.current().principal_councils().values_list("id", flat=True))
+    categories = list(ServiceCategory.objects.values_list("id", flat=True))
+    services = list(Service.objects.values_list("id", "category_id"))
+    statuses = [s for s, _ in Status.choices]
+    models = [m for m, _ in DeliveryModel.choices]
+    for start in range(existing, count, BATCH):
+        size = min(BATCH, count - start)
+        with transaction.atomic():
+            arrangements = Arrangement.objects.bulk_create(
+                [
+                    Arrangement(
+                        title=f"{PREFIX} {start + i + 1}",
+                        description="Generated for the benchmark",
+                        delivery_model=rng.choice(models),
+                        status=rng.choice(statuses),
+                        start_year=rng.randint(2005, 2026),
+                        published=True,
+                    )
+                    for i in range(size)
+                ]
+            )
+            partnerships, service_links, category_links, savings = [], [], [], []
+            for arrangement in arrangements:
+                for n, org_id in enumerate(rng.sample(councils, rng.randint(2, 4))):
+                    partnerships.append(
+                        Partnership(
+                            arrangement=arrangement, organisation_id=org_id, role="lead" if n == 0 else "member"
+                        )
+                    )
+                service_id, category_id = rng.choice(services)
+                service_links.append(Arrangement.services.through(arrangement_id=arrangement.pk, service_id=service_id))
+                for cat in {category_id, rng.choice(categories)}:
+                    category_links.append(
+                        Arrangement.categories.through(arrangement_id=arrangement.pk, servicecategory_id=cat)
+                    )
+                if rng.random() < 0.7:
+                    year = rng.randint(2010, 2025)
+                    savings.append(
+                        Savings(
+                            arrangement=arrangement,
+                            basis=rng.choice(["expected", "achieved"]),
+                            year=f"{year}/{str(year + 1)[-2:]}",
+                            year_start=year,
+                            total=rng.randint(10_000, 5_000_000),
+                        )
+                    )
+            Partnership.objects.bulk_create(partnerships, batch_size=BATCH)
+            Arrangement.services.through.objects.bulk_create(service_links, batch_size=BATCH)
+            Arrangement.categories.through.objects.bulk_create(category_links, batch_size=BATCH)
+            Savings.objects.bulk_create(savings, batch_size=BATCH)
+    return time.perf_counter() - started
+
+
+def import_file(rows: int, seed: int = 7) -> bytes:
+    """A valid CSV of `rows` arrangements naming councils in everyday words."""
+    rng = random.Random(seed)
+    names = list(Organisation.objects.current().principal_councils().values_list("official_name", flat=True))
+    categories = ["legal", "hr", "ict", "waste", "revenues and benefits", "procurement", "building control"]
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=importing.REQUIRED_COLUMNS)
+    writer.writeheader()
+    for i in range(rows):
+        lead, *partners = rng.sample(names, 3)
+        writer.writerow(
+            {
+                "title": f"Imported benchmark arrangement {i + 1}",
+                "description": "Generated for the benchmark",
+                "service": rng.choice(categories),
+                "model": "joint committee",
+                "status": "live",
+                "start_date": str(rng.randint(2010, 2025)),
+                "end_date": "",
+                "lead_organisation": lead,
+                "partner_organisations": "; ".join(partners),
+                "baseline_cost_gbp": str(rng.randint(100_000, 9_000_000)),
+                "setup_cost_gbp": "",
+                "annual_savings_expected_gbp": str(rng.randint(10_000, 900_000)),
+                "annual_savings_achieved_gbp": "",
+                "savings_year": "2024/25",
+                "no_savings_reason": "",
+                "source_url": "",
+            }
+        )
+    return buffer.getvalue().encode()
+
+
+def time_import(rows: int, moderator) -> tuple[float, float]:
+    """(seconds to check, seconds to check and save) for a file of `rows`; the save is rolled back."""
+    content = import_file(rows)
+    started = time.perf_counter()
+    report = importing.run(content, "bench.csv", moderator, dry_run=True)
+    checked = time.perf_counter() - started
+    assert not report.problems, report.problems[:3]
+    started = time.perf_counter()
+    with transaction.atomic():
+        report = importing.run(content, "bench.csv", moderator)
+        assert report.created == rows, report.problems[:3]
+        transaction.set_rollback(True)
+    return checked, time.perf_counter() - started
