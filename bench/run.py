@@ -91,7 +91,7 @@ def _bench_arrangements(client: Client) -> None:
 
     generated = arrangements.ensure_generated(ARRANGEMENTS)
     total = Arrangement.objects.count()
-    print(f"\nArrangements: {total:,} ({'generated in %.0f s' % generated if generated else 'already generated'})")
+    print(f"\nArrangements: {total:,} ({f'generated in {generated:.0f} s' if generated else 'already generated'})")
     filters = [
         "",
         "category=legal",
