@@ -22,6 +22,10 @@ class DirectoryFilterForm(GovukFormMixin, forms.Form):
 class OrganisationDetailsForm(GovukFormMixin, forms.ModelForm):
     """The fields users maintain; the importer never overwrites what they change."""
 
+    homepage = forms.URLField(label="Website", required=False, max_length=300, assume_scheme="https")
+    political_control_source = forms.URLField(label="Source for political control (a link)", required=False,
+                                              max_length=300, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = Organisation.USER_MAINTAINED_FIELDS

@@ -44,6 +44,8 @@ CATEGORIES: tuple[Category, ...] = (
     ),
     Category("audit", "Audit and assurance", "Corporate and back office", ("audit", "fraud")),
     Category("management", "Management teams", "Corporate and back office", ("chief executive", "senior management")),
+    # For arrangements that share several back-office services at once, as many do.
+    Category("back-office", "Back office (several services)", "Corporate and back office"),
     Category(
         "building-control",
         "Building control",
@@ -229,4 +231,6 @@ CATEGORY_SYNONYMS = {
     "internal audit": "audit",
     "finance": "finance",
     "accountancy": "finance",
+    "back office": "back-office",
+    "corporate services": "back-office",
 }

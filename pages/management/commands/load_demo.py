@@ -37,7 +37,25 @@ class Command(BaseCommand):
             self.stdout.write(f"  {'created' if created else 'kept'} {username}")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {password}"))
         self._survey_round()
+        self._organisations()
         self._arrangements()
+
+    def _organisations(self):
+        """Bodies named in the research that are not in the council register, added by hand."""
+        import csv
+
+        from organisations.models import OrganisationName
+
+        path = Path(settings.BASE_DIR) / "arrangements" / "demo" / "organisations.csv"
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                organisation, created = Organisation.objects.update_or_create(code=row["code"], defaults={
+                    "name": row["name"], "official_name": row["official_name"], "org_type": row["type"],
+                    "nation": row["nation"], "source": row["source"],
+                    "end_date": dt.date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+                })
+                OrganisationName.objects.get_or_create(organisation=organisation, name=row["name"])
+        self.stdout.write("  organisations named in the research added")
 
     def _survey_round(self):
         from surveys.models import SurveyRound
