@@ -1,0 +1,207 @@
+"""The open data: filters, every download format, and the API against its own OpenAPI document."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from django.test import Client
+
+from accounts.models import ApiToken
+from arrangements import importing
+from arrangements.models import Arrangement
+
+
+@pytest.fixture
+def register(arrangement, places, users, csv_file):
+    """Three more arrangements: Welsh, ended, and an unpublished draft."""
+    rows = [
+        "Welsh waste,Waste together,waste,joint committee,live,2019,,Cwmtest,,,,,,,Not set up to save money,",
+        "Old audit,Audit shared,audit,joint committee,ended,2010,2015,Testshire,Oldborough,,,,,,None recorded,",
+    ]
+    assert not importing.run(csv_file(*rows), "r.csv", users["moderator"], publish=True).problems
+    draft = "Draft ICT,Not yet public,ict,joint venture,exploring,2025,,Northtown,,,,,,,Too early,"
+    assert not importing.run(csv_file(draft), "d.csv", users["moderator"]).problems
+    return Arrangement.objects.all()
+
+
+def titles(response) -> list[str]:
+    return sorted(r["title"] for r in response.json()["results"])
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("", ["Old audit", "Shared legal", "Welsh waste"]),
+    ("category=legal", ["Shared legal"]),
+    ("service=524", []),
+    ("model=joint_committee", ["Old audit", "Welsh waste"]),
+    ("status=ended", ["Old audit"]),
+    ("nation=Wales", ["Welsh waste"]),
+    ("region=East+of+England", ["Old audit", "Shared legal"]),
+    ("org_type=WPA", ["Welsh waste"]),
+    ("organisation=SVL", ["Shared legal"]),
+    ("start_year=2016", ["Shared legal"]),
+    ("q=legal", ["Shared legal"]),
+    ("category=audit&region=East+of+England", ["Old audit"]),
+])
+def test_every_filter_in_the_api_and_the_table(register, query, expected):
+    assert titles(Client().get(f"/api/v1/arrangements?{query}")) == expected
+    page = Client().get(f"/arrangements/?{query}").content.decode()
+    for title in ["Old audit", "Shared legal", "Welsh waste", "Draft ICT"]:
+        assert (f">{title}</a>" in page) == (title in expected)
+
+
+def test_api_totals_and_pages(register):
+    body = Client().get("/api/v1/arrangements?page_size=2&page=2").json()
+    assert (body["count"], body["page"], body["page_size"], len(body["results"])) == (3, 2, 2, 1)
+
+
+def test_drafts_are_visible_to_their_members_only(register, users):
+    client = Client()
+    client.force_login(users["viewer"])
+    assert "Draft ICT" in titles(client.get("/api/v1/arrangements"))
+    client.force_login(users["other_editor"])
+    assert "Draft ICT" not in titles(client.get("/api/v1/arrangements"))
+
+
+def test_one_arrangement_keeps_expected_and_achieved_apart(arrangement):
+    body = Client().get(f"/api/v1/arrangements/{arrangement.pk}").json()
+    assert {(s["basis"], s["total_gbp"]) for s in body["savings"]} == {("expected", 300000), ("achieved", 250000)}
+    assert body["baseline_annual_cost_gbp"] == 2_000_000
+    assert [p["code"] for p in body["partners"]] == ["NTT", "SVL"]
+    assert Client().get("/api/v1/arrangements/999999").status_code == 404
+    assert "detail" in Client().get("/api/v1/arrangements/999999").json()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx", "json", "geojson"])
+def test_every_view_downloads_in_every_format_with_the_same_filter(register, fmt):
+    response = Client().get(f"/arrangements/download/{fmt}/?region=East+of+England")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    assert "license" in response["Link"]
+    if fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        assert sorted(r["title"] for r in rows) == ["Old audit", "Shared legal"]
+        legal = next(r for r in rows if r["title"] == "Shared legal")
+        assert (legal["latest_expected_savings_gbp"], legal["latest_achieved_savings_gbp"]) == ("300000", "250000")
+    elif fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        workbook = load_workbook(io.BytesIO(response.content))
+        sheet = workbook["Arrangements"]
+        assert sorted(row[2] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["Old audit", "Shared legal"]
+        assert "Open Government Licence" in workbook["Licence"]["A1"].value
+    elif fmt == "json":
+        body = json.loads(response.content)
+        assert "Open Government Licence" in body["licence"]
+        assert sorted(a["title"] for a in body["arrangements"]) == ["Old audit", "Shared legal"]
+    else:
+        body = json.loads(response.content)
+        assert body["type"] == "FeatureCollection" and "licence" in body
+        legal = next(f for f in body["features"] if f["properties"]["title"] == "Shared legal")
+        assert legal["geometry"] == {"type": "MultiPoint", "coordinates": [[0.1, 52.4], [0.1, 52.0]]}
+    assert Client().get("/arrangements/download/pdf/").status_code == 404
+
+
+# --- writes with API tokens ----------------------------------------------------------
+
+NEW = {"title": "Shared ICT", "description": "One ICT team", "service": ["ict"], "model": "joint venture",
+       "status": "live", "lead_organisation": "Northtown DC", "partner_organisations": ["Southvale"],
+       "annual_savings_expected_gbp": "50000", "savings_year": "2025/26"}
+
+
+def bearer(user) -> dict:
+    _token, secret = ApiToken.issue(user, "test")
+    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+
+def test_writes_need_a_token(places, service_list):
+    assert Client().post("/api/v1/arrangements", NEW, content_type="application/json").status_code == 401
+    bad = {"HTTP_AUTHORIZATION": "Bearer not-a-token"}
+    assert Client().post("/api/v1/arrangements", NEW, content_type="application/json", **bad).status_code == 401
+
+
+@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 201),
+                                           ("moderator", 201)])
+def test_creating_through_the_api_has_the_pages_permissions(users, service_list, who, expected):
+    response = Client().post("/api/v1/arrangements", NEW, content_type="application/json", **bearer(users[who]))
+    assert response.status_code == expected, response.content
+    assert Arrangement.objects.filter(title="Shared ICT").exists() == (expected == 201)
+    if expected == 201:
+        assert response.json()["published"] is False
+
+
+def test_api_validation_errors_name_the_field(users, service_list):
+    response = Client().post("/api/v1/arrangements", {**NEW, "model": "magic", "lead_organisation": "Northtwn"},
+                             content_type="application/json", **bearer(users["editor"]))
+    assert response.status_code == 422
+    columns = {p["column"] for p in response.json()["problems"]}
+    assert {"model", "lead_organisation"} <= columns
+    assert not Arrangement.objects.exists()
+
+
+@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 200),
+                                           ("moderator", 200)])
+def test_updating_and_deleting_through_the_api(arrangement, users, who, expected):
+    change = {**NEW, "title": "Shared legal", "service": ["legal"], "status": "under review"}
+    response = Client().put(f"/api/v1/arrangements/{arrangement.pk}", change, content_type="application/json",
+                            **bearer(users[who]))
+    assert response.status_code == expected
+    arrangement.refresh_from_db()
+    assert (arrangement.status == "under_review") == (expected == 200)
+    response = Client().delete(f"/api/v1/arrangements/{arrangement.pk}", **bearer(users[who]))
+    assert response.status_code == expected
+    assert (Arrangement.objects.get(pk=arrangement.pk).deleted_at is not None) == (expected == 200)
+
+
+@pytest.mark.parametrize("who, expected", [("editor", 403), ("moderator", 200)])
+def test_publishing_through_the_api(users, service_list, who, expected):
+    Client().post("/api/v1/arrangements", NEW, content_type="application/json", **bearer(users["editor"]))
+    draft = Arrangement.objects.get(title="Shared ICT")
+    response = Client().post(f"/api/v1/arrangements/{draft.pk}/publish", **bearer(users[who]))
+    assert response.status_code == expected
+    assert Arrangement.objects.get(pk=draft.pk).published == (expected == 200)
+
+
+def test_responses_match_the_openapi_document(register, users):
+    """Each documented response schema accepts what the endpoint really returns."""
+    spec = Client().get("/api/v1/openapi.json").json()
+    paths = spec["paths"]
+    assert {"/api/v1/arrangements", "/api/v1/arrangements/{pk}", "/api/v1/organisations",
+            "/api/v1/organisations/{code}"} <= set(paths)
+    listing = Client().get("/api/v1/arrangements").json()
+    one = Client().get(f"/api/v1/arrangements/{listing['results'][0]['id']}").json()
+    schemas = spec["components"]["schemas"]
+    _check(listing, schemas["ArrangementPage"], schemas)
+    _check(one, schemas["ArrangementOut"], schemas)
+
+
+def _check(value, schema: dict, schemas: dict) -> None:
+    """A small validator for the subset of JSON Schema that the document uses."""
+    if "$ref" in schema:
+        return _check(value, schemas[schema["$ref"].split("/")[-1]], schemas)
+    if "anyOf" in schema:
+        errors = []
+        for option in schema["anyOf"]:
+            try:
+                return _check(value, option, schemas)
+            except AssertionError as error:
+                errors.append(error)
+        raise AssertionError(f"{value!r} matches none of {schema['anyOf']}: {errors}")
+    kind = schema.get("type")
+    checks = {"string": str, "integer": int, "number": (int, float), "boolean": bool, "array": list, "object": dict,
+              "null": type(None)}
+    if kind:
+        assert isinstance(value, checks[kind]) and not (kind == "integer" and isinstance(value, bool)), \
+            f"{value!r} is not {kind}"
+    if kind == "object":
+        for name in schema.get("required", []):
+            assert name in value, f"missing {name}"
+        for name, sub in schema.get("properties", {}).items():
+            if name in value:
+                _check(value[name], sub, schemas)
+    if kind == "array":
+        for item in value:
+            _check(item, schema.get("items", {}), schemas)
+    return None
