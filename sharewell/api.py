@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
+from partners.api import router as partners_router
 
 api = NinjaAPI(
     title="Sharewell API",
@@ -17,6 +18,7 @@ api = NinjaAPI(
 )
 api.add_router("/organisations", organisations_router, tags=["Organisations"])
 api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
+api.add_router("/partners", partners_router, tags=["Partner finder"])
 
 
 @api.exception_handler(Http404)

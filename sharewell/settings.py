@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "services",
     "arrangements",
     "surveys",
+    "partners",
     "pages",
     "reference",
 ]

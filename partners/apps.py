@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class PartnersConfig(AppConfig):
+    """Finding partners: the matching engine, the finder pages and the matchmaking board."""
+
+    name = "partners"

@@ -1,0 +1,230 @@
+"""Between the database and the matching engine: build the engine's data once (and again
+when the register changes), gather one service's facts, and run a query. The finder page,
+the API and the `find_partners` command all call `find`."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from arrangements.models import Arrangement, Contract, Partnership
+from indicators.models import Indicator, IndicatorValue
+from organisations.models import (
+    HAND_ADDED_TYPES,
+    Neighbour,
+    Organisation,
+    OrganisationType,
+    Overlap,
+)
+from partners import engine
+from partners.models import Post
+from services.models import Service, ServiceCategory
+
+# The indicators that describe a place for similarity, by group. Sizes and counts are left
+# out on purpose: a big and a small council can be alike, and size is flagged, not scored.
+SIMILARITY_INDICATORS = (
+    engine.IndicatorSpec("aged-under-15", "Children under 15", "people", "share of children"),
+    engine.IndicatorSpec("aged-65-and-over", "People aged 65 and over", "people", "older population"),
+    engine.IndicatorSpec("managerial-professional", "Managerial and professional jobs", "people",
+                         "managerial and professional jobs"),
+    engine.IndicatorSpec("level-3-qualifications", "Level 3 qualifications", "people", "qualifications"),
+    engine.IndicatorSpec("urban", "Urban population", "place", "urban share"),
+    engine.IndicatorSpec("highly-rural", "Highly rural population", "place", "rural share"),
+    engine.IndicatorSpec("population-density", "Population density", "place", "density", log=True),
+    engine.IndicatorSpec("social-renters", "Social renters", "place", "social housing"),
+    engine.IndicatorSpec("households-without-a-car", "Households without a car", "place", "car ownership"),
+    engine.IndicatorSpec("deprivation-score", "Deprivation score", "deprivation", "deprivation"),
+    engine.IndicatorSpec("high-deprivation", "Residents in the most deprived areas", "deprivation",
+                         "share in deprived areas"),
+    engine.IndicatorSpec("child-poverty-after-housing-costs", "Child poverty", "deprivation", "child poverty"),
+    engine.IndicatorSpec("median-weekly-pay", "Median weekly pay", "economy", "pay"),
+    engine.IndicatorSpec("employment-rate", "Employment rate", "economy", "employment"),
+    engine.IndicatorSpec("household-income-per-head", "Household income per head", "economy", "household income"),
+)
+CORPORATE_FAMILY = "Corporate and back office"
+AREA_TYPES = {"fire": OrganisationType.FIRE, "police": OrganisationType.POLICE}
+HEALTH_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD)
+
+_cache: dict = {}
+_lock = threading.Lock()
+
+
+def register_version() -> tuple:
+    """Changes whenever anything the engine reads changes; a few cheap aggregate queries."""
+    return (
+        Organisation.objects.count(),
+        Organisation.history.aggregate(m=Max("history_date"))["m"],
+        tuple(Arrangement.objects.aggregate(n=Count("id"), m=Max("updated_at")).values()),
+        Partnership.objects.count(),
+        IndicatorValue.objects.count(),
+        Neighbour.objects.count(),
+        Overlap.objects.count(),
+    )
+
+
+def matching_data() -> engine.MatchingData:
+    """The engine's matrices, built once and rebuilt when the register changes."""
+    version = register_version()
+    with _lock:
+        if _cache.get("version") != version:
+            _cache["data"] = build()
+            _cache["version"] = version
+        return _cache["data"]
+
+
+def _candidates():
+    return (Organisation.objects.current()
+            .exclude(org_type__in=[OrganisationType.COMBINED_AUTHORITY,
+                                   OrganisationType.STRATEGIC_REGIONAL_AUTHORITY, *HAND_ADDED_TYPES])
+            .select_related("parent_county", "combined_authority"))
+
+
+def build() -> engine.MatchingData:
+    organisations = list(_candidates())
+    ids = {o.pk: o for o in organisations}
+    areas: dict[int, dict[str, str]] = {o.pk: {} for o in organisations}
+    for o in organisations:
+        if o.org_type == OrganisationType.COUNTY:
+            areas[o.pk]["county"] = o.code
+        elif o.parent_county:
+            areas[o.pk]["county"] = o.parent_county.code
+        if o.combined_authority:
+            areas[o.pk]["combined"] = o.combined_authority.code
+    best: dict[tuple[int, str], float] = {}
+    for org_id, body_code, body_type, share in Overlap.objects.filter(organisation_id__in=ids).values_list(
+            "organisation_id", "body__code", "body__org_type", "share"):
+        kind = ("fire" if body_type == OrganisationType.FIRE else "police" if body_type == OrganisationType.POLICE
+                else "health" if body_type in HEALTH_TYPES else None)
+        if kind and share > best.get((org_id, kind), 0):
+            best[(org_id, kind)] = share
+            areas[org_id][kind] = body_code
+    records = [{
+        "code": o.code, "name": o.name, "org_type": o.org_type, "tier": o.tier, "nation": o.nation,
+        "lat": o.latitude, "lon": o.longitude, "population": o.population, "areas": areas[o.pk],
+    } for o in organisations]
+
+    keys = {spec.key for spec in SIMILARITY_INDICATORS}
+    present = set(Indicator.objects.filter(key__in=keys).values_list("key", flat=True))
+    specs = [spec for spec in SIMILARITY_INDICATORS if spec.key in present]
+    values: dict[str, dict[str, float]] = {}
+    for code, key, value in IndicatorValue.objects.filter(indicator__key__in=present).values_list(
+            "organisation__code", "indicator__key", "value"):
+        values.setdefault(code, {})[key] = value
+
+    borders = Neighbour.objects.filter(organisation_id__in=ids, neighbour_id__in=ids).values_list(
+        "organisation__code", "neighbour__code", "border_km")
+
+    arrangements: dict[int, list] = {}
+    for arrangement_id, code in Partnership.objects.filter(
+            arrangement__deleted_at__isnull=True, arrangement__published=True).values_list(
+            "arrangement_id", "organisation__code"):
+        arrangements.setdefault(arrangement_id, []).append(code)
+    facts = []
+    labels = _arrangement_service_labels(arrangements)
+    for a in Arrangement.objects.filter(pk__in=arrangements).values("pk", "title", "status", "start_year",
+                                                                   "end_year"):
+        members = arrangements[a["pk"]]
+        facts.append((members, engine.SharedRecord(
+            service=labels.get(a["pk"], "services"), start_year=a["start_year"], status=a["status"],
+            end_year=a["end_year"], title=a["title"], members=len(members))))
+    area_names = dict(Organisation.objects.values_list("code", "name"))
+    return engine.build_matching_data(records, specs, values, borders, engine.shared_history(facts),
+                                      area_names=area_names)
+
+
+def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
+    """A few words for what each arrangement shares, e.g. "legal services"."""
+    labels: dict[int, list[str]] = {}
+    for arrangement_id, label in Arrangement.categories.through.objects.filter(
+            arrangement_id__in=arrangement_ids).values_list("arrangement_id", "servicecategory__label"):
+        labels.setdefault(arrangement_id, []).append(label.lower())
+    return {k: " and ".join(sorted(v)[:2]) for k, v in labels.items()}
+
+
+@dataclass
+class ServiceChoice:
+    key: str  # "category:legal" or "lgsl:524"
+    label: str
+    tier_rule: str
+    category: ServiceCategory
+    service: Service | None = None
+
+
+class UnknownService(LookupError):
+    pass
+
+
+def resolve_service(text: str) -> ServiceChoice:
+    """A category key or an LGSL number ("legal", "524", "lgsl:524", "category:legal")."""
+    text = (text or "").strip().removeprefix("category:")
+    if text.lower().startswith("lgsl:"):
+        text = text[5:]
+    if text.isdigit():
+        service = Service.objects.select_related("category").filter(lgsl=int(text)).first()
+        if service is None:
+            raise UnknownService(f"No LGSL service has the identifier {text}")
+        return ServiceChoice(f"lgsl:{service.lgsl}", service.label, service.tier, service.category, service)
+    category = ServiceCategory.objects.filter(key=text).first()
+    if category is None:
+        raise UnknownService(f"“{text}” is not a service category or an LGSL identifier")
+    if category.family == CORPORATE_FAMILY:
+        tier = "all"  # fire, police and NHS bodies share back-office services with councils
+    else:
+        tiers = set(category.services.exclude(tier="").values_list("tier", flat=True))
+        tier = tiers.pop() if len(tiers) == 1 else ""
+    return ServiceChoice(f"category:{category.key}", category.label, tier, category)
+
+
+@dataclass
+class Search:
+    organisation: Organisation
+    service: ServiceChoice
+    weights: dict[str, float] = field(default_factory=dict)
+    max_distance_km: float | None = None
+    nations: list[str] | None = None
+    org_types: list[str] | None = None
+    limit: int = 20
+
+
+def service_facts(choice: ServiceChoice) -> dict:
+    """What the engine needs to know about one service: arrangements, contracts, posts, politics."""
+    arrangements = Arrangement.objects.published().filter(categories=choice.category)
+    if choice.service:
+        arrangements = arrangements.filter(services=choice.service)
+    members: dict[int, list[str]] = {}
+    for arrangement_id, code in Partnership.objects.filter(arrangement__in=arrangements).values_list(
+            "arrangement_id", "organisation__code"):
+        members.setdefault(arrangement_id, []).append(code)
+    facts = [engine.ArrangementFact(id=a.pk, title=a.title, members=tuple(members.get(a.pk, ())), status=a.status)
+             for a in arrangements.only("pk", "title", "status")]
+    contracts = {}
+    for code, ends_on in Contract.objects.filter(category=choice.category).values_list("organisation__code",
+                                                                                      "ends_on"):
+        contracts[code] = min(contracts.get(code, ends_on.year), ends_on.year)
+    interest = {
+        code: f"posted “{title}” on {created:%-d %B %Y}"
+        for code, title, created in Post.objects.active().filter(category=choice.category).values_list(
+            "organisation__code", "title", "created_at")
+    }
+    political = {
+        o.code: engine.PoliticalControl(o.political_control, f"{o.political_control_as_of:%Y-%m}",
+                                        o.political_control_source)
+        for o in Organisation.objects.current().exclude(political_control="").exclude(
+            political_control_as_of__isnull=True)
+    }
+    return {"arrangements": facts, "contract_end_years": contracts, "interest": interest,
+            "political_control": political}
+
+
+def find(search: Search) -> engine.Result:
+    data = matching_data()
+    query = engine.Query(
+        organisation=search.organisation.code, service_key=search.service.key,
+        service_label=search.service.label.lower(), tier_rule=search.service.tier_rule, weights=search.weights,
+        max_distance_km=search.max_distance_km, nations=search.nations, org_types=search.org_types,
+        limit=search.limit, year=timezone.localdate().year, **service_facts(search.service),
+    )
+    return engine.find_partners(data, query)

@@ -1,0 +1,89 @@
+"""The partner finder pages: search, results with reasons and a map, and a comparison."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from organisations.resolve import OrganisationResolver
+from partners import engine, services
+from partners.finder_forms import FinderForm
+
+
+def _search(form: FinderForm) -> tuple[services.Search | None, str]:
+    """A Search from a valid form, or the message to show on the right field."""
+    resolution = OrganisationResolver().resolve(form.cleaned_data["organisation"])
+    if resolution.organisation is None:
+        form.add_error("organisation", resolution.problem)
+        return None, ""
+    if not resolution.organisation.is_current:
+        form.add_error("organisation", f"{resolution.organisation.name} no longer exists: choose its successor")
+        return None, ""
+    try:
+        choice = services.resolve_service(str(form.cleaned_data["service"] or form.cleaned_data["category"]))
+    except services.UnknownService as error:
+        form.add_error("service", str(error))
+        return None, ""
+    data = form.cleaned_data
+    return services.Search(
+        organisation=resolution.organisation, service=choice, weights=form.weights(),
+        max_distance_km=data.get("max_distance_km"), nations=[data["nation"]] if data.get("nation") else None,
+        org_types=[data["org_type"]] if data.get("org_type") else None, limit=data.get("limit") or 20,
+    ), ""
+
+
+def _initial(request) -> dict:
+    """Start from the user's own organisation, if they belong to one."""
+    if request.user.is_authenticated:
+        membership = request.user.memberships.select_related("organisation").first()
+        if membership:
+            return {"organisation": membership.organisation.code}
+    return {}
+
+
+def finder(request):
+    form = FinderForm(request.GET or None, initial=_initial(request))
+    result = search = None
+    if form.is_bound and form.is_valid():
+        search, _ = _search(form)
+        if search is not None:
+            try:
+                result = services.find(search)
+            except engine.UnknownOrganisation:
+                form.add_error("organisation", "This organisation cannot be matched (it is not a council or "
+                                               "public body with a place)")
+    map_points = []
+    if result:
+        data = services.matching_data()
+        for match in [None, *result.matches]:
+            code = search.organisation.code if match is None else match.code
+            i = data.index.get(code)
+            if i is not None and data.lat[i] == data.lat[i]:  # not NaN
+                map_points.append({"code": code, "name": data.names[i], "lat": float(data.lat[i]),
+                                   "lon": float(data.lon[i]), "self": match is None,
+                                   "score": round(match.score * 100) if match else None})
+    return render(request, "partners/finder.html", {
+        "form": form, "result": result, "search": search, "map_points": map_points,
+        "query": request.GET.urlencode(),
+    })
+
+
+def compare(request):
+    """Two candidates side by side, factor by factor."""
+    form = FinderForm(request.GET or None)
+    codes = [c for c in request.GET.getlist("candidate") if c][:2]
+    matches, search = [], None
+    if form.is_bound and form.is_valid() and len(codes) == 2:
+        search, _ = _search(form)
+        if search is not None:
+            search.limit = None  # rank everyone, so any two can be compared
+            result = services.find(search)
+            by_code = {m.code: m for m in result.matches}
+            matches = [by_code[c] for c in codes if c in by_code]
+    rows = []
+    if len(matches) == 2:
+        for key in engine.FACTORS:
+            pair = [m.factor(key) for m in matches]
+            if any(pair):
+                rows.append({"label": engine.FACTOR_LABELS[key], "factors": pair})
+    return render(request, "partners/compare.html", {"form": form, "matches": matches, "rows": rows,
+                                                     "search": search})
