@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import factory
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 
 from accounts.models import Membership, Role, User
 from organisations.tests.factories import OrganisationFactory
@@ -25,9 +29,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def password(obj, create, extracted, **kwargs):
-        obj.set_password(extracted or PASSWORD)
+        # Hashing is slow by design: hash the shared test password once per session.
+        obj.password = make_password(extracted) if extracted else _hashed(PASSWORD, settings.PASSWORD_HASHERS[0])
         if create:
             obj.save()
+
+
+@cache
+def _hashed(password: str, hasher: str) -> str:
+    return make_password(password)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,314 @@
+"""Figures about a set of arrangements, for the map, the dashboard and (later) the API.
+
+Every function takes the QuerySet of arrangements a person may see after the filters
+(`services.filtered(user, filters)`) and aggregates in the database: counts and sums are
+grouped by SQL, never by looping over arrangements in Python. Expected and achieved
+savings are always returned apart, and annual figures apart from cumulative ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import Lower, Trim
+from django.urls import reverse
+
+from arrangements.models import Arrangement, Partnership, Savings, Status
+from organisations.models import PRINCIPAL_COUNCIL_TYPES, Nation, Organisation, OrganisationType
+
+# How many arrangements the map embeds; the counts by council always cover them all.
+MAP_ARRANGEMENT_LIMIT = 500
+
+# ColorBrewer YlGnBu, 9 classes (sequential, colour-blind safe), light to dark, without its two
+# lightest steps so that "one arrangement" is clearly different from "none" (white).
+PALETTE = ("#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#253494", "#081d58")
+NONE_COLOUR = "#ffffff"
+# Lower bounds of the classes; only those up to the largest count are used.
+BREAKS = (1, 2, 3, 5, 10, 20, 50)
+
+
+@dataclass(frozen=True)
+class Bin:
+    low: int
+    high: int
+    colour: str
+
+    @property
+    def label(self) -> str:
+        if self.high == self.low:
+            return str(self.low)
+        return f"{self.low} to {self.high}"
+
+    def as_dict(self) -> dict:
+        return {"low": self.low, "high": self.high, "colour": self.colour, "label": self.label}
+
+
+def count_bins(max_count: int) -> list[Bin]:
+    """Classes for shading councils by number of arrangements (pure: no database).
+
+    Small counts get a class each; larger ones grow roughly 1-2-5. Colours are spread over
+    the whole palette so that the darkest class is always the darkest colour.
+    """
+    max_count = max(max_count, 1)
+    lows = [b for b in BREAKS if b <= max_count]
+    n = len(lows)
+    bins = []
+    for i, low in enumerate(lows):
+        high = lows[i + 1] - 1 if i + 1 < n else max_count
+        step = round(i * (len(PALETTE) - 1) / (n - 1)) if n > 1 else len(PALETTE) // 2
+        bins.append(Bin(low, high, PALETTE[step]))
+    return bins
+
+
+def _ids(arrangements: QuerySet[Arrangement]) -> QuerySet:
+    """The arrangements' keys as a subquery: a clean base without the joins (and DISTINCT)
+    that visibility rules can add, so counts are never multiplied."""
+    return arrangements.order_by().values("pk")
+
+
+def _base(arrangements: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
+    return Arrangement.objects.filter(pk__in=_ids(arrangements)).order_by()
+
+
+# --- The map -------------------------------------------------------------------------------
+
+
+def partner_counts(arrangements: QuerySet[Arrangement]) -> list[dict]:
+    """Each organisation taking part, with how many of these arrangements it is a partner of,
+    most first: one grouped query over partnerships."""
+    rows = list(
+        Partnership.objects.filter(arrangement__in=_ids(arrangements))
+        .values(
+            code=F("organisation__code"), gss_code=F("organisation__gss_code"), name=F("organisation__name"),
+            org_type=F("organisation__org_type"), nation=F("organisation__nation"),
+            region=F("organisation__region"), latitude=F("organisation__latitude"),
+            longitude=F("organisation__longitude"),
+        )
+        .annotate(arrangements=Count("arrangement", distinct=True))
+        .order_by("-arrangements", "name", "code")
+    )
+    labels = dict(OrganisationType.choices)
+    for row in rows:
+        row["type_label"] = labels.get(row["org_type"], row["org_type"])
+    return rows
+
+
+def map_arrangements(arrangements: QuerySet[Arrangement], limit: int = MAP_ARRANGEMENT_LIMIT) -> list[dict]:
+    """The first `limit` arrangements (in the register's order) with their partners: two queries."""
+    rows = list(arrangements.values("pk", "title", "status", "start_year")[:limit])
+    partners: dict[int, list[dict]] = {row["pk"]: [] for row in rows}
+    for p in (
+        Partnership.objects.filter(arrangement_id__in=partners)
+        .values("arrangement_id", "role", code=F("organisation__code"), name=F("organisation__name"),
+                latitude=F("organisation__latitude"), longitude=F("organisation__longitude"))
+        .order_by("arrangement_id", "role", "organisation__name")
+    ):
+        partners[p["arrangement_id"]].append(p)
+    return [
+        {
+            "id": row["pk"],
+            "title": row["title"],
+            "url": reverse("arrangements:detail", args=[row["pk"]]),
+            "status": row["status"],
+            "status_label": Status(row["status"]).label,
+            "start_year": row["start_year"],
+            "partners": partners[row["pk"]],
+        }
+        for row in rows
+    ]
+
+
+def map_data(counts: list[dict], arrangements: list[dict], bins: list[Bin], total: int) -> dict:
+    """The compact JSON the map script reads: counts keyed by organisation code (with the GSS
+    code that matches the boundaries' AREACD) and each arrangement's partner centres."""
+    def point(p):
+        if p["latitude"] is None or p["longitude"] is None:
+            return None
+        return [round(p["latitude"], 4), round(p["longitude"], 4)]
+
+    return {
+        "organisations": {
+            c["code"]: {
+                "name": c["name"], "gss": c["gss_code"], "type": c["org_type"], "count": c["arrangements"],
+                "url": reverse("organisations:detail", args=[c["code"]]), "point": point(c),
+            }
+            for c in counts
+        },
+        "arrangements": [
+            {
+                "id": a["id"], "title": a["title"], "url": a["url"],
+                "partners": [{"code": p["code"], "lead": p["role"] == Partnership.Role.LEAD, "point": point(p)}
+                             for p in a["partners"]],
+            }
+            for a in arrangements
+        ],
+        "bins": [b.as_dict() for b in bins],
+        "none_colour": NONE_COLOUR,
+        "total": total,
+        "shown": len(arrangements),
+    }
+
+
+# --- The dashboard -------------------------------------------------------------------------
+
+
+def status_counts(arrangements: QuerySet[Arrangement]) -> list[dict]:
+    """Every status in the order of an arrangement's life, with how many arrangements are in it."""
+    counts = dict(_base(arrangements).values_list("status").annotate(n=Count("pk")))
+    return [{"status": value, "label": label, "count": counts.get(value, 0)} for value, label in Status.choices]
+
+
+def organisations_taking_part(arrangements: QuerySet[Arrangement]) -> dict:
+    """How many distinct organisations are partners, in total and by type."""
+    partnerships = Partnership.objects.filter(arrangement__in=_ids(arrangements)).order_by()
+    by_type = dict(
+        partnerships.values_list("organisation__org_type").annotate(n=Count("organisation", distinct=True))
+    )
+    return {
+        "total": partnerships.values("organisation").distinct().count(),
+        "by_type": [
+            {"key": value, "label": label, "count": by_type[value]}
+            for value, label in OrganisationType.choices if by_type.get(value)
+        ],
+    }
+
+
+def council_share(arrangements: QuerySet[Arrangement], by: str) -> list[dict]:
+    """The share of current principal councils that are a partner in at least one of these
+    arrangements, grouped `by` "nation" or "org_type". Both counts come from one query."""
+    if by not in ("nation", "org_type"):
+        raise ValueError(f"Cannot group councils by {by!r}")
+    sharing = Partnership.objects.filter(arrangement__in=_ids(arrangements)).order_by().values("organisation")
+    rows = {
+        row[by]: row
+        for row in Organisation.objects.current().principal_councils()
+        .values(by).annotate(councils=Count("pk"), sharing=Count("pk", filter=Q(pk__in=sharing)))
+        .order_by(by)
+    }
+    choices = Nation.choices if by == "nation" else [
+        (value, label) for value, label in OrganisationType.choices if value in PRINCIPAL_COUNCIL_TYPES
+    ]
+    result = []
+    for value, label in choices:
+        row = rows.get(value)
+        if not row:
+            continue
+        result.append({
+            "key": value, "label": label, "councils": row["councils"], "sharing": row["sharing"],
+            "percent": round(100 * row["sharing"] / row["councils"]) if row["councils"] else 0,
+        })
+    return result
+
+
+def council_share_total(arrangements: QuerySet[Arrangement]) -> dict:
+    sharing = Partnership.objects.filter(arrangement__in=_ids(arrangements)).values("organisation")
+    totals = Organisation.objects.current().principal_councils().aggregate(
+        councils=Count("pk"), sharing=Count("pk", filter=Q(pk__in=sharing)))
+    totals["percent"] = round(100 * totals["sharing"] / totals["councils"]) if totals["councils"] else 0
+    return totals
+
+
+def savings_by_year(arrangements: QuerySet[Arrangement], basis: str) -> list[dict]:
+    """Annual savings of one basis (expected or achieved) summed by year, each with the running
+    (cumulative) total to that year and the number of arrangements reporting a figure."""
+    if basis not in Savings.Basis.values:
+        raise ValueError(f"Unknown savings basis {basis!r}")
+    rows = list(
+        Savings.objects.filter(arrangement__in=_ids(arrangements), basis=basis)
+        .values("year_start")
+        .annotate(total=Sum("total"), arrangements=Count("arrangement", distinct=True),
+                  first_label=Min("year"), last_label=Max("year"))
+        .order_by("year_start")
+    )
+    running = 0
+    for row in rows:  # one row per year, not per arrangement
+        running += row["total"]
+        row["cumulative"] = running
+        # "2011/12" when every figure names the year the same way; otherwise the calendar year.
+        row["year"] = row["first_label"] if row["first_label"] == row["last_label"] else str(row["year_start"])
+        del row["first_label"], row["last_label"]
+    return rows
+
+
+def savings_by_category(arrangements: QuerySet[Arrangement], basis: str) -> list[dict]:
+    """All annual figures of one basis added up by service category (an arrangement in two
+    categories counts in both, so the rows can add up to more than the total)."""
+    if basis not in Savings.Basis.values:
+        raise ValueError(f"Unknown savings basis {basis!r}")
+    rows = (
+        Savings.objects.filter(arrangement__in=_ids(arrangements), basis=basis)
+        .values(key=F("arrangement__categories__key"), label=F("arrangement__categories__label"))
+        .annotate(total=Sum("total"), arrangements=Count("arrangement", distinct=True))
+        .order_by("-total", "label")
+    )
+    return [{**row, "label": row["label"] or "No category recorded"} for row in rows]
+
+
+def savings_totals(arrangements: QuerySet[Arrangement]) -> dict:
+    """Totals of the annual figures for each basis, and the cumulative totals that arrangements
+    report on their own (kept apart: they may cover the same years as the annual figures)."""
+    savings = Savings.objects.filter(arrangement__in=_ids(arrangements))
+    totals = {}
+    for basis in Savings.Basis.values:
+        totals[basis] = savings.filter(basis=basis).aggregate(
+            total=Sum("total"), arrangements=Count("arrangement", distinct=True))
+    totals["reported_cumulative_achieved"] = _base(arrangements).filter(
+        cumulative_savings_achieved__isnull=False).aggregate(
+        total=Sum("cumulative_savings_achieved"), arrangements=Count("pk"))
+    return totals
+
+
+def without_savings(arrangements: QuerySet[Arrangement]) -> dict:
+    """Arrangements with no savings figure of any kind, grouped by the reason given (case and
+    spacing ignored); an empty reason is the register's known fault and is counted as such."""
+    missing = _base(arrangements).exclude(pk__in=Savings.objects.values("arrangement")).filter(
+        cumulative_savings_achieved__isnull=True)
+    reasons = list(
+        missing.values(reason=Lower(Trim("no_savings_reason"))).annotate(count=Count("pk")).order_by("-count", "reason")
+    )
+    return {
+        "total": sum(r["count"] for r in reasons),
+        "without_reason": next((r["count"] for r in reasons if not r["reason"]), 0),
+        "reasons": [r for r in reasons if r["reason"]],
+    }
+
+
+def top_categories(arrangements: QuerySet[Arrangement], limit: int = 10) -> list[dict]:
+    through = Arrangement.categories.through
+    return list(
+        through.objects.filter(arrangement__in=_ids(arrangements))
+        .values(key=F("servicecategory__key"), label=F("servicecategory__label"))
+        .annotate(count=Count("arrangement", distinct=True))
+        .order_by("-count", "label")[:limit]
+    )
+
+
+def top_services(arrangements: QuerySet[Arrangement], limit: int = 10) -> list[dict]:
+    through = Arrangement.services.through
+    return list(
+        through.objects.filter(arrangement__in=_ids(arrangements))
+        .values(lgsl=F("service__lgsl"), label=F("service__label"))
+        .annotate(count=Count("arrangement", distinct=True))
+        .order_by("-count", "label")[:limit]
+    )
+
+
+def summary(arrangements: QuerySet[Arrangement]) -> dict:
+    """Everything the dashboard shows, for the page and the API alike."""
+    return {
+        "arrangements": _base(arrangements).count(),
+        "by_status": status_counts(arrangements),
+        "organisations": organisations_taking_part(arrangements),
+        "councils": council_share_total(arrangements),
+        "councils_by_nation": council_share(arrangements, "nation"),
+        "councils_by_type": council_share(arrangements, "org_type"),
+        "savings_totals": savings_totals(arrangements),
+        "expected_by_year": savings_by_year(arrangements, Savings.Basis.EXPECTED),
+        "achieved_by_year": savings_by_year(arrangements, Savings.Basis.ACHIEVED),
+        "expected_by_category": savings_by_category(arrangements, Savings.Basis.EXPECTED),
+        "achieved_by_category": savings_by_category(arrangements, Savings.Basis.ACHIEVED),
+        "without_savings": without_savings(arrangements),
+        "top_categories": top_categories(arrangements),
+        "top_services": top_services(arrangements),
+    }

@@ -1,0 +1,86 @@
+"""The map and the dashboard: the register's filters (the same form and the same
+`services.filtered` as the list page), drawn as a map and as charts with tables."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from arrangements import dashboard as figures
+from arrangements import services
+from arrangements.models import Savings
+from arrangements.views import _filters
+
+
+def _scope(user) -> str:
+    """Which arrangements the figures cover, in words, for every figure's source line."""
+    if getattr(user, "is_authenticated", False) and user.is_moderator:
+        return "all arrangements, published and unpublished"
+    if getattr(user, "is_authenticated", False):
+        return "published arrangements and your organisations’ unpublished ones"
+    return "published arrangements"
+
+
+def _context(request) -> dict:
+    form, filters = _filters(request)
+    return {
+        "form": form,
+        "filters": filters,
+        "filtered": bool(filters.as_query()),
+        "query": urlencode(filters.as_query()),
+        "scope": _scope(request.user),
+        "as_at": timezone.localdate(),
+        "arrangements_qs": services.filtered(request.user, filters),
+    }
+
+
+def map_page(request):
+    context = _context(request)
+    qs = context.pop("arrangements_qs")
+    counts = figures.partner_counts(qs)
+    total = qs.count()
+    arrangements = figures.map_arrangements(qs, figures.MAP_ARRANGEMENT_LIMIT)
+    bins = figures.count_bins(max((c["arrangements"] for c in counts), default=0))
+    return render(request, "arrangements/map.html", {
+        **context,
+        "counts": counts,
+        "total": total,
+        "arrangements": arrangements,
+        "capped": total > len(arrangements),
+        "bins": bins,
+        "map_data": figures.map_data(counts, arrangements, bins, total),
+    })
+
+
+def _largest(rows: list[dict], key: str) -> int:
+    """The largest value in a chart, which sets the scale of its bars."""
+    return max((row[key] or 0 for row in rows), default=0) or 1
+
+
+def dashboard(request):
+    context = _context(request)
+    data = figures.summary(context.pop("arrangements_qs"))
+    savings_sections = [
+        {"key": basis, "title": f"{label} savings",
+         "by_year": data[f"{basis}_by_year"], "year_scale": _largest(data[f"{basis}_by_year"], "total"),
+         "by_category": data[f"{basis}_by_category"],
+         "category_scale": _largest(data[f"{basis}_by_category"], "total")}
+        for basis, label in Savings.Basis.choices
+    ]
+    rankings = [
+        {"key": "top-categories", "title": "Service categories", "column": "Category",
+         "rows": data["top_categories"], "scale": _largest(data["top_categories"], "count")},
+        {"key": "top-services", "title": "Services (Local Government Service List)", "column": "Service",
+         "rows": data["top_services"], "scale": _largest(data["top_services"], "count")},
+    ]
+    return render(request, "arrangements/dashboard.html", {
+        **context, "data": data, "as_at_text": date_format(context["as_at"], "j F Y"),
+        "scales": {
+            "status": _largest(data["by_status"], "count"),
+            "types": _largest(data["organisations"]["by_type"], "count"),
+        },
+        "savings_sections": savings_sections, "rankings": rankings,
+    })

@@ -1,0 +1,43 @@
+"""Fixtures shared by every app: the fictional county of Testshire and its people.
+
+Factories are imported inside the fixtures, so pure-module tests need no Django setup.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def testshire(db):
+    """Testshire County Council (TST), districts Northtown (NTN) and Southvale (SVL) that
+    share a border, and the fire and police bodies that cover them."""
+    from organisations.tests.factories import build_testshire
+
+    return build_testshire()
+
+
+@pytest.fixture
+def user(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory()
+
+
+@pytest.fixture
+def moderator(db):
+    from accounts.tests.factories import UserFactory
+
+    return UserFactory(username="moderator", is_moderator=True)
+
+
+@pytest.fixture
+def member_of(db):
+    """member_of(organisation, role) -> a new user holding that role there."""
+    from accounts.models import Role
+    from accounts.tests.factories import MembershipFactory
+
+    def make(organisation, role: str = Role.VIEWER):
+        return MembershipFactory(organisation=organisation, role=role).user
+
+    return make

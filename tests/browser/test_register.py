@@ -1,0 +1,271 @@
+"""The register of shared services in the real browser: finding and downloading arrangements,
+importing a spreadsheet, and the annual survey, with an accessibility check on each page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from accounts.models import Membership, Role, User
+from arrangements import importing
+from arrangements.models import Arrangement, Partnership, Savings
+from arrangements.tests.conftest import HEADER, _organisation
+from reference.core import Context, run
+from services.importers import DECLARATIONS as SERVICE_DECLARATIONS
+from surveys.models import SurveyResponse, SurveyRound
+from tests.browser.conftest import axe_violations
+from tests.browser.pages import (
+    AddArrangementPage,
+    ArrangementListPage,
+    ImportPage,
+    SignInPage,
+    SurveyPages,
+)
+
+PASSWORD = "a-long-test-password-9"
+
+
+def assert_accessible(page):
+    violations = axe_violations(page)
+    assert violations == [], f"axe found WCAG 2.2 AA violations on {page.url}: {violations}"
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def register(transactional_db):
+    """The register's test data (as arrangements/tests/conftest.py builds it), committed so the
+    live server sees it: Testshire and its districts, a Welsh council, the service list, an editor
+    of Northtown, a moderator, and three published arrangements."""
+    county = _organisation(
+        "TST",
+        "Testshire",
+        "Testshire County Council",
+        "CTY",
+        gss_code="E10099991",
+        tier="county",
+        region="East of England",
+        latitude=52.2,
+        longitude=0.1,
+    )
+    north = _organisation(
+        "NTT",
+        "Northtown",
+        "Northtown District Council",
+        "NMD",
+        gss_code="E07099991",
+        tier="district",
+        region="East of England",
+        parent_county=county,
+        latitude=52.4,
+        longitude=0.1,
+    )
+    south = _organisation(
+        "SVL",
+        "Southvale",
+        "Southvale District Council",
+        "NMD",
+        gss_code="E07099992",
+        tier="district",
+        region="East of England",
+        parent_county=county,
+        latitude=52.0,
+        longitude=0.1,
+    )
+    _organisation(
+        "CWM",
+        "Cwmtest",
+        "Cwmtest County Borough Council",
+        "WPA",
+        gss_code="W06099991",
+        tier="unitary",
+        nation="Wales",
+        region="Wales",
+        latitude=51.7,
+        longitude=-3.3,
+    )
+    run(SERVICE_DECLARATIONS, Context(data_dir=django_settings.REFERENCE_DATA_DIR, verbose=False))
+    editor = User.objects.create_user("north.editor", password=PASSWORD)
+    Membership.objects.create(user=editor, organisation=north, role=Role.EDITOR)
+    moderator = User.objects.create_user("moderator", password=PASSWORD, is_moderator=True)
+    rows = [
+        # Legal, in the East of England: the one the filters should find.
+        "Shared legal,One legal team,legal,lead authority delegation,live,2016-04-01,,Northtown District Council,"
+        "Southvale,2000000,150000,300000,250000,2018/19,,https://example.org/r",
+        # Legal, but in Wales.
+        "Cwmtest legal,Legal for the valleys,legal,joint committee,live,2017,,Cwmtest,,,,,,,Not set up to save money,",
+        # East of England, but waste.
+        "Testshire waste partnership,Joint waste collection,waste,joint committee,under review,2019,,"
+        "Testshire County Council,Northtown DC,,,,,,Not set up to save money,",
+    ]
+    report = importing.run((HEADER + "\n".join(rows) + "\n").encode(), "register.csv", moderator, publish=True)
+    assert not report.problems, report.problems
+    return {"north": north, "south": south, "county": county, "editor": editor, "moderator": moderator}
+
+
+def test_the_public_filters_the_register_opens_an_arrangement_and_downloads_the_same_view(page, register):
+    register_page = ArrangementListPage(page).open()
+    assert register_page.result_count() == "3 arrangements"
+    assert_accessible(page)
+
+    register_page.filter(category="Legal services", region="East of England")
+    assert "category=legal" in page.url and "region=East+of+England" in page.url
+    assert register_page.result_count() == "1 arrangement"
+    assert register_page.result_titles() == ["Shared legal"]
+    assert_accessible(page)
+
+    downloaded = register_page.download("CSV").decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(downloaded)))
+    assert [r["title"] for r in rows] == ["Shared legal"]
+    assert rows[0]["partner_codes"] == "NTT; SVL" and rows[0]["categories"] == "legal"
+    assert (rows[0]["latest_expected_savings_gbp"], rows[0]["latest_achieved_savings_gbp"]) == ("300000", "250000")
+
+    geojson = json.loads(register_page.download("GeoJSON"))
+    assert geojson["type"] == "FeatureCollection"
+    assert [f["properties"]["title"] for f in geojson["features"]] == ["Shared legal"]
+    assert sorted(geojson["features"][0]["geometry"]["coordinates"]) == [[0.1, 52.0], [0.1, 52.4]]
+
+    arrangement = register_page.open_result("Shared legal")
+    assert arrangement.heading() == "Shared legal"
+    assert arrangement.partners() == [("Northtown", "Lead or host"), ("Southvale", "Member")]
+    # Expected and achieved savings each in their own column, never added together.
+    assert arrangement.savings_by_year() == {
+        "2018/19": {"Expected": "£300,000", "Achieved": "£250,000", "of which staff": "–", "of which other": "–"},
+    }
+    expect(page.get_by_text("£2,000,000")).to_be_visible()  # the baseline
+    assert_accessible(page)
+
+
+def test_an_editor_imports_a_spreadsheet_in_everyday_words_and_a_bad_one_imports_nothing(
+    page, register, settings, tmp_path
+):
+    settings.IMPORTS_IN_BACKGROUND = False
+    SignInPage(page).sign_in("north.editor", PASSWORD, next_url="/arrangements/import/")
+    importer = ImportPage(page)
+    assert page.get_by_role("heading", level=1).inner_text() == "Import arrangements from a spreadsheet"
+    assert_accessible(page)
+
+    good = tmp_path / "our arrangements.csv"
+    good.write_text(
+        HEADER + "Shared audit,One audit team for the county,audit,joint committee,live,2021-04-01,,"
+        "Northtown DC,Testshire County Council,,,80k,,2022/23,,https://example.org/audit\n"
+    )
+    importer.upload(good, check_only=True)
+    expect(page.get_by_role("heading", name="No problems found")).to_be_visible()
+    expect(page.get_by_text("1 to add, 0 to update")).to_be_visible()
+    assert not Arrangement.objects.filter(title="Shared audit").exists()  # a check only
+    assert_accessible(page)
+
+    importer.import_checked_file()
+    expect(page.get_by_role("heading", name="Import complete")).to_be_visible()
+    expect(page.get_by_text("1 added, 0 updated")).to_be_visible()
+    assert_accessible(page)
+    audit = Arrangement.objects.get(title="Shared audit")
+    assert set(audit.partnerships.values_list("organisation__code", "role")) == {
+        ("NTT", Partnership.Role.LEAD),
+        ("TST", Partnership.Role.MEMBER),
+    }
+    assert not audit.published  # until a moderator publishes it
+    assert list(audit.savings.values_list("basis", "year", "total")) == [("expected", "2022/23", 80_000)]
+
+    # Northtown's editor sees the new draft in the register; the public would not.
+    page.get_by_role("link", name="See the arrangements").click()
+    expect(page.get_by_role("row", name="Shared audit").get_by_text("Not published")).to_be_visible()
+
+    before = (Arrangement.objects.count(), Savings.objects.count(), Partnership.objects.count())
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        HEADER
+        + "Shared payroll,Payroll,hr,magic,live,2021,,Northtown DC,,,,lots,,2021/22,,\n"
+        + "Shared parking,Parking,parking,joint committee,live,2021,,Nowhere DC,,,,,,,None yet,\n"
+    )
+    importer.open().upload(bad, check_only=False)
+    expect(page.get_by_text("nothing was imported")).to_be_visible()
+    problems = importer.problems()
+    columns = {(row[0], row[1]) for row in problems}
+    assert {("2", "model"), ("2", "annual_savings_expected_gbp"), ("3", "lead_organisation")} <= columns
+    assert ["2", "model", "magic"] == problems[[r[1] for r in problems].index("model")][:3]
+    assert any(row[2] == "Nowhere DC" and "No organisation called" in row[3] for row in problems)
+    assert_accessible(page)
+    assert (Arrangement.objects.count(), Savings.objects.count(), Partnership.objects.count()) == before
+    assert not Arrangement.objects.filter(title__in=["Shared payroll", "Shared parking"]).exists()
+
+
+def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, register):
+    today = timezone.localdate()
+    survey = SurveyRound.objects.create(
+        year=2026, opens_on=today - dt.timedelta(days=7), closes_on=today + dt.timedelta(days=30)
+    )
+    SignInPage(page).sign_in("north.editor", PASSWORD, next_url="/survey/")
+    survey_pages = SurveyPages(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Annual survey 2026/27")
+    assert_accessible(page)
+
+    survey_pages.choose_organisation("Northtown")
+    assert survey_pages.listed_arrangements() == ["Shared legal", "Testshire waste partnership"]
+    assert_accessible(page)
+
+    survey_pages.start()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shared legal")
+    assert survey_pages.checked_status() == "Live"
+    assert_accessible(page)
+    survey_pages.answer(savings="lots")
+    expect(page.get_by_role("link", name="Enter an amount in pounds")).to_be_visible()
+    assert_accessible(page)
+    survey_pages.answer(status="Expanded", savings="£265,000", note="Southvale's planning added")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Testshire waste partnership")
+    assert survey_pages.checked_status() == "Under review"
+    survey_pages.answer()
+
+    expect(page.get_by_role("group", name="Has your organisation started any new shared arrangements")).to_be_visible()
+    assert_accessible(page)
+    survey_pages.say_new_arrangements(yes=True)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting the survey")
+    shown = survey_pages.answers_shown()
+    assert "Expanded (changed)" in shown and "£265,000" in shown and "Under review" in shown and "Yes" in shown
+    assert_accessible(page)
+    assert Arrangement.objects.get(title="Shared legal").status == "live"  # not until submitted
+    survey_pages.submit()
+
+    expect(page.get_by_role("heading", name="Survey submitted")).to_be_visible()
+    assert_accessible(page)
+    assert SurveyResponse.objects.filter(round=survey, organisation=register["north"]).exists()
+    legal = Arrangement.objects.get(title="Shared legal")
+    assert legal.status == "expanded"
+    assert legal.savings.get(year="2026/27").total == 265_000
+
+    page.get_by_role("link", name="Add an arrangement").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Add an arrangement")
+    assert_accessible(page)
+    AddArrangementPage(page).fill(
+        **{
+            "Title": "Shared building control",
+            "Description": "One building control team for both districts",
+            "Services": "building control",
+            "Delivery model": "Joint committee",
+            "Status": "Implementing",
+            "Lead organisation": "Northtown DC",
+            "Other partners (optional)": "Southvale DC",
+            "Start date (optional)": "2027",
+            "If there is no savings figure, why not (optional)": "Too early to say",
+        }
+    ).save()
+    expect(page.get_by_text("“Shared building control” added. A moderator will publish it.")).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Shared building control")
+    assert_accessible(page)
+    added = Arrangement.objects.get(title="Shared building control")
+    assert (added.status, added.start_year, added.published) == ("implementing", 2027, False)
+    assert set(added.partnerships.values_list("organisation__code", flat=True)) == {"NTT", "SVL"}
+    assert added.created_by == register["editor"]
