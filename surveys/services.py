@@ -15,9 +15,14 @@ FINISHED = (Status.ENDED, Status.DISAGGREGATED)
 
 
 def current_round(today: dt.date | None = None) -> SurveyRound | None:
+    """The round open today, if any."""
     today = today or timezone.localdate()
-    return (SurveyRound.objects.filter(opens_on__lte=today, closes_on__gte=today).first()
-            or SurveyRound.objects.filter(opens_on__lte=today).order_by("-year").first())
+    return SurveyRound.objects.filter(opens_on__lte=today, closes_on__gte=today).order_by("-year").first()
+
+
+def is_open(survey: SurveyRound, today: dt.date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return survey.opens_on <= today <= survey.closes_on
 
 
 def arrangements_to_confirm(organisation, user) -> list[Arrangement]:
@@ -51,7 +56,8 @@ def apply_answers(survey: SurveyRound, organisation, user, answers: dict[str, di
                               "note": answer.get("note", "") or note},
                 )
         response, _ = SurveyResponse.objects.update_or_create(
-            round=survey, organisation=organisation, defaults={"submitted_by": user, "answers": answers},
+            round=survey, organisation=organisation,
+            defaults={"submitted_by": user, "submitted_at": timezone.now(), "answers": answers},
         )
     return response
 

@@ -24,6 +24,9 @@ from surveys.models import SurveyRound
 
 def _context(request, year: int, code: str):
     survey = get_object_or_404(SurveyRound, year=year)
+    if not services.is_open(survey):
+        raise PermissionDenied(f"The {survey.label} survey is not open: it runs from "
+                               f"{survey.opens_on:%-d %B %Y} to {survey.closes_on:%-d %B %Y}.")
     organisation = get_organisation(code)
     if not can_edit_organisation(request.user, organisation):
         raise PermissionDenied(f"Only editors of {organisation.name} can answer its survey.")
