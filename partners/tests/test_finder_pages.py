@@ -1,0 +1,151 @@
+"""The finder's pages, API and command over the real database, and the board's permissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from organisations.models import Neighbour
+from partners import services
+from partners.models import Post, PostResponse, PostView
+
+
+@pytest.fixture
+def borders(places):
+    north, south = places["north"], places["south"]
+    Neighbour.objects.create(organisation=north, neighbour=south, border_km=23.4)
+    Neighbour.objects.create(organisation=south, neighbour=north, border_km=23.4)
+
+
+def client_for(user) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def test_finder_page_ranks_the_neighbour_first_with_reasons(places, service_list, borders):
+    page = Client().get("/partners/", {"organisation": "Northtown DC", "category": "legal"}).content.decode()
+    assert "Partners for Northtown" in page
+    first = page.index('id="candidates"')
+    assert page.index("Southvale", first) < page.index("Cwmtest", first)
+    assert "Shares a 23 km border" in page
+
+
+def test_finder_explains_unknown_organisations_and_abolished_ones(places, service_list):
+    page = Client().get("/partners/", {"organisation": "Nowhereshire", "category": "legal"}).content.decode()
+    assert "There is a problem" in page and "No organisation called" in page
+    page = Client().get("/partners/", {"organisation": "OLD", "category": "legal"}).content.decode()
+    assert "no longer exists" in page
+
+
+def test_tier_rules_keep_district_services_from_counties(places, service_list, borders):
+    # Building control is a district service: the county is not a candidate.
+    result = services.find(services.Search(places["north"], services.resolve_service("building-control")))
+    assert "TST" not in [m.code for m in result.matches]
+    assert "SVL" in [m.code for m in result.matches]
+
+
+def test_the_matrices_are_rebuilt_when_the_register_changes(places, service_list, borders):
+    first = services.matching_data()
+    assert services.matching_data() is first  # cached
+    Neighbour.objects.filter(border_km=23.4).delete()
+    assert services.matching_data() is not first
+
+
+def test_api_matches_the_page_and_documents_itself(places, service_list, borders):
+    body = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "legal", "limit": 3}).json()
+    assert body["matches"][0]["code"] == "SVL"
+    border = next(f for f in body["matches"][0]["factors"] if f["key"] == "border")
+    assert border["reason"] == "Shares a 23 km border" and 0 < border["value"] <= 1
+    spec = Client().get("/api/v1/openapi.json").json()
+    assert "/api/v1/partners" in spec["paths"]
+    assert Client().get("/api/v1/partners", {"organisation": "ZZZ", "service": "legal"}).status_code == 404
+    assert Client().get("/api/v1/partners", {"organisation": "NTT", "service": "nonsense"}).status_code == 422
+
+
+def test_a_zero_weight_leaves_a_factor_out(places, service_list, borders):
+    body = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "legal", "w_border": 0}).json()
+    assert "border" not in body["weights"]
+    assert all(f["key"] != "border" for m in body["matches"] for f in m["factors"])
+
+
+def test_command_prints_reasons_and_json(places, service_list, borders, capsys):
+    call_command("find_partners", "Northtown", "--service", "legal", "--limit", "2")
+    out = capsys.readouterr().out
+    assert "1. Southvale (SVL)" in out and "Shares a 23 km border" in out
+    call_command("find_partners", "NTT", "--service", "legal", "--json")
+    assert json.loads(capsys.readouterr().out)["matches"][0]["code"] == "SVL"
+
+
+def test_compare_shows_two_candidates_side_by_side(places, service_list, borders):
+    page = Client().get("/partners/compare/", {"organisation": "NTT", "category": "legal",
+                                               "candidate": ["SVL", "CWM"]}).content.decode()
+    assert "Southvale" in page and "Cwmtest" in page and "Shared border" in page
+
+
+# --- the matchmaking board -------------------------------------------------------------
+
+POST = {"category": None, "title": "Partner for legal services", "description": "We want to share a legal team",
+        "offers": "Office space", "contact_name": "A. Officer", "contact_email": "officer@northtown.example"}
+
+
+def _post_data(places, organisation):
+    from services.models import ServiceCategory
+
+    expires = timezone.localdate() + dt.timedelta(days=30)
+    return {**POST, "organisation": organisation.pk, "category": ServiceCategory.objects.get(key="legal").pk,
+            "expires_on": expires.isoformat()}
+
+
+@pytest.mark.parametrize("who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 200),
+                                           ("editor", 302), ("moderator", 302)])
+def test_only_editors_post_for_their_organisation(places, service_list, users, who, expected):
+    response = client_for(users.get(who)).post("/partners/board/new/", _post_data(places, places["north"]))
+    assert response.status_code == expected
+    assert Post.objects.exists() == (expected == 302 and who != "anonymous")
+
+
+def test_posts_are_listed_viewed_answered_boost_the_finder_and_can_be_withdrawn(places, service_list, users,
+                                                                                borders):
+    client_for(users["editor"]).post("/partners/board/new/", _post_data(places, places["north"]))
+    post = Post.objects.get()
+    assert "Partner for legal services" in Client().get("/partners/board/", {"q": "legal"}).content.decode()
+    assert "Partner for legal services" not in Client().get("/partners/board/", {"q": "waste"}).content.decode()
+    welsh = client_for(users["other_editor"])
+    welsh.get(post.get_absolute_url())
+    assert PostView.objects.filter(post=post, organisation=places["welsh"]).exists()
+    welsh.post(post.get_absolute_url(), {"organisation": places["welsh"].pk, "message": "We are interested"})
+    assert PostResponse.objects.filter(post=post, organisation=places["welsh"]).exists()
+    page = client_for(users["editor"]).get(post.get_absolute_url()).content.decode()
+    assert "Cwmtest" in page and "We are interested" in page  # the poster sees who looked and replied
+    assert "We are interested" not in welsh.get(post.get_absolute_url()).content.decode()
+    # Southvale searching for legal partners sees Northtown's post as a reason.
+    result = services.find(services.Search(places["south"], services.resolve_service("legal")))
+    northtown = next(m for m in result.matches if m.code == "NTT")
+    assert northtown.factor("interest").value > 0
+    assert welsh.post(f"/partners/board/{post.pk}/withdraw/").status_code == 403
+    assert client_for(users["editor"]).post(f"/partners/board/{post.pk}/withdraw/").status_code == 302
+    assert "Partner for legal services" not in Client().get("/partners/board/").content.decode()
+    assert Client().get(post.get_absolute_url()).status_code == 410
+
+
+def test_expired_posts_leave_the_board(places, service_list, users):
+    from services.models import ServiceCategory
+
+    Post.objects.create(organisation=places["north"], category=ServiceCategory.objects.get(key="legal"),
+                        title="Old post", description="x", contact_name="x", contact_email="x@example.org",
+                        expires_on=timezone.localdate() - dt.timedelta(days=1))
+    assert "Old post" not in Client().get("/partners/board/").content.decode()
+
+
+def test_expiry_must_be_within_a_year(places, service_list, users):
+    data = _post_data(places, places["north"])
+    data["expires_on"] = (timezone.localdate() + dt.timedelta(days=400)).isoformat()
+    page = client_for(users["editor"]).post("/partners/board/new/", data).content.decode()
+    assert "within a year" in page and not Post.objects.exists()
