@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from arrangements import dashboard as figures
 from arrangements import services
 from arrangements.models import Savings
-from arrangements.views import _filters
+from arrangements.views import filters_from_request
 
 
 def _scope(user) -> str:
@@ -25,7 +25,7 @@ def _scope(user) -> str:
 
 
 def _context(request) -> dict:
-    form, filters = _filters(request)
+    form, filters = filters_from_request(request)
     return {
         "form": form,
         "filters": filters,

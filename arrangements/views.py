@@ -9,7 +9,7 @@ from arrangements.models import Arrangement
 from organisations.services import region_choices
 
 
-def _filters(request) -> tuple[ArrangementFilterForm, services.ArrangementFilters]:
+def filters_from_request(request) -> tuple[ArrangementFilterForm, services.ArrangementFilters]:
     form = ArrangementFilterForm(request.GET or None, regions=region_choices())
     if form.is_valid():
         return form, services.ArrangementFilters.from_mapping(form.cleaned_data)
@@ -17,7 +17,7 @@ def _filters(request) -> tuple[ArrangementFilterForm, services.ArrangementFilter
 
 
 def arrangement_list(request):
-    form, filters = _filters(request)
+    form, filters = filters_from_request(request)
     queryset = services.with_details(services.filtered(request.user, filters))
     paginator = Paginator(queryset, settings.DIRECTORY_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
@@ -32,7 +32,7 @@ def arrangement_list(request):
 def download(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404("No such download format")
-    _form, filters = _filters(request)
+    _form, filters = filters_from_request(request)
     queryset = services.with_details(services.filtered(request.user, filters))
     return exports.FORMATS[fmt](queryset.iterator(chunk_size=500), request.build_absolute_uri("/")[:-1])
 

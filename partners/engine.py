@@ -381,7 +381,7 @@ def build_matching_data(
     rank[np.argsort(np.array(codes, dtype=object), kind="stable")] = np.arange(n)
 
     la, lo = np.radians(lat), np.radians(lon)
-    xyz = np.vstack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
+    xyz = np.ascontiguousarray(np.vstack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)]))
 
     names_by_code = dict(zip(codes, names, strict=True)) | dict(area_names or {})
     area_ids: dict[str, int] = {}
@@ -552,8 +552,8 @@ def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -
 def distances_km(data: MatchingData, i: int) -> np.ndarray:
     """Great-circle distance from organisation i's centre to every centre (NaN if unknown).
     The chord between unit vectors gives the same distance as the haversine formula."""
-    chord2 = ((data.xyz - data.xyz[:, i : i + 1]) ** 2).sum(axis=0)
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(chord2) / 2))
+    chord2 = 2 - 2 * (data.xyz[:, i] @ data.xyz)  # |a - b|² for unit vectors; metre precision
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(np.maximum(chord2, 0)) / 2))
 
 
 def similarity_scores(data: MatchingData, organisation: str | int) -> np.ndarray:
@@ -589,9 +589,10 @@ def similarity_scores(data: MatchingData, organisation: str | int) -> np.ndarray
     total /= np.maximum(weight, 1e-6)  # nothing in common: known is 0, so the match is 0
     total *= -0.5
     np.exp(total, out=total)
-    total *= known
-    total /= mine.sum()
-    return total.astype(float)
+    match = total.astype(float)  # the share of indicators in common is exact
+    match *= known
+    match /= mine.sum()
+    return match
 
 
 def _border_values(data: MatchingData, i: int) -> np.ndarray:
@@ -645,6 +646,10 @@ def _track_record_values(data: MatchingData, i: int, year: int) -> np.ndarray:
     for j, records in data.history.get(i, {}).items():
         values[j] = _track_record_value(records, year)
     return values
+
+
+# One running arrangement to join is worth 0.8, two 0.96: 1 - 0.2 ** n.
+_JOINABLE_VALUES = 1 - 0.2 ** np.arange(12)
 
 
 def _timing_value(gap: np.ndarray) -> np.ndarray:
@@ -858,7 +863,7 @@ def _factor(ctx: _Context, key: str) -> tuple[np.ndarray | None, str]:
         counts[i] = 0
         if not counts.any():
             return None, f"No running arrangements for {service} that you could join are recorded."
-        return 1 - 0.2**counts, ""
+        return _JOINABLE_VALUES[np.minimum(counts, len(_JOINABLE_VALUES) - 1).astype(np.int64)], ""
     if key == "timing":
         mine = facts.end_year[i]
         if np.isnan(mine):
@@ -969,25 +974,28 @@ def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
 
 
 def _similarity_reason(ctx: _Context, j: int) -> tuple[str, dict]:
-    data, i = ctx.data, ctx.i
+    data, i, k = ctx.data, ctx.i, len(ctx.data.indicators)
     value = float(ctx.values["similarity"][j])
-    mine = data.present[:, i] > 0
-    both = mine & (data.present[:, j] > 0)
-    zi, zj = data.zt[:, i].astype(float), data.zt[:, j].astype(float)
-    gap = np.abs(zi - zj)
-    groups = {}
+    # Plain lists: K is small and this runs for the returned organisations only.
+    zi, zj = data.zt[:, i].tolist(), data.zt[:, j].tolist()
+    mine = [p > 0 for p in data.present[:, i].tolist()]
+    both = [c for c, p in enumerate(data.present[:, j].tolist()) if p > 0 and mine[c]]
+    gap = [abs(zi[c] - zj[c]) for c in range(k)]
+    groups: dict[str, float | None] = {}
     for g, (a, b) in enumerate(data.group_bounds):
-        common = both[a:b]
-        groups[data.groups[g]] = float(np.exp(-np.mean(gap[a:b][common] ** 2) / 2)) if common.any() else None
-    details: dict[str, Any] = {"match": value, "groups": groups, "compared": int(both.sum()),
-                               "available": int(mine.sum())}
-    if not both.any():
+        common = [gap[c] ** 2 for c in both if a <= c < b]
+        groups[data.groups[g]] = math.exp(-sum(common) / len(common) / 2) if common else None
+    available = sum(mine)
+    details: dict[str, Any] = {"match": value, "groups": groups, "compared": len(both), "available": available}
+    if not both:
         return "Cannot compare: none of your indicators are recorded for it", details
-    same_side = np.minimum(np.abs(zi), np.abs(zj)) * (np.sign(zi) == np.sign(zj))
-    columns = np.flatnonzero(both).tolist()
-    # Most alike first; of two equally close, the more distinctive (both far from average).
-    alike = sorted((c for c in columns if gap[c] <= ALIKE_Z_GAP), key=lambda c: (gap[c] - 0.5 * same_side[c], c))[:3]
-    different = sorted(columns, key=lambda c: (-gap[c], c))[:3]
+
+    def distinctive(c: int) -> float:  # both far from average on the same side
+        return min(abs(zi[c]), abs(zj[c])) if zi[c] * zj[c] > 0 else 0.0
+
+    # Most alike first; of two equally close, the more distinctive.
+    alike = sorted((c for c in both if gap[c] <= ALIKE_Z_GAP), key=lambda c: (gap[c] - 0.5 * distinctive(c), c))[:3]
+    different = sorted(both, key=lambda c: (-gap[c], c))[:3]
     details["alike"] = [data.indicators[c].key for c in alike]
     details["different"] = [data.indicators[c].key for c in different if gap[c] > 1.0]
     level = next(words for threshold, words in SIMILARITY_LEVELS if value >= threshold)
@@ -996,8 +1004,8 @@ def _similarity_reason(ctx: _Context, j: int) -> tuple[str, dict]:
         reason += ": alike on " + _join_words([_indicator_words(data.indicators[c], zi[c], zj[c]) for c in alike])
     else:
         reason += ": not close on any single indicator"
-    if both.sum() < mine.sum():
-        reason += f" (compared on {both.sum()} of your {mine.sum()} indicators)"
+    if len(both) < available:
+        reason += f" (compared on {len(both)} of your {available} indicators)"
     return reason, details
 
 

@@ -167,3 +167,36 @@ def test_weak_passwords_are_refused(password, message):
 
 def test_a_long_uncommon_password_is_accepted():
     assert validate_password(PASSWORD, UserFactory.build()) is None
+
+
+# --- the pages tell the truth about the limits ----------------------------------------------
+
+def lock_out(client, username: str):
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        response = client.post(SIGN_IN, {"username": username, "password": "wrong"})
+    return response
+
+
+def test_sign_in_page_states_the_configured_failure_limit(client, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+
+    page = client.get(SIGN_IN).content.decode()
+
+    assert "After 3 failed attempts" in page
+
+
+def test_lockout_page_states_the_default_cool_off(client, user):
+    assert settings.AXES_COOLOFF_TIME == 0.25
+
+    page = lock_out(client, user.username).content.decode()
+
+    assert "you cannot sign in for 15 minutes" in page
+
+
+def test_lockout_page_states_the_configured_cool_off(client, settings, user):
+    settings.AXES_COOLOFF_TIME = 2  # hours
+
+    response = lock_out(client, user.username)
+
+    assert response.status_code == 429
+    assert "15 minutes" not in response.content.decode()

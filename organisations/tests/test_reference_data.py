@@ -26,6 +26,7 @@ from organisations.models import (
     OrganisationType,
     Overlap,
 )
+from organisations.tests.openapi import errors, response_schema
 from reference.core import Context, run
 
 pytestmark = pytest.mark.django_db
@@ -396,6 +397,23 @@ def test_api_detail_of_a_real_council(imported, client):
     assert neighbours["SCA"] == pytest.approx(30, rel=0.25)
     overlapping = {o["type"] for o in body["overlapping_bodies"]}
     assert {"CTY", "COMB", "FRA", "PFA", "ICB"} <= overlapping
+
+
+def test_api_responses_for_every_kind_of_body_match_the_openapi_document(imported, client):
+    document = client.get("/api/v1/openapi.json").json()
+    detail_schema = response_schema(document, "/api/v1/organisations/{code}", 200)
+    sample = [Organisation.objects.filter(org_type=t).order_by("code").first() for t, _ in OrganisationType.choices]
+    sample += list(Organisation.objects.filter(end_date__isnull=False).order_by("code")[:3])
+    sample = [o for o in sample if o is not None]
+    assert len(sample) >= 18
+
+    for organisation in sample:
+        body = client.get(f"/api/v1/organisations/{organisation.code}").json()
+        assert errors(body, detail_schema, document) == [], organisation.code
+
+    listing = client.get("/api/v1/organisations", {"page_size": 500, "include_former": "true"}).json()
+    assert listing["count"] == Organisation.objects.count()
+    assert errors(listing, response_schema(document, "/api/v1/organisations", 200), document) == []
 
 
 def test_home_page_counts_the_real_register(imported, client):
