@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from organisations.models import GssCode, Organisation, OrganisationName
@@ -24,6 +25,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "official_name", "code", "gss_code", "names__name")
     autocomplete_fields = ("parent_county", "combined_authority", "successors")
     inlines = [NameInline, GssCodeInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         if change:

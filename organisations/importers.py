@@ -216,7 +216,8 @@ def gss_code_rows(context: Context):
             seen.add(gss)
             yield {"code": gss, "organisation_id": org_id, "status": GssCode.Status.CURRENT}
     for row in read_csv(context, GSS_LOOKUP):
-        if row["gss-code"] not in seen and row["local-authority-code"] in ids:
+        # Some abolished Northern Irish councils have no code: a blank is not a code.
+        if row["gss-code"] and row["gss-code"] not in seen and row["local-authority-code"] in ids:
             seen.add(row["gss-code"])
             yield {"code": row["gss-code"], "organisation_id": ids[row["local-authority-code"]],
                    "status": GssCode.Status.FORMER}
@@ -306,14 +307,13 @@ def neighbour_rows(context: Context):
 def overlap_rows(context: Context):
     codes = _codes(context)
     seen = set()
-    # From the register: a district's county, a council's combined authority.
-    for org_id, county_id, combined_id in Organisation.objects.current().values_list(
-            "id", "parent_county_id", "combined_authority_id"):
-        for body_id in (county_id, combined_id):
-            if body_id:
-                seen.add((org_id, body_id))
-                yield {"organisation_id": org_id, "body_id": body_id, "share": 1.0,
-                       "method": Overlap.Method.REGISTER}
+    # From the register: a district's county, a council's combined authority, and the
+    # combined county authority its county is a member of (East Midlands, Lancashire...).
+    for org_id, county_id, combined_id, county_combined_id in Organisation.objects.current().values_list(
+            "id", "parent_county_id", "combined_authority_id", "parent_county__combined_authority_id"):
+        for body_id in dict.fromkeys(b for b in (county_id, combined_id, county_combined_id) if b):
+            seen.add((org_id, body_id))
+            yield {"organisation_id": org_id, "body_id": body_id, "share": 1.0, "method": Overlap.Method.REGISTER}
     # From the boundaries: fire, police and health bodies, for every current council.
     types = dict(Organisation.objects.current().values_list("gss_code", "org_type"))
     councils = [f for f in _features(context, LOWER_TIER_BOUNDARIES) if types.get(f.code)]

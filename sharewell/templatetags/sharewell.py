@@ -15,3 +15,16 @@ def indicator_value(value: float, indicator) -> str:
     if unit == "£":
         return f"£{number}"
     return f"{number} {unit}".strip()
+
+
+@register.filter
+def duration_words(delta) -> str:
+    """A timedelta as people say it: '15 minutes', '2 hours', '1 hour and 30 minutes'."""
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    if minutes or not hours:
+        parts.append(f"{minutes} minute{'s' if minutes != 1 else ''}")
+    return " and ".join(parts)
