@@ -68,8 +68,10 @@ format: install-dev ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-dev ## Print benchmark figures (server time per request, median and p95)
+bench: install-dev ## Print benchmark figures (server time per request, median and p95; partner finder)
+	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m bench
+	$(BIN)/python -m partners.bench
 
 clean: ## Remove installed dependencies and built files (keeps the database)
 	rm -rf $(VENV) node_modules static_build staticfiles

@@ -24,6 +24,7 @@ import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -52,7 +53,7 @@ FACTOR_LABELS = {
 # but narrower signals (1 each). Same political control is reported as an advantage, but it
 # is the users' record, it changes at every election and it is not the engine's place to
 # steer by party: 0 unless a user turns it on.
-DEFAULT_WEIGHTS: Mapping[str, float] = {
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
     "border": 2.0,
     "distance": 1.0,
     "areas": 1.0,
@@ -62,7 +63,7 @@ DEFAULT_WEIGHTS: Mapping[str, float] = {
     "timing": 1.0,
     "interest": 1.0,
     "political": 0.0,
-}
+})
 
 # Register type codes (organisations.models.OrganisationType).
 UNITARY_LIKE_TYPES = frozenset({"UA", "MD", "LBO", "CC", "SCO", "WPA", "NID"})
@@ -93,8 +94,9 @@ BORDER_FLOOR = 0.3
 BORDER_KM_SCALE = 20.0
 # Distance between centres: exp(-d / 60 km): 35 km gives 0.56, 150 km 0.08.
 DISTANCE_KM_SCALE = 60.0
-# Similarity: exp(-D²/2), D the root mean square z-score gap (each group counted equally).
-# Two places drawn at random are about 1.4 apart (37%); 0.4 apart is a 92% match.
+# Similarity: exp(-D²/2), D² the mean squared z-score gap, each group of indicators counting
+# the same (see `similarity_scores`). Two places drawn at random are about 1.4 apart (a 37%
+# match); 0.4 apart is a 92% match.
 SIMILARITY_LEVELS = ((0.85, "A very similar place"), (0.65, "A similar place"), (0.4, "A somewhat similar place"),
                      (0.0, "Not a very similar place"))
 ALIKE_Z_GAP = 0.5  # an indicator is "alike" when the z-scores are within half a standard deviation
@@ -186,7 +188,7 @@ class Query:
     limit: int | None = 20
     arrangements: Sequence[ArrangementFact] = ()
     contract_end_years: Mapping[str, int] = field(default_factory=dict)
-    interest: Mapping[str, str] = field(default_factory=dict)  # code -> a line about the post
+    interest: Mapping[str, str] = field(default_factory=dict)  # code -> its post's title, quoted in the reason
     political_control: Mapping[str, PoliticalControl] = field(default_factory=dict)
     facts: ServiceFacts | None = None
     year: int | None = None
@@ -260,7 +262,7 @@ class UnknownOrganisation(LookupError):
 # --- The cached data -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class MatchingData:
     """Everything the engine needs about N organisations, as parallel arrays (row i is
     organisation `codes[i]`). Built once by `build_matching_data`; read-only afterwards."""
@@ -300,6 +302,9 @@ class MatchingData:
     border_km: np.ndarray
     # Shared history: i -> {j: records}, stored both ways.
     history: Mapping[int, Mapping[int, tuple[SharedRecord, ...]]]
+
+    def __repr__(self) -> str:
+        return f"<MatchingData: {self.size:,} organisations, {len(self.indicators)} indicators>"
 
     @property
     def size(self) -> int:
@@ -393,8 +398,8 @@ def build_matching_data(
                 areas[k, i] = area_ids.setdefault(str(code), len(area_ids))
     area_codes = tuple(area_ids)
 
-    type_vocab = {t: n for n, t in enumerate(sorted(set(org_type)))}
-    nation_vocab = {t: n for n, t in enumerate(sorted(set(nation)))}
+    type_vocab = {t: v for v, t in enumerate(sorted(set(org_type)))}
+    nation_vocab = {t: v for v, t in enumerate(sorted(set(nation)))}
     type_ids = np.array([type_vocab[t] for t in org_type], dtype=np.int32)
     nation_ids = np.array([nation_vocab[t] for t in nation], dtype=np.int32)
 
@@ -455,9 +460,8 @@ def _indicator_matrix(indicators, values, codes) -> tuple[tuple[IndicatorSpec, .
     raw[~np.isfinite(raw)] = np.nan
     for j, spec in enumerate(specs):
         if spec.log:
-            column = raw[:, j]
             with np.errstate(divide="ignore", invalid="ignore"):
-                raw[:, j] = np.where(column > 0, np.log(column), np.nan)
+                raw[:, j] = np.where(raw[:, j] > 0, np.log(raw[:, j]), np.nan)
     return specs, raw
 
 
@@ -536,9 +540,9 @@ def _history_index(history, index) -> dict[int, dict[int, tuple[SharedRecord, ..
 def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -> list[tuple[str, str, SharedRecord]]:
     """Pairs for `build_matching_data(history=...)` from (member codes, record) per
     arrangement: every pair of members, with the member count filled in."""
-    pairs = []
-    for members, record in arrangements:
-        members = sorted(set(members))
+    pairs: list[tuple[str, str, SharedRecord]] = []
+    for codes, record in arrangements:
+        members = sorted(set(codes))
         if record.members is None:
             record = SharedRecord(record.service, record.start_year, record.status, record.end_year, record.title,
                                   len(members))
@@ -569,15 +573,17 @@ def similarity_scores(data: MatchingData, organisation: str | int) -> np.ndarray
 
     Over the indicators i has, the sum of w_k (z_ck - z_ik)² [c has k] expands to
     sum w_k z_ck² - 2 sum w_k z_ik z_ck + sum w_k z_ik² [c has k]: the first is kept per
-    organisation, the rest is one matrix-vector product over the z-scores and the presence
-    mask stacked together, a single pass over the data."""
+    organisation, the rest is one vector-matrix product over the z-scores and the presence
+    mask stacked together: a single pass over the data, whatever is missing."""
     i = organisation if isinstance(organisation, int | np.integer) else _index(data, organisation)
     mine = data.present[:, i] > 0
     if not mine.any():
         return np.zeros(data.size)
     w = data.column_weights
     z = np.where(mine, data.zt[:, i], 0).astype(np.float32)
-    total = np.concatenate([-2 * w * z, w * z * z]) @ data.features
+    # einsum rather than BLAS: one core, as fast, and no slower when BLAS threads would
+    # compete with the web server's other workers (threaded gemv was 8 times slower here).
+    total = np.einsum("k,kn->n", np.concatenate([-2 * w * z, w * z * z]), data.features)
     total += data.weighted_sumsq
     weight, known = data.weighted_present, data.present_count
     for j in np.flatnonzero(~mine):  # what i lacks counts for nobody
@@ -680,7 +686,7 @@ def effective_weights(overrides: Mapping[str, float] | None = None) -> dict[str,
     return weights
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class ServiceFacts:
     """The facts about one service as arrays over MatchingData's rows, prepared once by
     `service_facts` and reusable for every query about that service."""
@@ -691,11 +697,14 @@ class ServiceFacts:
     member_of: np.ndarray  # the arrangement of each entry of `members`
     title_rank: np.ndarray  # each arrangement's place in order of title: the tie-break of the list
     end_year: np.ndarray  # float, NaN where not recorded
-    posts: Mapping[int, str]  # row -> a line about its post on the matchmaking board
+    posts: Mapping[int, str]  # row -> the title of its post on the matchmaking board
     posted: np.ndarray  # bool
     control: np.ndarray  # int id of the recorded political control, -1 where none
     control_records: Mapping[int, PoliticalControl]
     no_overall_control: int  # the id of "no overall control", -1 if nobody has it
+
+    def __repr__(self) -> str:
+        return f"<ServiceFacts: {len(self.arrangements)} running arrangements, {len(self.posts)} posts>"
 
 
 def service_facts(
@@ -862,7 +871,7 @@ def _factor(ctx: _Context, key: str) -> tuple[np.ndarray | None, str]:
         counts = np.bincount(facts.members, weights=_joinable_mask(ctx)[facts.member_of], minlength=data.size)
         counts[i] = 0
         if not counts.any():
-            return None, f"No running arrangements for {service} that you could join are recorded."
+            return None, f"No live arrangements for {service} that you could join are recorded."
         return _JOINABLE_VALUES[np.minimum(counts, len(_JOINABLE_VALUES) - 1).astype(np.int64)], ""
     if key == "timing":
         mine = facts.end_year[i]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -117,22 +118,24 @@ def build() -> engine.MatchingData:
     borders = Neighbour.objects.filter(organisation_id__in=ids, neighbour_id__in=ids).values_list(
         "organisation__code", "neighbour__code", "border_km")
 
-    arrangements: dict[int, list] = {}
-    for arrangement_id, code in Partnership.objects.filter(
+    # Track record: every pair of partners in each published arrangement. A pair where one
+    # partner has left counts as ended, whatever the arrangement's status now.
+    members: dict[int, list[tuple[str, bool]]] = {}
+    for arrangement_id, code, left_on in Partnership.objects.filter(
             arrangement__deleted_at__isnull=True, arrangement__published=True).values_list(
-            "arrangement_id", "organisation__code"):
-        arrangements.setdefault(arrangement_id, []).append(code)
-    facts = []
-    labels = _arrangement_service_labels(arrangements)
-    for a in Arrangement.objects.filter(pk__in=arrangements).values("pk", "title", "status", "start_year",
-                                                                   "end_year"):
-        members = arrangements[a["pk"]]
-        facts.append((members, engine.SharedRecord(
-            service=labels.get(a["pk"], "services"), start_year=a["start_year"], status=a["status"],
-            end_year=a["end_year"], title=a["title"], members=len(members))))
+            "arrangement_id", "organisation__code", "left_on"):
+        members.setdefault(arrangement_id, []).append((code, left_on is not None))
+    labels = _arrangement_service_labels(members)
+    history = []
+    for a in Arrangement.objects.filter(pk__in=members).values("pk", "title", "status", "start_year", "end_year"):
+        partners = members[a["pk"]]
+        for (code_a, left_a), (code_b, left_b) in combinations(partners, 2):
+            status = engine.ENDED if (left_a or left_b) else a["status"]
+            history.append((code_a, code_b, engine.SharedRecord(
+                service=labels.get(a["pk"], "services"), start_year=a["start_year"], status=status,
+                end_year=a["end_year"], title=a["title"], members=len(partners))))
     area_names = dict(Organisation.objects.values_list("code", "name"))
-    return engine.build_matching_data(records, specs, values, borders, engine.shared_history(facts),
-                                      area_names=area_names)
+    return engine.build_matching_data(records, specs, values, borders, history, area_names=area_names)
 
 
 def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
@@ -204,11 +207,9 @@ def service_facts(choice: ServiceChoice) -> dict:
     for code, ends_on in Contract.objects.filter(category=choice.category).values_list("organisation__code",
                                                                                       "ends_on"):
         contracts[code] = min(contracts.get(code, ends_on.year), ends_on.year)
-    interest = {
-        code: f"posted “{title}” on {created:%-d %B %Y}"
-        for code, title, created in Post.objects.active().filter(category=choice.category).values_list(
-            "organisation__code", "title", "created_at")
-    }
+    # The engine quotes the post's title in its reason.
+    interest = dict(Post.objects.active().filter(category=choice.category).order_by("created_at").values_list(
+        "organisation__code", "title"))
     political = {
         o.code: engine.PoliticalControl(o.political_control, f"{o.political_control_as_of:%Y-%m}",
                                         o.political_control_source)

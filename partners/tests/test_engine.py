@@ -574,7 +574,7 @@ def ranking(result) -> list[tuple[str, float]]:
 
 weights_strategy = st.fixed_dictionaries({k: st.sampled_from([0, 0.5, 1, 2, 5]) for k in FACTORS})
 tier_rules = st.sampled_from(["district", "county", "all", ""])
-PROPERTY = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY = settings(deadline=None, max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 
 
 @PROPERTY

@@ -92,7 +92,9 @@ class MapPage:
         return self.map.locator("path.sw-partner-line").count()
 
     def click_area(self, gss_code: str):
-        self.map.locator(f'path[data-area="{gss_code}"]').click()
+        # A click event on the shape itself: a pointer click at its centre can land on another
+        # layer drawn over it while the map is still moving.
+        self.map.locator(f'path[data-area="{gss_code}"]').dispatch_event("click")
         return self
 
     def panel_heading(self) -> str:
