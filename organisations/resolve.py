@@ -39,9 +39,12 @@ class OrganisationResolver:
         self.by_code.update({code.lower(): pk for code, pk in GssCode.objects.values_list("code", "organisation_id")})
         self.by_name: dict[str, set[int]] = {}
         self.display: dict[str, str] = {}
+        self.by_core: dict[str, set[int]] = {}
         for pk, name, normalised in OrganisationName.objects.values_list("organisation_id", "name", "normalised"):
             self.by_name.setdefault(normalised, set()).add(pk)
             self.display.setdefault(normalised, name)
+            # "Northtown DC" should find "Northtown District Council": compare the places too.
+            self.by_core.setdefault(core_name(name), set()).add(pk)
         self._organisations: dict[int, Organisation] = {}
         self._current = set(Organisation.objects.current().values_list("id", flat=True))
 
@@ -58,8 +61,9 @@ class OrganisationResolver:
         if pk := self.by_code.get(text.lower()):
             result.organisation = self._get(pk)
             return result
-        for key in dict.fromkeys((normalise_name(text), core_name(text))):
-            matches = self.by_name.get(key, set())
+        core = core_name(text)
+        for index, key in ((self.by_name, normalise_name(text)), (self.by_name, core), (self.by_core, core)):
+            matches = index.get(key, set())
             if len(matches) > 1:
                 # Prefer the one body that still exists, if only one does.
                 current = matches & self._current

@@ -35,6 +35,12 @@ class FinderForm(GovukFormMixin, forms.Form):
         return {key: self.cleaned_data[f"w_{key}"] for key in engine.FACTORS
                 if self.cleaned_data.get(f"w_{key}") is not None}
 
+    def weights_changed(self) -> bool:
+        """Whether the user moved any weight from its default (the weights panel then stays open)."""
+        if not self.is_bound or not hasattr(self, "cleaned_data"):
+            return False
+        return any(value != engine.DEFAULT_WEIGHTS[key] for key, value in self.weights().items())
+
     def weight_fields(self):
         return [self[f"w_{key}"] for key in engine.FACTORS]
 
