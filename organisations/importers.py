@@ -29,6 +29,7 @@ GOVUK = "register/govuk_local_authorities.csv"
 NAME_LOOKUP = "register/lookup_name_to_registry.csv"
 GSS_LOOKUP = "register/lookup_gss_to_registry.csv"
 CHANGES = "register/boundary_changes.csv"
+NATIONAL_BODIES = "register/national_bodies.csv"
 MYSOCIETY = "mySociety, uk_local_authority_names_and_codes (CC BY 4.0)"
 
 # ONS gave Barnsley and Sheffield new codes in 2025; the register and the December
@@ -178,6 +179,15 @@ def other_body_rows(context: Context):
             }
 
 
+def national_body_rows(context: Context):
+    for row in read_csv(context, NATIONAL_BODIES):
+        yield {
+            "code": row["code"], "gss_code": "", "official_name": row["official_name"], "name": row["name"],
+            "org_type": row["type"], "tier": Tier.NONE, "nation": row["nation"], "region": row["nation"],
+            "homepage": row["homepage"], "source": "Sharewell's list of national services (data/SOURCES.md)",
+        }
+
+
 def relationship_rows(context: Context):
     """Parent county, combined authority and successors, once every council exists."""
     ids = dict(Organisation.objects.values_list("code", "id"))
@@ -314,6 +324,13 @@ def overlap_rows(context: Context):
         for body_id in dict.fromkeys(b for b in (county_id, combined_id, county_combined_id) if b):
             seen.add((org_id, body_id))
             yield {"organisation_id": org_id, "body_id": body_id, "share": 1.0, "method": Overlap.Method.REGISTER}
+    # National services (Scotland, Northern Ireland): every council of the type they cover.
+    ids = dict(Organisation.objects.values_list("code", "id"))
+    for row in read_csv(context, NATIONAL_BODIES):
+        for org_id in Organisation.objects.current().filter(org_type=row["covers_type"]).values_list("id", flat=True):
+            seen.add((org_id, ids[row["code"]]))
+            yield {"organisation_id": org_id, "body_id": ids[row["code"]], "share": 1.0,
+                   "method": Overlap.Method.NATIONAL}
     # From the boundaries: fire, police and health bodies, for every current council.
     types = dict(Organisation.objects.current().values_list("gss_code", "org_type"))
     councils = [f for f in _features(context, LOWER_TIER_BOUNDARIES) if types.get(f.code)]
@@ -332,7 +349,7 @@ def body_population_rows(context: Context):
     """A wider body's population: the sum of the councils mostly inside it."""
     totals: dict[int, int] = {}
     for body_id, population in Overlap.objects.filter(
-        share__gte=0.5, method=Overlap.Method.BOUNDARY,
+        share__gte=0.5, method__in=[Overlap.Method.BOUNDARY, Overlap.Method.NATIONAL],
         organisation__tier__in=[Tier.DISTRICT, Tier.UNITARY], organisation__population__isnull=False,
     ).values_list("body_id", "organisation__population"):
         totals[body_id] = totals.get(body_id, 0) + population
@@ -353,6 +370,9 @@ DECLARATIONS = [
                    source=COMBINED_AUTHORITY_BOUNDARIES, licence="OGL v3"),
     _organisations(name="Fire, police and NHS bodies", rows=other_body_rows,
                    source="boundaries/*.json", licence="OGL v3"),
+    _organisations(name="National police and fire services of Scotland and Northern Ireland",
+                   rows=national_body_rows, source=NATIONAL_BODIES, licence="Sharewell",
+                   user_maintained=Organisation.USER_MAINTAINED_FIELDS),
     _organisations(name="Parent counties, combined authorities and successors", rows=relationship_rows,
                    source=f"{REGISTER}; {CHANGES}", licence="CC BY 4.0; OGL v3", many_to_many=("successors",)),
     Declaration(name="GSS codes, former codes and aliases", model=GssCode, key=("code",), rows=gss_code_rows,

@@ -262,6 +262,7 @@ class Overlap(models.Model):
     class Method(models.TextChoices):
         REGISTER = "register", "named in the council register"
         BOUNDARY = "boundary", "computed from the boundaries"
+        NATIONAL = "national", "a national service covering every council in the nation"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="overlaps")
     body = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="covered")

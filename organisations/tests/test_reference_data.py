@@ -77,7 +77,27 @@ def test_current_principal_councils_by_type(imported):
 def test_current_fire_police_and_nhs_bodies(imported):
     counts = Counter(Organisation.objects.current().values_list("org_type", flat=True))
 
-    assert (counts["FRA"], counts["PFA"], counts["ICB"], counts["LHB"]) == (47, 43, 42, 7)
+    # England and Wales's bodies from the ONS boundaries, plus the national police and fire
+    # services of Scotland and Northern Ireland from data/register/national_bodies.csv.
+    assert (counts["FRA"], counts["PFA"], counts["ICB"], counts["LHB"]) == (47 + 2, 43 + 2, 42, 7)
+
+
+@pytest.mark.parametrize("council, bodies", [
+    ("GLG", {"POLICE-SCOTLAND", "SFRS"}),
+    ("BFS", {"PSNI", "NIFRS"}),
+])
+def test_councils_in_scotland_and_northern_ireland_sit_in_their_national_services(imported, council, bodies):
+    overlapping = set(Overlap.objects.filter(organisation__code=council).values_list("body__code", flat=True))
+
+    assert bodies <= overlapping
+
+
+def test_a_national_service_covers_its_whole_nation(imported):
+    scottish = Organisation.objects.current().filter(org_type="SCO")
+    police = Organisation.objects.get(code="POLICE-SCOTLAND")
+
+    assert police.covered.count() == scottish.count() == 32
+    assert police.population == sum(scottish.values_list("population", flat=True))
 
 
 def test_combined_authorities_and_the_gla_are_present(imported):
@@ -96,7 +116,8 @@ def test_every_current_council_has_a_boundary_and_every_body_a_population(import
 
     assert not current.principal_councils().filter(boundary__isnull=True).exists()
     for org_type in ("FRA", "PFA", "ICB", "LHB"):
-        assert not current.filter(org_type=org_type, boundary__isnull=True).exists()
+        # The national services have no ONS boundary of their own: their nation is their area.
+        assert not current.filter(org_type=org_type, boundary__isnull=True).exclude(gss_code="").exists()
         assert not current.filter(org_type=org_type, population__isnull=True).exists(), org_type
 
 
