@@ -147,6 +147,9 @@ class SharedRecord:
     end_year: int | None = None
     title: str = ""
     members: int | None = None  # organisations in the arrangement
+    # Abolished councils through which this pair inherits the record: a new unitary
+    # carries on its predecessor's arrangements ("through Buckinghamshire County Council").
+    through: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -545,7 +548,7 @@ def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -
         members = sorted(set(codes))
         if record.members is None:
             record = SharedRecord(record.service, record.start_year, record.status, record.end_year, record.title,
-                                  len(members))
+                                  len(members), record.through)
         pairs.extend((a, b, record) for a, b in combinations(members, 2))
     return pairs
 
@@ -1058,6 +1061,8 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
         clauses.append(f"a shared {service} with you was taken back in-house (disaggregated{when})")
     if not clauses:
         clauses.append(f"{len(records)} other shared arrangement{'s' if len(records) > 1 else ''} on record")
+    if through := sorted({name for r in records for name in r.through}):
+        clauses[-1] += f" (through {_join_words(through)}, since replaced)"
     return _capitalise("; ".join(clauses)), {"records": len(records)}
 
 

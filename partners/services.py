@@ -23,6 +23,7 @@ from organisations.models import (
 from partners import engine
 from partners.models import Post
 from services.models import Service, ServiceCategory
+from services.resolve import ServiceResolver
 
 # The indicators that describe a place for similarity, by group. Sizes and counts are left
 # out on purpose: a big and a small council can be alike, and size is flagged, not scored.
@@ -36,7 +37,8 @@ SIMILARITY_INDICATORS = (
     engine.IndicatorSpec("highly-rural", "Highly rural population", "place", "rural share"),
     engine.IndicatorSpec("population-density", "Population density", "place", "density", log=True),
     engine.IndicatorSpec("social-renters", "Social renters", "place", "social housing"),
-    engine.IndicatorSpec("households-without-a-car", "Households without a car", "place", "car ownership"),
+    engine.IndicatorSpec("households-without-a-car", "Households without a car", "place",
+                         "households without a car"),
     engine.IndicatorSpec("deprivation-score", "Deprivation score", "deprivation", "deprivation"),
     engine.IndicatorSpec("high-deprivation", "Residents in the most deprived areas", "deprivation",
                          "share in deprived areas"),
@@ -119,23 +121,52 @@ def build() -> engine.MatchingData:
         "organisation__code", "neighbour__code", "border_km")
 
     # Track record: every pair of partners in each published arrangement. A pair where one
-    # partner has left counts as ended, whatever the arrangement's status now.
-    members: dict[int, list[tuple[str, bool]]] = {}
+    # partner has left counts as ended, whatever the arrangement's status now. An abolished
+    # partner's place is taken by the councils that replaced it.
+    successors = current_successors()
+    names = dict(Organisation.objects.filter(code__in=successors).values_list("code", "official_name"))
+    members: dict[int, list[tuple[str, bool, tuple[str, ...]]]] = {}
     for arrangement_id, code, left_on in Partnership.objects.filter(
             arrangement__deleted_at__isnull=True, arrangement__published=True).values_list(
             "arrangement_id", "organisation__code", "left_on"):
-        members.setdefault(arrangement_id, []).append((code, left_on is not None))
+        for heir in successors.get(code, [code]):
+            through = (names[code],) if heir != code else ()
+            members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
     labels = _arrangement_service_labels(members)
     history = []
     for a in Arrangement.objects.filter(pk__in=members).values("pk", "title", "status", "start_year", "end_year"):
         partners = members[a["pk"]]
-        for (code_a, left_a), (code_b, left_b) in combinations(partners, 2):
+        for (code_a, left_a, through_a), (code_b, left_b, through_b) in combinations(partners, 2):
+            if code_a == code_b:  # two predecessors of one council
+                continue
             status = engine.ENDED if (left_a or left_b) else a["status"]
             history.append((code_a, code_b, engine.SharedRecord(
                 service=labels.get(a["pk"], "services"), start_year=a["start_year"], status=status,
-                end_year=a["end_year"], title=a["title"], members=len(partners))))
+                end_year=a["end_year"], title=a["title"], members=len(partners), through=through_a + through_b)))
     area_names = dict(Organisation.objects.values_list("code", "name"))
     return engine.build_matching_data(records, specs, values, borders, history, area_names=area_names)
+
+
+def current_successors() -> dict[str, list[str]]:
+    """Each abolished organisation's code -> the codes of the current organisations that
+    replaced it, following chains of reorganisation (a district merged twice)."""
+    direct: dict[str, list[str]] = {}
+    for old, new in Organisation.successors.through.objects.values_list(
+            "from_organisation__code", "to_organisation__code"):
+        direct.setdefault(old, []).append(new)
+    current = set(Organisation.objects.current().filter(code__in={c for v in direct.values() for c in v})
+                  .values_list("code", flat=True))
+
+    def heirs(code: str, seen: frozenset) -> list[str]:
+        found = []
+        for new in direct.get(code, []):
+            if new in current:
+                found.append(new)
+            elif new not in seen:
+                found.extend(heirs(new, seen | {new}))
+        return found
+
+    return {old: sorted(set(found)) for old in direct if (found := heirs(old, frozenset({old})))}
 
 
 def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
@@ -161,7 +192,8 @@ class UnknownService(LookupError):
 
 
 def resolve_service(text: str) -> ServiceChoice:
-    """A category key or an LGSL number ("legal", "524", "lgsl:524", "category:legal")."""
+    """A category key or an LGSL number ("legal", "524", "lgsl:524", "category:legal"), or
+    the words people use for one ("waste", "Legal services")."""
     text = (text or "").strip().removeprefix("category:")
     if text.lower().startswith("lgsl:"):
         text = text[5:]
@@ -171,8 +203,13 @@ def resolve_service(text: str) -> ServiceChoice:
             raise UnknownService(f"No LGSL service has the identifier {text}")
         return ServiceChoice(f"lgsl:{service.lgsl}", service.label, service.tier, service.category, service)
     category = ServiceCategory.objects.filter(key=text).first()
-    if category is None:
-        raise UnknownService(f"“{text}” is not a service category or an LGSL identifier")
+    if category is None:  # everyday words: "waste", "Legal services", an LGSL label
+        match = ServiceResolver().resolve(text)
+        if match.service:
+            return resolve_service(str(match.service.lgsl))
+        if match.category is None:
+            raise UnknownService(f"“{text}” is not a service category or an LGSL identifier")
+        category = match.category
     if category.family == CORPORATE_FAMILY:
         tier = "all"  # fire, police and NHS bodies share back-office services with councils
     else:

@@ -657,3 +657,12 @@ def test_reasons_never_claim_similarity_on_missing_indicators(world, draw):
             if spec.words in factor.reason:
                 assert not np.isnan(data.values[j, column[spec.key]]), (
                     f"{factor.reason!r} names {spec.words}, which {match.code} lacks")
+
+
+def test_a_record_inherited_from_an_abolished_council_says_so():
+    inherited = ("STD", "TBY", SharedRecord("ICT", 2018, "live", through=("Old Testdale District Council",)))
+    data = build_matching_data(ORGANISATIONS, INDICATORS, VALUES, BORDERS, [*HISTORY, inherited], AREA_NAMES)
+    for organisation, candidate in (("STD", "TBY"), ("TBY", "STD")):
+        match = by_code(find_partners(data, waste_query(organisation)))[candidate]
+        assert match.factor("track_record").reason == (
+            "Already shares ICT with you since 2018 (through Old Testdale District Council, since replaced)")

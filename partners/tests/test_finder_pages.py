@@ -149,3 +149,31 @@ def test_expiry_must_be_within_a_year(places, service_list, users):
     data["expires_on"] = (timezone.localdate() + dt.timedelta(days=400)).isoformat()
     page = client_for(users["editor"]).post("/partners/board/new/", data).content.decode()
     assert "within a year" in page and not Post.objects.exists()
+
+
+def test_a_successor_inherits_its_abolished_predecessors_track_record(places, service_list):
+    from arrangements.models import Arrangement, Partnership
+
+    shared = Arrangement.objects.create(title="Old audit", description="Audit shared", status="live",
+                                        start_year=2010, published=True)
+    Partnership.objects.create(arrangement=shared, organisation=places["old"], role="lead")
+    Partnership.objects.create(arrangement=shared, organisation=places["south"], role="member")
+
+    assert services.current_successors() == {"OLD": ["NTT"]}
+    result = services.find(services.Search(places["south"], services.resolve_service("legal")))
+    north = next(m for m in result.matches if m.code == "NTT")
+    assert north.factor("track_record").value > 0
+    assert north.factor("track_record").reason.endswith("(through Oldborough Borough Council, since replaced)")
+
+
+@pytest.mark.parametrize("words, key", [
+    ("legal", "category:legal"), ("Legal services", "category:legal"), ("waste", "category:environment-waste"),
+    ("524", "lgsl:524"), ("lgsl:524", "lgsl:524"),
+])
+def test_services_are_found_by_the_words_people_use(service_list, words, key):
+    assert services.resolve_service(words).key == key
+
+
+def test_an_unknown_service_is_refused_with_its_words(service_list):
+    with pytest.raises(services.UnknownService, match="“juggling” is not a service category"):
+        services.resolve_service("juggling")
