@@ -358,6 +358,17 @@ def body_population_rows(context: Context):
                "population_source": "Sum of the ONS mid-2020 estimates of the councils mostly inside it"}
 
 
+def national_body_area_rows(context: Context):
+    """A national service's area: the sum of the councils it covers (it has no boundary file)."""
+    totals: dict[str, float] = {}
+    for code, area in Overlap.objects.filter(
+        method=Overlap.Method.NATIONAL, organisation__area_km2__isnull=False,
+    ).values_list("body__code", "organisation__area_km2"):
+        totals[code] = totals.get(code, 0.0) + area
+    for code, area in totals.items():
+        yield {"code": code, "area_km2": round(area, 1)}
+
+
 _organisations = partial(Declaration, model=Organisation, key=("code",))
 
 DECLARATIONS = [
@@ -387,4 +398,6 @@ DECLARATIONS = [
                 rows=overlap_rows, source="register and boundaries", licence="OGL v3", prune=True),
     _organisations(name="Populations of wider bodies", rows=body_population_rows,
                    source="computed from council populations", licence="CC BY 4.0"),
+    _organisations(name="Areas of the national services", rows=national_body_area_rows,
+                   source="computed from council areas", licence="OGL v3"),
 ]

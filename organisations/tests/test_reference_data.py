@@ -98,6 +98,7 @@ def test_a_national_service_covers_its_whole_nation(imported):
 
     assert police.covered.count() == scottish.count() == 32
     assert police.population == sum(scottish.values_list("population", flat=True))
+    assert police.area_km2 == pytest.approx(sum(scottish.values_list("area_km2", flat=True)), abs=0.1)
 
 
 def test_combined_authorities_and_the_gla_are_present(imported):
