@@ -235,7 +235,7 @@ def bench(name: str, inputs, queries: int, seed: int, compare: bool) -> None:
     rows = [data.index[code] for code in codes]
     try:
         from sklearn.neighbors import NearestNeighbors
-        from threadpoolctl import threadpool_limits
+        from threadpoolctl import threadpool_info, threadpool_limits
     except ImportError:
         ours = _times_ms(lambda n: similarity_scores(data, rows[n]), queries)
         print(f"  similarity step       {_summary(ours)}")
@@ -247,13 +247,14 @@ def bench(name: str, inputs, queries: int, seed: int, compare: bool) -> None:
     fit = (time.perf_counter() - start) * 1000
     print(f"  similarity step alone (every organisation) against scikit-learn's brute-force NearestNeighbors\n"
           f"  (fitted once in {fit:.0f} ms; then kneighbors on one row, 20 neighbours):")
-    for threads in (None, 1):
-        with threadpool_limits(threads) if threads else nullcontext():
-            similarity_scores(data, rows[0])  # warm up
+    configured = max((pool["num_threads"] for pool in threadpool_info()), default=1)
+    for threads in dict.fromkeys((configured, 1)):
+        with threadpool_limits(threads) if threads == 1 else nullcontext():
+            similarity_scores(data, rows[0], threads)  # warm up
             nn.kneighbors(z[rows[0] : rows[0] + 1])
-            ours = _times_ms(lambda n: similarity_scores(data, rows[n]), queries)
+            ours = _times_ms(lambda n, threads=threads: similarity_scores(data, rows[n], threads), queries)
             theirs = _times_ms(lambda n: nn.kneighbors(z[rows[n] : rows[n] + 1]), queries)
-        setting = "1 thread" if threads else "threads as configured"
+        setting = "1 thread each" if threads == 1 else f"{threads} threads each (scikit-learn's BLAS as configured)"
         ratio = statistics.median(theirs) / statistics.median(ours)
         print(f"    {setting}: ours {ratio:.1f} times as fast (median)")
         print(f"      engine        {_summary(ours)}")

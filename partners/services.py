@@ -8,6 +8,7 @@ import threading
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -263,6 +264,7 @@ def find(search: Search) -> engine.Result:
         organisation=search.organisation.code, service_key=search.service.key,
         service_label=search.service.label.lower(), tier_rule=search.service.tier_rule, weights=search.weights,
         max_distance_km=search.max_distance_km, nations=search.nations, org_types=search.org_types,
-        limit=search.limit, year=timezone.localdate().year, **service_facts(search.service),
+        limit=search.limit, year=timezone.localdate().year, threads=settings.PARTNER_FINDER_THREADS,
+        **service_facts(search.service),
     )
     return engine.find_partners(data, query)

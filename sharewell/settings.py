@@ -151,6 +151,9 @@ LEAD_ADMIN_CAN_PUBLISH = env.bool("LEAD_ADMIN_CAN_PUBLISH", default=False)
 
 # Run uploaded imports in a background thread so the page can show progress.
 IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
+# Threads for the partner finder's similarity step: worth more than 1 only with tens of
+# thousands of organisations and cores to spare beside the web server's workers.
+PARTNER_FINDER_THREADS = env.int("PARTNER_FINDER_THREADS", default=1)
 
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)

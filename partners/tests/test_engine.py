@@ -12,12 +12,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
+from unittest import mock
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from partners import engine
 from partners.engine import (
     AREA_KINDS,
     DEFAULT_WEIGHTS,
@@ -494,6 +496,10 @@ def test_similarity_matches_its_definition(rows, draw):
     i = draw.draw(st.integers(0, len(rows) - 1))
     expected = reference_similarity(raw[:, useful], [g for g, u in zip(groups, useful, strict=True) if u], i)
     assert similarity_scores(data, i) == pytest.approx(expected, abs=2e-5)
+    # Worked in slices on several threads (any slice size), the answer is the same.
+    with mock.patch.object(engine, "SIMILARITY_SLICE_MIN", 1):
+        for threads in (2, 3, len(rows) + 5):
+            assert similarity_scores(data, i, threads=threads) == pytest.approx(expected, abs=2e-5)
 
 
 def test_similarity_of_an_organisation_with_itself_is_full(data):
