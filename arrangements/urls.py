@@ -1,6 +1,6 @@
 from django.urls import path
 
-from arrangements import edit_views, upload_views, views
+from arrangements import contract_views, edit_views, upload_views, views
 
 app_name = "arrangements"
 urlpatterns = [
@@ -18,4 +18,7 @@ urlpatterns = [
     path("<int:pk>/delete/", edit_views.delete, name="delete"),
     path("<int:pk>/undelete/", edit_views.undelete, name="undelete"),
     path("<int:pk>/publish/", edit_views.publish, name="publish"),
+    path("contracts/new/<str:code>/", contract_views.add, name="contract-add"),
+    path("contracts/<int:pk>/change/", contract_views.edit, name="contract-edit"),
+    path("contracts/<int:pk>/remove/", contract_views.delete, name="contract-delete"),
 ]

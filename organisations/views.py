@@ -35,6 +35,8 @@ def detail(request, code: str):
         "organisation": profile.organisation,
         "map_features": services.map_features(profile),
         "can_edit": can_edit_organisation(request.user, profile.organisation),
+        # Contracts live with the arrangements (their app); read here through the relation.
+        "contracts": profile.organisation.contracts.select_related("category", "service"),
     })
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from accounts.permissions import can_edit_organisation
 from organisations.resolve import OrganisationResolver
 from partners import engine, services
 from partners.finder_forms import FinderForm
@@ -64,6 +65,7 @@ def finder(request):
     return render(request, "partners/finder.html", {
         "form": form, "result": result, "search": search, "map_points": map_points,
         "query": request.GET.urlencode(),
+        "can_record_contracts": bool(search) and can_edit_organisation(request.user, search.organisation),
     })
 
 

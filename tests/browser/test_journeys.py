@@ -120,3 +120,27 @@ def test_profile_map_needs_javascript_but_the_facts_do_not(browser, live_server,
     expect(page.locator("#neighbours + table")).to_be_visible()
     assert page.locator("#organisation-map path").count() == 0
     context.close()
+
+
+def test_editor_records_when_a_contract_ends(page, editor):
+    from django.conf import settings
+
+    from reference.core import Context, run
+    from services.importers import DECLARATIONS as SERVICE_DECLARATIONS
+
+    run(SERVICE_DECLARATIONS, Context(data_dir=settings.REFERENCE_DATA_DIR, verbose=False))
+    SignInPage(page).sign_in("north.editor", PASSWORD, next_url="/organisations/NTT/")
+    page.get_by_role("link", name="Record when a contract ends").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Record when a contract ends"
+    assert_accessible(page)
+    page.get_by_label("Which service does the contract cover?").select_option(label="Legal services")
+    page.get_by_label("Describe the contract").fill("Legal services with Example LLP")
+    page.get_by_label("When does it end?").fill("31/02/2027")
+    page.get_by_role("button", name="Save contract").click()
+    expect(page.get_by_text("Enter the date the contract ends as day/month/year").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("When does it end?").fill("31/3/2027")
+    page.get_by_role("button", name="Save contract").click()
+    expect(page.get_by_text("Contract recorded")).to_be_visible()
+    expect(page.locator("#contracts + table")).to_contain_text("31 March 2027")
+    assert_accessible(page)
