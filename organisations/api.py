@@ -50,7 +50,8 @@ def list_organisations(request, filters: Query[DirectoryQuery]):
 
 @router.get("/{code}", response={200: OrganisationDetail, 404: ErrorOut}, summary="One organisation")
 def get_organisation(request, code: str):
-    """Facts, neighbours with border length, overlapping bodies and indicators.
+    """Facts, neighbours with border length, overlapping bodies, indicators and the end
+    dates of its contracts that its editors have recorded.
 
     `code` is the stable code (e.g. CAM) or any current, former or alias GSS code.
     """
@@ -80,5 +81,11 @@ def get_organisation(request, code: str):
                 "licence": row.indicator.licence,
             }
             for row in profile.indicators
+        ],
+        # Recorded by the organisation's editors on its profile (arrangements.contract_views).
+        "contracts": [
+            {"category": c.category.key, "category_label": c.category.label,
+             "lgsl": c.service.lgsl if c.service else None, "description": c.description, "ends_on": c.ends_on}
+            for c in org.contracts.select_related("category", "service")
         ],
     }

@@ -59,6 +59,14 @@ class GssCodeOut(Schema):
     status: str
 
 
+class ContractOut(Schema):
+    category: str
+    category_label: str
+    lgsl: int | None
+    description: str
+    ends_on: dt.date
+
+
 class OrganisationDetail(OrganisationSummary):
     start_date: dt.date | None
     end_date: dt.date | None
@@ -78,6 +86,7 @@ class OrganisationDetail(OrganisationSummary):
     neighbours: list[NeighbourOut]
     overlapping_bodies: list[OverlapOut]
     indicators: list[IndicatorOut]
+    contracts: list[ContractOut]
 
 
 class ErrorOut(Schema):

@@ -133,3 +133,13 @@ def test_the_finder_times_partners_by_recorded_contracts_and_asks_for_yours(plac
                             ends_on=dt.date(2026, 9, 30))
     page = Client().get("/partners/", query).content.decode()
     assert "Its legal services contract ends in 2027, a year after yours" in page
+
+
+def test_the_organisation_api_lists_recorded_contracts(places, contract):
+    from organisations.tests.openapi import errors, response_schema
+
+    body = Client().get("/api/v1/organisations/NTT").json()
+    assert body["contracts"] == [{"category": "legal", "category_label": "Legal services", "lgsl": None,
+                                  "description": "Legal with Example LLP", "ends_on": "2027-03-31"}]
+    document = Client().get("/api/v1/openapi.json").json()
+    assert errors(body, response_schema(document, "/api/v1/organisations/{code}", 200), document) == []
