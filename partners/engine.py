@@ -291,6 +291,7 @@ class MatchingData:
     areas: np.ndarray  # len(AREA_KINDS)×N int32 area ids, -1 for none
     area_codes: tuple[str, ...]  # area id -> code
     area_names: tuple[str, ...]  # area id -> name
+    area_words: tuple[str, ...]  # area id -> what its kind is called there, "" for the usual word
     eligible: Mapping[str, np.ndarray]  # tier rule -> bool mask
     # Indicators, columns ordered by group.
     indicators: tuple[IndicatorSpec, ...]
@@ -361,6 +362,7 @@ def build_matching_data(
     borders: Iterable[tuple[str, str, float]] = (),
     history: Iterable[tuple[str, str, SharedRecord | tuple]] = (),
     area_names: Mapping[str, str] | None = None,
+    area_words: Mapping[str, str] | None = None,
 ) -> MatchingData:
     """Build the feature matrices once.
 
@@ -374,6 +376,8 @@ def build_matching_data(
     borders: (code, code, km), either direction; pairs with unknown codes are skipped.
     history: (code, code, SharedRecord or its fields as a tuple); see `shared_history`.
     area_names: names of the wider areas by code (organisations' own names are used too).
+    area_words: what to call an area whose kind has another name, by code: the Greater
+        London Authority sits where a combined authority would ({"GLA": "strategic authority"}).
     """
     orgs = list(organisations)
     n = len(orgs)
@@ -430,6 +434,7 @@ def build_matching_data(
         lat=_readonly(lat), lon=_readonly(lon), population=_readonly(population), xyz=_readonly(xyz),
         areas=_readonly(areas), area_codes=area_codes,
         area_names=tuple(names_by_code.get(c, c) for c in area_codes),
+        area_words=tuple((area_words or {}).get(c, "") for c in area_codes),
         eligible={k: _readonly(v) for k, v in eligible.items()},
         indicators=specs, groups=groups, group_bounds=bounds, values=_readonly(raw),
         features=_readonly(features), column_weights=_readonly(column_weights),
@@ -1009,11 +1014,13 @@ def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i = ctx.data, ctx.i
     shared = [k for k in range(len(AREA_KINDS)) if data.areas[k, i] >= 0 and data.areas[k, i] == data.areas[k, j]]
     kinds = [AREA_KINDS[k] for k in shared]
+    def word(k: int) -> str:
+        return data.area_words[data.areas[k, i]] or AREA_WORDS[AREA_KINDS[k]]
+
     if not shared:
-        recorded = [AREA_WORDS[AREA_KINDS[k]] for k in range(len(AREA_KINDS)) if data.areas[k, i] >= 0]
+        recorded = [word(k) for k in range(len(AREA_KINDS)) if data.areas[k, i] >= 0]
         return f"Not in the same {_join_words(recorded, 'or')} area", {"shared": []}
-    named = [f"{AREA_WORDS[AREA_KINDS[k]]} ({data.area_names[data.areas[k, i]]})" for k in shared
-             if AREA_KINDS[k] in NAMED_AREA_KINDS]
+    named = [f"{word(k)} ({data.area_names[data.areas[k, i]]})" for k in shared if AREA_KINDS[k] in NAMED_AREA_KINDS]
     others = [AREA_WORDS[AREA_KINDS[k]] for k in shared if AREA_KINDS[k] not in NAMED_AREA_KINDS]
     words = _join_words(named + others)
     if others:

@@ -145,7 +145,11 @@ def build() -> engine.MatchingData:
                 service=labels.get(a["pk"], "services"), start_year=a["start_year"], status=status,
                 end_year=a["end_year"], title=a["title"], members=len(partners), through=through_a + through_b)))
     area_names = dict(Organisation.objects.values_list("code", "name"))
-    return engine.build_matching_data(records, specs, values, borders, history, area_names=area_names)
+    # The GLA stands where a combined authority would; the law calls both "strategic authorities".
+    area_words = {code: "strategic authority" for code in Organisation.objects.filter(
+        org_type=OrganisationType.STRATEGIC_REGIONAL_AUTHORITY).values_list("code", flat=True)}
+    return engine.build_matching_data(records, specs, values, borders, history, area_names=area_names,
+                                      area_words=area_words)
 
 
 def current_successors() -> dict[str, list[str]]:

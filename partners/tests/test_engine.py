@@ -672,3 +672,11 @@ def test_a_record_inherited_from_an_abolished_council_says_so():
         match = by_code(find_partners(data, waste_query(organisation)))[candidate]
         assert match.factor("track_record").reason == (
             "Already shares ICT with you since 2018 (through Old Testdale District Council, since replaced)")
+
+
+def test_an_area_can_have_its_own_word_for_its_kind():
+    data = build_matching_data(ORGANISATIONS, INDICATORS, VALUES, BORDERS, HISTORY,
+                               {**AREA_NAMES, "WTC": "West Testshire"}, area_words={"WTC": "strategic authority"})
+    match = by_code(find_partners(data, waste_query("STD")))["TBY"]
+    assert match.factor("areas").reason == (
+        "In the same strategic authority (West Testshire), fire, police and health areas")
