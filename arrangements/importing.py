@@ -446,9 +446,27 @@ def _children(arrangement: Arrangement, draft: Draft) -> tuple[list, list, list,
     savings = [Savings(arrangement=arrangement, basis=s.basis, year=s.year, year_start=s.year_start, total=s.total,
                        staff=s.staff, other=s.other) for s in draft.savings]
     sources = [Source(arrangement=arrangement, url=url, citation=citation) for url, citation in draft.sources]
-    statuses = [StatusChange(arrangement=arrangement, status=draft.status, changed_on=draft.start_date,
+    return partnerships, savings, sources, _status_history(arrangement, draft)
+
+
+# Statuses an arrangement reaches after it has run: their date is not its start date.
+LATER_STATUSES = {Status.EXPANDED, Status.UNDER_REVIEW, Status.ENDED, Status.DISAGGREGATED}
+
+
+def _status_history(arrangement: Arrangement, draft: Draft) -> list[StatusChange]:
+    """What a row says of the status over time. A row gives only the status now: an
+    arrangement that has expanded or ended was live from its start, and it ended on its
+    end date; when it expanded or came under review, the row does not say."""
+    if draft.status not in LATER_STATUSES or not (draft.start_date or draft.start_year):
+        return [StatusChange(arrangement=arrangement, status=draft.status, changed_on=draft.start_date,
                              changed_year=draft.start_year, note="Recorded by import")]
-    return partnerships, savings, sources, statuses
+    ended = draft.status in (Status.ENDED, Status.DISAGGREGATED)
+    return [
+        StatusChange(arrangement=arrangement, status=Status.LIVE, changed_on=draft.start_date,
+                     changed_year=draft.start_year, note="Started (recorded by import)"),
+        StatusChange(arrangement=arrangement, status=draft.status, changed_on=draft.end_date if ended else None,
+                     changed_year=draft.end_year if ended else None, note="Recorded by import"),
+    ]
 
 
 def save_drafts(drafts: Iterable[Draft], user, *, publish: bool = False,

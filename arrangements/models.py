@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -219,7 +219,8 @@ class StatusChange(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        ordering = ["changed_year", "changed_on", "recorded_at"]
+        # Unknown dates last on every database (SQLite would put them first).
+        ordering = [F("changed_year").asc(nulls_last=True), F("changed_on").asc(nulls_last=True), "recorded_at"]
 
     def __str__(self) -> str:
         return f"{self.get_status_display()} ({self.changed_on or self.changed_year or 'date not known'})"

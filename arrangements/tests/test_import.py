@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import Client
 
 from arrangements import importing
 from arrangements.models import Arrangement, Partnership, Savings
@@ -159,3 +160,25 @@ def test_command_imports_and_refuses_bad_files(places, service_list, users, csv_
     with pytest.raises(CommandError, match="1 problems found: nothing was imported"):
         call_command("import_arrangements", str(bad))
     assert "Row 2, column model" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("status, end, expected", [
+    ("live", "", [("live", 2016)]),
+    ("expanded", "", [("live", 2016), ("expanded", None)]),
+    ("disaggregated", "2019", [("live", 2016), ("disaggregated", 2019)]),
+    ("ended", "", [("live", 2016), ("ended", None)]),
+])
+def test_the_status_history_dates_only_what_the_row_says(places, service_list, users, csv_file, status, end,
+                                                         expected):
+    row = f"Shared legal,Legal,legal,joint committee,{status},2016,{end},Northtown,Southvale,,,,,,None given,"
+    assert not importing.run(csv_file(row), "s.csv", users["moderator"]).problems
+
+    arrangement = Arrangement.objects.get(title="Shared legal")
+    assert [(c.status, c.changed_year) for c in arrangement.status_changes.all()] == expected
+    page = Client().get(arrangement.get_absolute_url())  # unpublished: only its members and moderators see it
+    client = Client()
+    client.force_login(users["moderator"])
+    history = client.get(arrangement.get_absolute_url()).content.decode()
+    assert page.status_code == 404
+    if status == "expanded":
+        assert history.index("<strong>Live</strong>, 2016") < history.index("<strong>Expanded</strong>, date not known")
