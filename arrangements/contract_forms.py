@@ -35,7 +35,6 @@ class ContractForm(GovukFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ends_on"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
         if self.instance.service_id:
             self.initial.setdefault("lgsl", self.instance.service.lgsl)
 

@@ -29,10 +29,9 @@ def add(request, code: str):
     _may_record(request.user, organisation)
     form = ContractForm(request.POST or None, initial={"category": request.GET.get("category")})
     if request.method == "POST" and form.is_valid():
-        contract = form.save(commit=False)
-        contract.organisation = organisation
-        contract._change_reason = "Recorded on the organisation page"
-        form.save()
+        form.instance.organisation = organisation
+        form.instance._change_reason = "Recorded on the organisation page"
+        contract = form.save()
         messages.success(request, f"Contract recorded: {contract}.")
         return redirect(_back(organisation))
     return render(request, "arrangements/contract_form.html",

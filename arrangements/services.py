@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from arrangements.models import Arrangement, Partnership, Savings, StatusChange
+from arrangements.models import Arrangement, Partnership, Savings
 
 
 @dataclass
@@ -84,18 +84,12 @@ def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
     return qs.order_by("-start_year", "title", "pk")
 
 
-# Dated changes in date order, then those whose date is not known, in the order recorded
-# (SQLite would put unknown dates first, PostgreSQL last).
-STATUS_HISTORY_ORDER = (F("changed_year").asc(nulls_last=True), F("changed_on").asc(nulls_last=True), "recorded_at",
-                        "pk")
-
-
 def with_details(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
     """Everything a table, download or API record shows, in a fixed number of queries."""
     return qs.prefetch_related(
         Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
         "categories", "services", "savings", "sources",
-        Prefetch("status_changes", queryset=StatusChange.objects.order_by(*STATUS_HISTORY_ORDER)),
+        "status_changes",  # in the model's order: dated changes first, unknown dates last
     )
 
 

@@ -1083,30 +1083,36 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     if running := by_kind.get("running"):
         if len(running) == 1:
             since = f" since {running[0].start_year}" if running[0].start_year else ""
-            clauses.append(f"already shares {_lower_first(running[0].service)} with you{since}")
+            clauses.append(f"already shares {_lower_first(running[0].service)} with you{since}{_through(running)}")
         else:
             items = [_lower_first(r.service) + (f" (since {r.start_year})" if r.start_year else "") for r in running]
-            clauses.append(f"already shares {_join_words(_at_most(items, 3))} with you")
+            clauses.append(f"already shares {_join_words(_at_most(items, 3))} with you{_through(running)}")
     if ended := by_kind.get(ENDED):
         r = ended[0]
         when = (f" from {r.start_year} to {r.end_year}" if r.start_year and r.end_year
                 else f" until {r.end_year}" if r.end_year else " in the past")
         more = f" (and {len(ended) - 1} more ended)" if len(ended) > 1 else ""
-        clauses.append(f"shared {_lower_first(r.service)} with you{when}{more}")
+        clauses.append(f"shared {_lower_first(r.service)} with you{when}{more}{_through(ended)}")
     if preparing := by_kind.get("preparing"):
         r = preparing[0]
-        clauses.append(f"working with you towards sharing {_lower_first(r.service)} ({r.status.replace('_', ' ')})")
+        clauses.append(f"working with you towards sharing {_lower_first(r.service)} ({r.status.replace('_', ' ')})"
+                       f"{_through([r])}")
     for r in by_kind.get(DISAGGREGATED, ()):
         service = _lower_first(r.service)
         if not service.endswith(("service", "services")):
             service += " service"
         when = f", {r.end_year}" if r.end_year else ""
-        clauses.append(f"a shared {service} with you was taken back in-house (disaggregated{when})")
+        clauses.append(f"a shared {service} with you was taken back in-house (disaggregated{when}){_through([r])}")
     if not clauses:
-        clauses.append(f"{len(records)} other shared arrangement{'s' if len(records) > 1 else ''} on record")
-    if through := sorted({name for r in records for name in r.through}):
-        clauses[-1] += f" (through {_join_words(through)}, since replaced)"
+        clauses.append(f"{len(records)} other shared arrangement{'s' if len(records) > 1 else ''} on record"
+                       f"{_through(records)}")
     return _capitalise("; ".join(clauses)), {"records": len(records)}
+
+
+def _through(records: Sequence[SharedRecord]) -> str:
+    """Which abolished councils these records came through, said once after the clause."""
+    names = sorted({name for r in records for name in r.through})
+    return f" (through {_join_words(names)}, since replaced)" if names else ""
 
 
 def _joinable_reason(ctx: _Context, j: int) -> tuple[str, dict]:

@@ -680,3 +680,13 @@ def test_an_area_can_have_its_own_word_for_its_kind():
     match = by_code(find_partners(data, waste_query("STD")))["TBY"]
     assert match.factor("areas").reason == (
         "In the same strategic authority (West Testshire), fire, police and health areas")
+
+
+def test_only_the_inherited_record_names_the_council_it_came_through():
+    inherited = ("NTD", "STD", SharedRecord("Audit", 2005, "disaggregated", end_year=2009,
+                                            through=("Old Testdale District Council",)))
+    data = build_matching_data(ORGANISATIONS, INDICATORS, VALUES, BORDERS, [*HISTORY, inherited], AREA_NAMES)
+    match = by_code(find_partners(data, waste_query()))["STD"]
+    assert match.factor("track_record").reason == (
+        "Already shares building control with you since 2016; a shared audit service with you was taken back "
+        "in-house (disaggregated, 2009) (through Old Testdale District Council, since replaced)")
