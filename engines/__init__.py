@@ -1,0 +1,1 @@
+"""Pure engines: plain Python (numpy and the standard library only) that import no Django."""
