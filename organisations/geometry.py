@@ -70,10 +70,10 @@ def _geometry(obj: dict, arcs) -> Polygon | MultiPolygon | None:
         polygons = [_polygon(p, arcs) for p in obj["arcs"]]
     else:
         return None
-    polygons = [p for p in polygons if p is not None]
-    if not polygons:
+    found = [p for p in polygons if p is not None]
+    if not found:
         return None
-    geometry = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+    geometry = found[0] if len(found) == 1 else MultiPolygon(found)
     return geometry if geometry.is_valid else shapely.make_valid(geometry)
 
 
