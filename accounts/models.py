@@ -61,6 +61,9 @@ class Membership(models.Model):
         return f"{self.user} ({self.get_role_display()}) at {self.organisation}"
 
 
+LAST_USED_PRECISION_SECONDS = 60
+
+
 class ApiToken(models.Model):
     """A secret that lets a user's scripts write through the API with the user's own rights.
 
@@ -94,10 +97,19 @@ class ApiToken(models.Model):
 
     @classmethod
     def authenticate(cls, secret: str):
+        import datetime as dt
+
         from django.utils import timezone
 
         token = cls.objects.select_related("user").filter(hashed=cls.hash(secret or ""), revoked=False).first()
         if token is None or not token.user.is_active:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        # "Last used" to the minute is all its owner needs; writing it on every request
+        # would make each API read a write, and a script's parallel calls queue on one row.
+        # The condition is in the UPDATE so that, of calls arriving together, one writes.
+        now = timezone.now()
+        stale = now - dt.timedelta(seconds=LAST_USED_PRECISION_SECONDS)
+        if token.last_used is None or token.last_used < stale:
+            not_since = models.Q(last_used__isnull=True) | models.Q(last_used__lt=stale)
+            cls.objects.filter(not_since, pk=token.pk).update(last_used=now)
         return token.user

@@ -9,6 +9,7 @@ import json
 from django.http import HttpResponse
 
 from arrangements.services import latest_savings, record
+from sharewell.cells import safe_text, xlsx_cell
 
 LICENCE = (
     "Sharewell register of shared services. Published under the Open Government Licence v3.0 "
@@ -55,7 +56,7 @@ def as_csv(arrangements, base_url: str) -> HttpResponse:
     writer = csv.DictWriter(buffer, fieldnames=FLAT_COLUMNS)
     writer.writeheader()
     for arrangement in arrangements:
-        writer.writerow(flat(arrangement, base_url))
+        writer.writerow({k: safe_text(v) for k, v in flat(arrangement, base_url).items()})
     return _download(buffer.getvalue(), "text/csv; charset=utf-8", "sharewell-arrangements.csv")
 
 
@@ -67,7 +68,7 @@ def as_xlsx(arrangements, base_url: str) -> HttpResponse:
     sheet.append(list(FLAT_COLUMNS))
     for arrangement in arrangements:
         row = flat(arrangement, base_url)
-        sheet.append([row[c] for c in FLAT_COLUMNS])
+        sheet.append([xlsx_cell(row[c], sheet) for c in FLAT_COLUMNS])
     about = workbook.create_sheet("Licence")
     about.append([LICENCE])
     buffer = io.BytesIO()
