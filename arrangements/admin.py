@@ -1,38 +1,51 @@
+"""The admin shows arrangements but does not change them: every change goes through the one
+write path (`arrangements.writes`), on the site or the API, with moderation and history."""
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from arrangements.models import Arrangement, Contract, ImportJob, Partnership, Savings, Source, StatusChange
+from arrangements.models import Arrangement, Contract, ImportJob, LedgerEntry, Partnership, Revision, Version
 
 
-class PartnershipInline(admin.TabularInline):
+class ReadOnly:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PartnershipInline(ReadOnly, admin.TabularInline):
     model = Partnership
-    autocomplete_fields = ["organisation"]
     extra = 0
 
 
-class SavingsInline(admin.TabularInline):
-    model = Savings
+class LedgerInline(ReadOnly, admin.TabularInline):
+    model = LedgerEntry
+    fk_name = "arrangement"
     extra = 0
-
-
-class SourceInline(admin.TabularInline):
-    model = Source
-    extra = 0
-
-
-class StatusChangeInline(admin.TabularInline):
-    model = StatusChange
-    extra = 0
-    readonly_fields = ["recorded_by", "recorded_at"]
 
 
 @admin.register(Arrangement)
-class ArrangementAdmin(SimpleHistoryAdmin):
+class ArrangementAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ("title", "status", "delivery_model", "start_year", "published", "deleted_at")
-    list_filter = ("status", "delivery_model", "published", "kind", "categories")
-    search_fields = ("title", "description", "partnerships__organisation__name")
-    filter_horizontal = ("services", "categories")
-    inlines = [PartnershipInline, SavingsInline, StatusChangeInline, SourceInline]
+    list_filter = ("status", "delivery_model", "published", "kind")
+    search_fields = ("title",)
+    inlines = [PartnershipInline, LedgerInline]
+
+
+@admin.register(Version)
+class VersionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("arrangement", "number", "door", "user", "created_at")
+
+
+@admin.register(Revision)
+class RevisionAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ("arrangement", "state", "door", "organisation", "created_at")
+    list_filter = ("state",)
 
 
 @admin.register(Contract)

@@ -1,13 +1,21 @@
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from accounts.api_auth import TokenAuth
-from arrangements import importing, permissions, services
+from accounts.api_auth import ReadAuth, TokenAuth
+from arrangements import figures, services, spec, writes
 from arrangements.models import Arrangement
-from arrangements.schemas import ArrangementIn, ArrangementOut, ArrangementPage, MessageOut, ProblemsOut
+from arrangements.schemas import (
+    ArrangementCreate,
+    ArrangementOut,
+    ArrangementPage,
+    ArrangementPatch,
+    ArrangementPut,
+    FiguresOut,
+    MessageOut,
+    ProblemsOut,
+)
 
 router = Router()
 
@@ -33,88 +41,109 @@ def _base(request) -> str:
 
 def _one(request, pk: int) -> dict:
     queryset = services.with_details(Arrangement.objects.visible_to(request.user))
-    return services.record(get_object_or_404(queryset, pk=pk), _base(request))
+    return services.record(get_object_or_404(queryset, pk=pk), _base(request), request.user)
 
 
-@router.get("", response=ArrangementPage, summary="List and filter arrangements")
+def problems_body(problems) -> dict:
+    return {"detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved",
+            "problems": [{"field": p.field, "code": p.code, "message": p.message, "value": p.value or None}
+                         for p in problems]}
+
+
+def _answer(request, outcome: writes.Outcome, success: int = 200):
+    if outcome.forbidden:
+        return 403, {"detail": outcome.problems[0].message}
+    if outcome.problems:
+        return 422, problems_body(outcome.problems)
+    status = 202 if outcome.revision is not None else success
+    return status, _one(request, outcome.arrangement.pk)
+
+
+def _editable(request, pk: int) -> Arrangement:
+    return get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
+
+
+WRITE = {200: ArrangementOut, 202: ArrangementOut, 403: MessageOut, 404: MessageOut, 422: ProblemsOut}
+HELD = ("An editor's change to a published arrangement answers 202: it is held as a pending revision, shown in "
+        "`pending_revision`, until a moderator approves it.")
+
+
+@router.get("", response=ArrangementPage, auth=ReadAuth(), summary="List and filter arrangements")
 def list_arrangements(request, query: Query[ArrangementQuery]):
-    """The same filters as the table and map pages. Published arrangements, plus your own drafts if signed in."""
+    """The same filters as the table and map pages. Published arrangements, plus your own drafts if signed in
+    (with a bearer token or on the site)."""
     page_size = max(1, min(query.page_size, settings.API_MAX_PAGE_SIZE))
     filters = services.ArrangementFilters.from_mapping(query.dict())
     paginator = Paginator(services.with_details(services.filtered(request.user, filters)), page_size)
     page = paginator.get_page(query.page)
     base = _base(request)
     return {"count": paginator.count, "page": page.number, "page_size": page_size,
-            "results": [services.record(a, base) for a in page.object_list]}
+            "results": [services.record(a, base, request.user) for a in page.object_list]}
 
 
-@router.get("/{pk}", response={200: ArrangementOut, 404: MessageOut}, summary="One arrangement")
+@router.get("/{pk}", response={200: ArrangementOut, 404: MessageOut}, auth=ReadAuth(), summary="One arrangement")
 def get_arrangement(request, pk: int):
+    """With a bearer token, a partner's members also see its draft and its pending revision."""
     return _one(request, pk)
-
-
-def _row(payload: ArrangementIn) -> dict[str, str]:
-    row = payload.dict()
-    row["service"] = "; ".join(payload.service)
-    row["partner_organisations"] = "; ".join(payload.partner_organisations)
-    return {k: (v or "").strip() if isinstance(v, str) else v for k, v in row.items()}
-
-
-def _problems(problems) -> dict:
-    return {"detail": f"{len(problems)} problem(s): nothing was saved",
-            "problems": [{"column": p.column, "value": p.value, "message": p.message} for p in problems]}
 
 
 @router.post("", auth=TokenAuth(), response={201: ArrangementOut, 403: MessageOut, 422: ProblemsOut},
              summary="Add an arrangement (editors of a partner organisation)")
-def create_arrangement(request, payload: ArrangementIn):
-    validator = importing.Validator(request.user)
-    draft, problems = validator.validate(1, _row(payload))
-    if problems:
-        refused = [p for p in problems if "not an editor" in p.message]
-        if refused:
-            return 403, {"detail": refused[0].message}
-        return 422, _problems(problems)
-    if draft.existing is not None:
-        return 422, _problems([importing.Problem(1, "title", draft.title,
-                                                 "An arrangement with this title and lead organisation exists")])
-    with transaction.atomic():
-        importing.save_drafts([draft], request.user)
-    created = Arrangement.objects.filter(title=draft.title).order_by("-pk").first()
-    return 201, _one(request, created.pk)
+def create_arrangement(request, payload: ArrangementCreate):
+    """Organisations by name, code or GSS code; services by LGSL number, name or category; money as `ledger`
+    entries. New arrangements are published by a moderator."""
+    raw = payload.dict()
+    raw["kind"] = raw.get("kind") or spec.BY_NAME["kind"].import_default
+    return _answer(request, writes.create(request.user, raw, writes.api()), success=201)
 
 
-@router.put("/{pk}", auth=TokenAuth(), response={200: ArrangementOut, 403: MessageOut, 404: MessageOut,
-                                                 422: ProblemsOut}, summary="Replace an arrangement's details")
-def update_arrangement(request, pk: int, payload: ArrangementIn):
-    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
-    if not permissions.can_edit(request.user, arrangement):
-        return 403, {"detail": "Only editors of a partner organisation and moderators can change this arrangement"}
-    draft, problems = importing.Validator(request.user).validate(1, _row(payload))
-    if problems:
-        return 422, _problems(problems)
-    with transaction.atomic():
-        importing.update_arrangement(arrangement, draft, request.user)
-    return _one(request, pk)
+@router.put("/{pk}", auth=TokenAuth(), response=WRITE, summary="Replace an arrangement (every field required)",
+            description="Send every field (as `GET` returns them); lists replace the whole list. Money entries that "
+                        "keep their `id` keep their history. " + HELD)
+def replace_arrangement(request, pk: int, payload: ArrangementPut):
+    arrangement = _editable(request, pk)
+    return _answer(request, writes.change(request.user, arrangement, payload.dict(), writes.api()))
 
 
-@router.delete("/{pk}", auth=TokenAuth(), response={200: MessageOut, 403: MessageOut, 404: MessageOut},
+@router.patch("/{pk}", auth=TokenAuth(), response=WRITE, summary="Change some of an arrangement's fields",
+              description="Only the fields sent change; a list sent (ledger, partners, services, sources) replaces "
+                          "that whole list. " + HELD)
+def patch_arrangement(request, pk: int, payload: ArrangementPatch):
+    arrangement = _editable(request, pk)
+    return _answer(request, writes.change(request.user, arrangement, payload.dict(exclude_unset=True), writes.api(),
+                                          partial=True))
+
+
+@router.delete("/{pk}", auth=TokenAuth(), response={200: MessageOut, 202: MessageOut, 403: MessageOut,
+                                                    404: MessageOut},
                summary="Delete an arrangement (a soft delete a moderator can undo)")
 def delete_arrangement(request, pk: int):
-    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
-    if not permissions.can_edit(request.user, arrangement):
-        return 403, {"detail": "Only editors of a partner organisation and moderators can delete this arrangement"}
-    services.soft_delete(arrangement, request.user)
+    arrangement = _editable(request, pk)
+    outcome = writes.delete(request.user, arrangement, writes.api())
+    if outcome.problems:
+        return 403, {"detail": outcome.problems[0].message}
+    if outcome.revision is not None:
+        return 202, {"detail": f"Your request to delete “{arrangement.title}” waits for a moderator."}
     return 200, {"detail": f"Deleted “{arrangement.title}”. A moderator can restore it."}
 
 
 @router.post("/{pk}/publish", auth=TokenAuth(), response={200: ArrangementOut, 403: MessageOut, 404: MessageOut},
              summary="Publish an arrangement (moderators)")
 def publish_arrangement(request, pk: int):
-    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
-    if not permissions.can_publish(request.user, arrangement):
-        return 403, {"detail": "Only moderators can publish arrangements"}
-    services.publish(arrangement, request.user)
+    arrangement = _editable(request, pk)
+    outcome = writes.publish(request.user, arrangement)
+    if outcome.problems:
+        return 403, {"detail": outcome.problems[0].message}
     return _one(request, pk)
 
 
+figures_router = Router()
+
+
+@figures_router.get("", response=FiguresOut, auth=ReadAuth(), summary="Savings figures, each pound counted once")
+def register_figures(request, query: Query[ArrangementQuery]):
+    """What the dashboard shows, for the register's filters: expected savings, and achieved savings signed off
+    and reported (never both for one figure), by category and by financial year. An arrangement in several
+    categories is split evenly between them; overlapping periods are never added."""
+    filters = services.ArrangementFilters.from_mapping(query.dict())
+    return figures.register_figures(services.filtered(request.user, filters)).as_api()

@@ -3,18 +3,19 @@
 Every function takes the QuerySet of arrangements a person may see after the filters
 (`services.filtered(user, filters)`) and aggregates in the database: counts and sums are
 grouped by SQL, never by looping over arrangements in Python. Expected and achieved
-savings are always returned apart, and annual figures apart from cumulative ones.
+savings are always returned apart, each pound counted once (`arrangements.figures`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 
-from arrangements.models import Arrangement, Partnership, Savings, Status
+from arrangements.figures import register_figures
+from arrangements.models import Arrangement, LedgerEntry, Measure, Partnership, Status
 from organisations.models import PRINCIPAL_COUNCIL_TYPES, Nation, Organisation, OrganisationType
 
 # How many arrangements the map embeds; the counts by council always cover them all.
@@ -209,61 +210,11 @@ def council_share_total(arrangements: QuerySet[Arrangement]) -> dict:
     return totals
 
 
-def savings_by_year(arrangements: QuerySet[Arrangement], basis: str) -> list[dict]:
-    """Annual savings of one basis (expected or achieved) summed by year, each with the running
-    (cumulative) total to that year and the number of arrangements reporting a figure."""
-    if basis not in Savings.Basis.values:
-        raise ValueError(f"Unknown savings basis {basis!r}")
-    rows = list(
-        Savings.objects.filter(arrangement__in=_ids(arrangements), basis=basis)
-        .values("year_start")
-        .annotate(total=Sum("total"), arrangements=Count("arrangement", distinct=True),
-                  first_label=Min("year"), last_label=Max("year"))
-        .order_by("year_start")
-    )
-    running = 0
-    for row in rows:  # one row per year, not per arrangement
-        running += row["total"]
-        row["cumulative"] = running
-        # "2011/12" when every figure names the year the same way; otherwise the calendar year.
-        row["year"] = row["first_label"] if row["first_label"] == row["last_label"] else str(row["year_start"])
-        del row["first_label"], row["last_label"]
-    return rows
-
-
-def savings_by_category(arrangements: QuerySet[Arrangement], basis: str) -> list[dict]:
-    """All annual figures of one basis added up by service category (an arrangement in two
-    categories counts in both, so the rows can add up to more than the total)."""
-    if basis not in Savings.Basis.values:
-        raise ValueError(f"Unknown savings basis {basis!r}")
-    rows = (
-        Savings.objects.filter(arrangement__in=_ids(arrangements), basis=basis)
-        .values(key=F("arrangement__categories__key"), label=F("arrangement__categories__label"))
-        .annotate(total=Sum("total"), arrangements=Count("arrangement", distinct=True))
-        .order_by("-total", "label")
-    )
-    return [{**row, "label": row["label"] or "No category recorded"} for row in rows]
-
-
-def savings_totals(arrangements: QuerySet[Arrangement]) -> dict:
-    """Totals of the annual figures for each basis, and the cumulative totals that arrangements
-    report on their own (kept apart: they may cover the same years as the annual figures)."""
-    savings = Savings.objects.filter(arrangement__in=_ids(arrangements))
-    totals = {}
-    for basis in Savings.Basis.values:
-        totals[basis] = savings.filter(basis=basis).aggregate(
-            total=Sum("total"), arrangements=Count("arrangement", distinct=True))
-    totals["reported_cumulative_achieved"] = _base(arrangements).filter(
-        cumulative_savings_achieved__isnull=False).aggregate(
-        total=Sum("cumulative_savings_achieved"), arrangements=Count("pk"))
-    return totals
-
-
 def without_savings(arrangements: QuerySet[Arrangement]) -> dict:
     """Arrangements with no savings figure of any kind, grouped by the reason given (case and
     spacing ignored); an empty reason is the register's known fault and is counted as such."""
-    missing = _base(arrangements).exclude(pk__in=Savings.objects.values("arrangement")).filter(
-        cumulative_savings_achieved__isnull=True)
+    savings = LedgerEntry.objects.filter(measure__in=[Measure.EXPECTED_SAVING, Measure.ACHIEVED_SAVING])
+    missing = _base(arrangements).exclude(pk__in=savings.values("arrangement"))
     reasons = list(
         missing.values(reason=Lower(Trim("no_savings_reason"))).annotate(count=Count("pk")).order_by("-count", "reason")
     )
@@ -303,11 +254,7 @@ def summary(arrangements: QuerySet[Arrangement]) -> dict:
         "councils": council_share_total(arrangements),
         "councils_by_nation": council_share(arrangements, "nation"),
         "councils_by_type": council_share(arrangements, "org_type"),
-        "savings_totals": savings_totals(arrangements),
-        "expected_by_year": savings_by_year(arrangements, Savings.Basis.EXPECTED),
-        "achieved_by_year": savings_by_year(arrangements, Savings.Basis.ACHIEVED),
-        "expected_by_category": savings_by_category(arrangements, Savings.Basis.EXPECTED),
-        "achieved_by_category": savings_by_category(arrangements, Savings.Basis.ACHIEVED),
+        "money": register_figures(arrangements),
         "without_savings": without_savings(arrangements),
         "top_categories": top_categories(arrangements),
         "top_services": top_services(arrangements),

@@ -1,51 +1,191 @@
-"""The add and change pages' form: the fields of an import row, checked by the same validator."""
+"""The add and change pages' form, made from the field specification (`arrangements.spec`).
+
+The form only gathers text; the write path checks it, so the page refuses exactly what the
+API and the import refuse, and shows every problem at once.
+"""
+
+from __future__ import annotations
 
 from django import forms
 
-from arrangements.models import DeliveryModel, Kind, Status
+from arrangements import spec
+from arrangements.models import Measure, Standing
 from sharewell.widgets import GovukFormMixin
+
+YES_NO = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
+MONEY_PARTS = ("id", "period", "measure", "amount", "staff", "other", "partner", "standing", "source")
+# A form offers these standings; "signed off" is set only by the sign-off action.
+STANDING_CHOICES = [("", "Choose"), (Standing.EXPECTED, "Expected (a plan)"), (Standing.REPORTED, "Reported")]
+MEASURE_CHOICES = [("", "Choose"), *Measure.choices]
+
+
+def _form_field(f: spec.Field) -> forms.Field:
+    common = {"label": f.label, "required": False, "help_text": f.hint}
+    if f.kind == "longtext":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), **common)
+    if f.kind == "choice":
+        return forms.ChoiceField(choices=list(f.choices), widget=forms.RadioSelect, **common)
+    if f.kind == "bool":
+        return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    if f.kind == "tags":
+        return forms.MultipleChoiceField(choices=list(f.choices), widget=forms.CheckboxSelectMultiple, **common)
+    if f.kind == "partners":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **{
+            **common, "help_text": "One per line, or separated by semicolons: a name, code or GSS code"})
+    if f.kind == "services":
+        return forms.CharField(**{**common, "help_text": f.hint + ". Separate several with semicolons."})
+    if f.kind == "date":
+        return forms.CharField(**common)
+    return forms.CharField(**common)
 
 
 class ArrangementForm(GovukFormMixin, forms.Form):
-    title = forms.CharField(max_length=200)
-    description = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}))
-    kind = forms.ChoiceField(choices=Kind.choices, initial=Kind.SHARED_SERVICE)
-    service = forms.CharField(label="Services", max_length=500,
-                              help_text="LGSL numbers, service names or categories, separated by semicolons, "
-                                        "for example “legal; 1026”")
-    model = forms.ChoiceField(label="Delivery model", choices=DeliveryModel.choices)
-    status = forms.ChoiceField(choices=Status.choices)
-    lead_organisation = forms.CharField(label="Lead organisation", max_length=200,
-                                        help_text="A name, code or GSS code, for example “Cambs CC” or CAM")
-    partner_organisations = forms.CharField(label="Other partners", required=False, max_length=2000,
-                                            help_text="Separated by semicolons")
-    start_date = forms.CharField(label="Start date", required=False, max_length=20,
-                                 help_text="For example 2019-04-01, or just the year")
-    end_date = forms.CharField(label="End date", required=False, max_length=20)
-    baseline_cost_gbp = forms.CharField(label="Baseline annual cost (£)", required=False, max_length=30,
-                                        help_text="What the services cost a year before sharing")
-    setup_cost_gbp = forms.CharField(label="One-off set-up cost (£)", required=False, max_length=30)
-    annual_savings_expected_gbp = forms.CharField(label="Annual savings expected (£)", required=False, max_length=30)
-    annual_savings_achieved_gbp = forms.CharField(label="Annual savings achieved (£)", required=False, max_length=30)
-    staff_savings_gbp = forms.CharField(label="of which staff savings (£)", required=False, max_length=30)
-    other_savings_gbp = forms.CharField(label="of which other savings (£)", required=False, max_length=30)
-    savings_year = forms.CharField(label="Year the savings refer to", required=False, max_length=20,
-                                   help_text="For example 2023/24")
-    no_savings_reason = forms.CharField(label="If there is no savings figure, why not", required=False,
-                                        max_length=300)
-    source_url = forms.CharField(label="Source (a link)", required=False, max_length=500)
-    source_citation = forms.CharField(label="Source (a citation)", required=False, max_length=500)
-    governance_notes = forms.CharField(label="Governance", required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    contact_name = forms.CharField(label="Contact name", required=False, max_length=120)
-    contact_email = forms.EmailField(label="Contact email", required=False)
-    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    """Every field of the specification that a person fills in, plus money rows
+    (`ledger-0-period`, `ledger-0-amount`…) and the sources, one per line."""
 
-    def row(self) -> dict[str, str]:
-        return {name: (value or "") if not isinstance(value, str) else value.strip()
-                for name, value in self.cleaned_data.items()}
+    sources_text = forms.CharField(
+        label="Sources", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: a link, a citation, or both separated by “ | ”, for example "
+                  "“https://example.org/report | Cabinet report, 12 March 2019”")
 
-    def add_problems(self, problems) -> None:
+    def __init__(self, *args, initial_record: dict | None = None, extra_rows: int = 1, **kwargs):
+        record = initial_record or {}
+        super().__init__(*args, initial=_initial(record), **kwargs)
+        for f in spec.FIELDS:
+            if f.in_form and f.kind not in ("ledger", "sources"):
+                self.fields[f.name] = _form_field(f)
+                # Shown as required, but checked by the write path, so every problem is shown at once.
+                self.fields[f.name].sw_required = f.required
+        self.order_fields([f.name for f in spec.FIELDS if f.name in self.fields] + ["sources_text"])
+        rows = record.get("ledger", [])
+        if self.is_bound:
+            bound_rows = sum(1 for k in self.data if k.startswith("ledger-") and k.endswith("-period"))
+            count = max(bound_rows, 1) + (1 if "add-money" in self.data else 0)
+        else:
+            count = len(rows) + extra_rows
+        self.money_rows = count
+        for index in range(count):
+            values = rows[index] if index < len(rows) else {}
+            self._money_row(index, values)
+
+    def _money_row(self, index: int, values: dict) -> None:
+        p = f"ledger-{index}-"
+        self.fields[p + "id"] = forms.CharField(required=False, widget=forms.HiddenInput, initial=values.get("id"))
+        self.fields[p + "period"] = forms.CharField(label="Financial year", required=False,
+                                                    initial=values.get("period", ""),
+                                                    help_text="Like 2026/27, or a range like 2010/11-2011/12")
+        self.fields[p + "measure"] = forms.ChoiceField(label="What the figure is", choices=MEASURE_CHOICES,
+                                                       required=False, initial=values.get("measure", ""))
+        self.fields[p + "amount"] = forms.CharField(label="Amount (£)", required=False,
+                                                    initial=_text(values.get("amount")))
+        self.fields[p + "staff"] = forms.CharField(label="of which staff (£)", required=False,
+                                                   initial=_text(values.get("staff")))
+        self.fields[p + "other"] = forms.CharField(label="of which other (£)", required=False,
+                                                   initial=_text(values.get("other")))
+        standing = values.get("standing", "")
+        choices = STANDING_CHOICES if standing != Standing.SIGNED_OFF else [*STANDING_CHOICES[1:],
+                                                                            (Standing.SIGNED_OFF, "Signed off")]
+        self.fields[p + "standing"] = forms.ChoiceField(label="Standing", choices=choices, required=False,
+                                                        initial=standing)
+        self.fields[p + "partner"] = forms.CharField(label="Partner's share (optional)", required=False,
+                                                     initial=values.get("partner") or "",
+                                                     help_text="Leave blank for the arrangement as a whole")
+        self.fields[p + "source"] = forms.CharField(label="Source of the figure (optional)", required=False,
+                                                    initial=values.get("source", ""))
+
+    def money_fields(self) -> list[list]:
+        return [[self[f"ledger-{i}-{part}"] for part in MONEY_PARTS] for i in range(self.money_rows)]
+
+    def section_fields(self) -> list[dict]:
+        sections = []
+        for section in spec.SECTIONS:
+            names = [f.name for f in spec.FIELDS if f.section == section.key and f.name in self.fields]
+            if section.key == "about":
+                names.append("sources_text")
+            sections.append({"section": section, "fields": [self[n] for n in names]})
+        return sections
+
+    def raw(self) -> dict:
+        """What the form says, for the write path."""
+        data = self.cleaned_data
+        raw: dict = {}
+        for f in spec.FIELDS:
+            if f.name not in self.fields:
+                continue
+            value = data.get(f.name)
+            if f.kind == "bool":
+                value = {"yes": True, "no": False}.get(value)
+            elif f.kind == "partners":
+                value = [line.strip() for part in (value or "").splitlines() for line in part.split(";")
+                         if line.strip()]
+            raw[f.name] = value
+        raw["sources"] = []
+        for line in (data.get("sources_text") or "").splitlines():
+            if line.strip():
+                url, _, citation = line.partition("|")
+                url, citation = url.strip(), citation.strip()
+                if url and not url.startswith(("http://", "https://")):
+                    url, citation = "", line.strip()
+                raw["sources"].append({"url": url, "citation": citation})
+        raw["ledger"] = []
+        for index in range(self.money_rows):
+            row = {part: data.get(f"ledger-{index}-{part}") or None for part in MONEY_PARTS}
+            if any(row[part] for part in ("period", "measure", "amount", "staff", "other")):
+                raw["ledger"].append(row)
+        return raw
+
+    def add_problems(self, problems, raw: dict) -> None:
+        """Put each problem beside its field: `ledger[2].amount` is row 2's amount."""
+        ledger_rows = [i for i in range(self.money_rows)
+                       if any(self.cleaned_data.get(f"ledger-{i}-{p}") for p in ("period", "measure", "amount",
+                                                                                 "staff", "other"))]
         for problem in problems:
-            field = problem.column if problem.column in self.fields else None
-            message = f"{problem.message}" + (f" (“{problem.value}”)" if problem.value and field else "")
-            self.add_error(field, message)
+            name = problem.field
+            target = None
+            if name.startswith("ledger[") and "]" in name:
+                index = int(name[7:name.index("]")])
+                part = name.split(".", 1)[1] if "." in name else "period"
+                if index < len(ledger_rows):
+                    target = f"ledger-{ledger_rows[index]}-{part if part in MONEY_PARTS else 'period'}"
+            elif name.startswith("sources"):
+                target = "sources_text"
+            else:
+                base = name.split("[")[0].split(".")[0]
+                target = {"start_year": "start_date", "end_year": "end_date", "categories": "services"}.get(base, base)
+            if target not in self.fields:
+                target = None
+            self.add_error(target, problem.message)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _initial(record: dict) -> dict:
+    initial = {}
+    for f in spec.FIELDS:
+        if f.name not in record:
+            continue
+        value = record[f.name]
+        if f.kind == "bool":
+            value = {True: "yes", False: "no"}.get(value, "not_known" if record else "")
+        elif f.kind == "partners":
+            value = "\n".join(p["code"] for p in value if p.get("role") != "lead")
+        elif f.kind == "services":
+            named = {s["lgsl"] for s in value}
+            value = "; ".join(str(s["lgsl"]) for s in value)
+            covered = {c for c in record.get("categories", [])}
+            extra = [c for c in covered if c not in _categories_of(named)]
+            value = "; ".join(x for x in [value, *extra] if x)
+        elif f.kind == "date":
+            value = record.get(f.name) or _text(record.get(f.name.replace("date", "year")))
+        initial[f.name] = value
+    initial["sources_text"] = "\n".join(
+        " | ".join(x for x in (s.get("url"), s.get("citation")) if x) for s in record.get("sources", []))
+    return initial
+
+
+def _categories_of(lgsls: set[int]) -> set[str]:
+    from services.models import Service
+
+    return set(Service.objects.filter(lgsl__in=lgsls).values_list("category__key", flat=True))

@@ -8,7 +8,8 @@ import json
 
 from django.http import HttpResponse
 
-from arrangements.services import latest_savings, record
+from arrangements import figures, spec
+from arrangements.services import record
 from sharewell.cells import safe_text, xlsx_cell
 
 LICENCE = (
@@ -16,32 +17,55 @@ LICENCE = (
     "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). Organisation data: "
     "mySociety (CC BY 4.0) and ONS (OGL v3). Each arrangement cites its own sources."
 )
-FLAT_COLUMNS = (
-    "id", "url", "title", "description", "kind", "delivery_model", "status", "categories", "services",
-    "start_date", "start_year", "end_date", "end_year", "lead_organisation", "partner_codes", "partner_names",
-    "baseline_annual_cost_gbp", "setup_cost_gbp", "latest_expected_savings_gbp", "latest_expected_savings_year",
-    "latest_achieved_savings_gbp", "latest_achieved_savings_year", "cumulative_savings_achieved_gbp",
-    "cumulative_savings_to", "no_savings_reason", "source_urls",
-)
+def _flat_columns() -> tuple[str, ...]:
+    columns = ["id", "url"]
+    for f in spec.FIELDS:
+        if f.kind == "ledger":
+            columns += ["expected_savings_gbp", "achieved_savings_signed_off_gbp", "achieved_savings_reported_gbp",
+                        "money"]
+        elif f.kind == "sources":
+            columns += ["source_urls", "source_citations"]
+        elif f.kind == "partners":
+            columns += ["partner_codes", "partner_names"]
+        else:
+            columns.append(f.name)
+    return (*columns, "published")
+
+
+# The spreadsheet's columns follow the field specification, so a field added there is downloaded too.
+FLAT_COLUMNS = _flat_columns()
+
+
+def _joined(values) -> str:
+    return "; ".join(str(v) for v in values if v not in (None, ""))
+
+
+def _money_text(entry: dict) -> str:
+    amount = f"£{entry['amount']:,}" if entry["amount"] >= 0 else f"−£{-entry['amount']:,}"
+    partner = f" {entry['partner']}" if entry["partner"] else ""
+    return f"{entry['measure']} {entry['period']}{partner} {amount} ({entry['standing']})"
 
 
 def flat(arrangement, base_url: str) -> dict:
-    """One spreadsheet row: lists joined with semicolons, expected and achieved in separate columns."""
+    """One spreadsheet row: lists joined with semicolons; money as totals counted once (expected,
+    achieved signed off, achieved reported: never added together) and every entry in `money`."""
     data = record(arrangement, base_url)
-    expected = latest_savings(arrangement, "expected")
-    achieved = latest_savings(arrangement, "achieved")
-    return {
-        **{k: data[k] for k in FLAT_COLUMNS if k in data},
-        "categories": "; ".join(data["categories"]),
-        "services": "; ".join(str(s["lgsl"]) for s in data["services"]),
-        "partner_codes": "; ".join(p["code"] for p in data["partners"]),
-        "partner_names": "; ".join(p["name"] for p in data["partners"]),
-        "latest_expected_savings_gbp": expected.total if expected else None,
-        "latest_expected_savings_year": expected.year if expected else None,
-        "latest_achieved_savings_gbp": achieved.total if achieved else None,
-        "latest_achieved_savings_year": achieved.year if achieved else None,
-        "source_urls": "; ".join(s["url"] for s in data["sources"] if s["url"]),
-    }
+    counted = figures.arrangement_totals(list(arrangement.ledger.all()))
+    row = {k: data.get(k) for k in FLAT_COLUMNS if k in data}
+    row.update({
+        "categories": _joined(data["categories"]),
+        "services": _joined(s["lgsl"] for s in data["services"]),
+        "benefit_tags": _joined(data["benefit_tags"]),
+        "partner_codes": _joined(p["code"] for p in data["partners"]),
+        "partner_names": _joined(p["name"] for p in data["partners"]),
+        "source_urls": _joined(s["url"] for s in data["sources"]),
+        "source_citations": _joined(s["citation"] for s in data["sources"]),
+        "expected_savings_gbp": counted.expected if data["ledger"] else None,
+        "achieved_savings_signed_off_gbp": counted.achieved_signed_off if data["ledger"] else None,
+        "achieved_savings_reported_gbp": counted.achieved_reported if data["ledger"] else None,
+        "money": _joined(_money_text(e) for e in data["ledger"]),
+    })
+    return row
 
 
 def _download(content: bytes | str, content_type: str, filename: str) -> HttpResponse:

@@ -1,7 +1,13 @@
-"""Bulk import of arrangements from CSV or XLSX: one core behind the command and the
-upload page. Every problem is reported with its row, column and value; a file with any
-problem writes nothing; a dry run reports what would be created. Rerunnable: a row
-whose title and lead organisation match an existing arrangement updates it.
+"""Bulk import of arrangements from CSV or XLSX: one core behind the command, the upload
+page and the demo loader, writing through the one write path (`arrangements.writes`).
+
+Every problem names its row and column; a file with any problem writes nothing; a
+check-only run reports what would change. A row whose title and lead organisation match
+an existing arrangement changes that arrangement (only if you may change it), with the
+columns the file has: money columns add or replace the figures for their periods and
+keep the rest. Rows are all checked first; then new arrangements are written in short
+batches, hidden until the last batch is in, so other people's writes wait at most one
+batch and readers never see half an import.
 """
 
 from __future__ import annotations
@@ -10,171 +16,92 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
-from arrangements.models import (
-    Arrangement,
-    DeliveryModel,
-    Kind,
-    Partnership,
-    Savings,
-    Source,
-    Status,
-    StatusChange,
-)
-from arrangements.permissions import editable_organisation_ids
-from organisations.names import normalise_name
-from organisations.resolve import OrganisationResolver
-from services.resolve import ServiceResolver
+from arrangements import permissions, spec, writes
+from arrangements.models import Arrangement, ImportJob, Measure
+from arrangements.parsing import Context, Parsed, parse
+from arrangements.versions import snapshot
+from engines.ledger import PeriodError, parse_period
+from sharewell.problems import Problem
 
-REQUIRED_COLUMNS = (
-    "title", "description", "service", "model", "status", "start_date", "end_date", "lead_organisation",
-    "partner_organisations", "baseline_cost_gbp", "setup_cost_gbp", "annual_savings_expected_gbp",
-    "annual_savings_achieved_gbp", "savings_year", "no_savings_reason", "source_url",
-)
-OPTIONAL_COLUMNS = (
-    "kind", "staff_savings_gbp", "other_savings_gbp", "cumulative_savings_gbp", "cumulative_to",
-    "source_citation", "notes", "governance_notes", "contact_name", "contact_email",
-)
+MAX_ROWS = 50_000
+MAX_CELL = 100_000  # characters in one cell: far beyond any field's own limit, but bounded
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: refuse one that unpacks to more
+BATCH = 250  # rows written per transaction: a few hundred milliseconds of the write lock
+
 TEMPLATE_EXAMPLE = {
-    "title": "Example: Anytown and Otherby shared legal service",
-    "description": "One legal team serving both councils, hosted by Anytown.",
+    "title": "Example: Cambridgeshire and Peterborough shared legal service",
+    "description": "One legal team serving both councils and the fire authority, hosted by Cambridgeshire.",
+    "kind": "shared service",
+    "source_url": "https://www.example.org/committee-report",
+    "source_citation": "Cabinet report, 12 March 2019",
+    "lead_organisation": "Cambridgeshire County Council",
+    "partner_organisations": "Peterborough City Council; Cambridgeshire and Peterborough Fire Authority",
     "service": "legal",
     "model": "lead authority delegation",
     "status": "live",
     "start_date": "2019-04-01",
     "end_date": "",
-    "lead_organisation": "Cambridgeshire County Council",
-    "partner_organisations": "Peterborough City Council; Cambs Fire",
-    "baseline_cost_gbp": "2400000",
-    "setup_cost_gbp": "150000",
-    "annual_savings_expected_gbp": "300000",
-    "annual_savings_achieved_gbp": "",
-    "savings_year": "2020/21",
     "no_savings_reason": "",
-    "source_url": "https://www.example.org/committee-report",
-    "kind": "shared service",
-    "staff_savings_gbp": "",
-    "other_savings_gbp": "",
-    "cumulative_savings_gbp": "",
-    "cumulative_to": "",
-    "source_citation": "Cabinet report, 12 March 2019",
-    "notes": "Replace this example row with your own.",
-    "governance_notes": "",
+    "non_financial_benefits": "Cover for specialist work that neither council could staff alone",
+    "governance_notes": "Delegation agreement; a joint board of both councils meets quarterly",
+    "has_exit_strategy": "yes",
+    "exit_strategy": "Either council may leave with twelve months' notice",
+    "has_contingency_plan": "not known",
+    "contingency_plan": "",
     "contact_name": "",
     "contact_email": "",
+    "notes": "Replace this example row with your own.",
+    "baseline_cost 2018/19": "2400000",
+    "one_off_cost 2019/20": "150000",
+    "expected_saving 2019/20": "200000",
+    "expected_saving 2020/21": "300000",
+    "achieved_saving 2019/20": "180000",
 }
-MAX_ROWS = 50_000
-
-_MONEY = re.compile(r"^£?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(k|m|bn)?$", re.IGNORECASE)
-_MULTIPLIER = {None: 1, "k": 1_000, "m": 1_000_000, "bn": 1_000_000_000}
-_YEAR_RANGE = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
+_MEASURES = "|".join(m.value for m in Measure)
+_MONEY_COLUMN = re.compile(rf"^({_MEASURES})(?:\s+(planned|actual))?(?:\s+(staff|other))?\s+(\S.*)$")
 
 
-def _choice_lookup(choices, extra: dict[str, str] | None = None) -> dict[str, str]:
-    lookup = {}
-    for value, label in choices:
-        lookup[normalise_name(value.replace("_", " "))] = value
-        lookup[normalise_name(label)] = value
-    for word, value in (extra or {}).items():
-        lookup[normalise_name(word)] = value
-    return lookup
-
-
-MODELS = _choice_lookup(DeliveryModel.choices, {
-    "lead authority": DeliveryModel.LEAD_AUTHORITY, "delegation": DeliveryModel.LEAD_AUTHORITY,
-    "shared management": DeliveryModel.SHARED_MANAGEMENT, "company": DeliveryModel.JOINT_COMPANY,
-    "joint company": DeliveryModel.JOINT_COMPANY, "teckal company": DeliveryModel.JOINT_COMPANY,
-    "arms length organisation": DeliveryModel.ALEO, "aleo": DeliveryModel.ALEO,
-    "outsourcing": DeliveryModel.OUTSOURCED, "joint commissioning": DeliveryModel.JOINT_PROCUREMENT,
-    "joint procurement": DeliveryModel.JOINT_PROCUREMENT, "community": DeliveryModel.SOCIAL_ENTERPRISE,
-    "social enterprise": DeliveryModel.SOCIAL_ENTERPRISE,
-})
-STATUSES = _choice_lookup(Status.choices, {"exploring": Status.EXPLORING, "under review": Status.UNDER_REVIEW})
-KINDS = _choice_lookup(Kind.choices, {"shared service": Kind.SHARED_SERVICE, "collaboration": Kind.COLLABORATION})
-
-
-@dataclass
-class Problem:
-    row: int
-    column: str
-    value: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"Row {self.row}" + (f", column {self.column}" if self.column else "")
-        value = f" (“{self.value}”)" if self.value else ""
-        return f"{where}{value}: {self.message}"
-
-
-@dataclass
-class SavingsDraft:
-    basis: str
-    year: str
-    year_start: int
-    total: int
-    staff: int | None = None
-    other: int | None = None
-
-
-@dataclass
-class Draft:
-    row: int
-    title: str
-    description: str
-    kind: str
-    delivery_model: str
-    status: str
-    lead: object
-    partners: list
-    services: list
-    categories: list
-    start_date: dt.date | None
-    start_year: int | None
-    end_date: dt.date | None
-    end_year: int | None
-    baseline_annual_cost: int | None
-    setup_cost: int | None
-    savings: list[SavingsDraft]
-    no_savings_reason: str
-    cumulative_savings_achieved: int | None
-    cumulative_savings_to: str
-    sources: list[tuple[str, str]]
-    notes: str
-    governance_notes: str
-    contact_name: str
-    contact_email: str
-    existing: Arrangement | None = None
+def template_columns() -> tuple[str, ...]:
+    money = [c for c in TEMPLATE_EXAMPLE if _MONEY_COLUMN.match(c)]
+    return (*spec.import_columns(), *money)
 
 
 @dataclass
 class Report:
     rows: int = 0
-    drafts: list[Draft] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    titles: list[dict] = field(default_factory=list)  # what would be (or was) created or changed
     created: int = 0
     updated: int = 0
+    held: int = 0  # changes waiting for a moderator
     dry_run: bool = False
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def rows_with_problems(self) -> int:
+        return len({p.row for p in self.problems if p.row is not None})
+
 
 # --- reading files ------------------------------------------------------------------
+
 
 class FileProblem(Exception):
     pass
 
 
 def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows as dicts of text, from CSV (UTF-8, with or without BOM) or XLSX."""
+    """Rows as dicts of text, from CSV (UTF-8, with or without BOM) or XLSX; refuses a file
+    over the row limit before reading its rows."""
     name = filename.lower()
     if name.endswith(".xlsx"):
         return _read_xlsx(content)
@@ -183,7 +110,19 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
             text = content.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise FileProblem("The file is not UTF-8 text: save it as “CSV UTF-8” and try again") from error
-        return [_clean(row) for row in csv.DictReader(io.StringIO(text))]
+        csv.field_size_limit(MAX_CELL)
+        reader = csv.DictReader(io.StringIO(text))
+        rows = []
+        try:
+            for row in reader:
+                if len(rows) >= MAX_ROWS:
+                    raise FileProblem(f"The file has more than {MAX_ROWS:,} rows of data; the limit is {MAX_ROWS:,}: "
+                                      "split it into several files")
+                rows.append(_clean(row))
+        except csv.Error as error:
+            raise FileProblem(f"Row {reader.line_num}: a cell is longer than {MAX_CELL:,} characters, or the file "
+                              f"is not a CSV ({error})") from error
+        return rows
     raise FileProblem("The file must be a CSV or an Excel (.xlsx) file")
 
 
@@ -191,18 +130,35 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
     from openpyxl import load_workbook
 
     try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise FileProblem("The Excel file could not be read: is it a .xlsx workbook?") from error
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise FileProblem(f"The Excel file unpacks to {unpacked // 2**20:,} MB; the limit is "
+                          f"{MAX_UNPACKED_BYTES // 2**20:,} MB: save it as CSV, or split it")
+    try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise FileProblem("The Excel file could not be read: is it a .xlsx workbook?") from error
-    sheet = workbook.worksheets[0]
-    rows = sheet.iter_rows(values_only=True)
-    header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
-    result = []
-    for values in rows:
-        if values is None or all(v is None or str(v).strip() == "" for v in values):
-            continue
-        result.append(_clean({h: _cell(v) for h, v in zip(header, values, strict=False) if h}))
-    workbook.close()
+    try:
+        sheet = workbook.worksheets[0]
+        # The sheet says how many rows it has before any is read: refuse a huge one at once.
+        claimed = sheet.max_row or 0
+        if claimed > MAX_ROWS + 1:
+            raise FileProblem(f"The sheet has {claimed - 1:,} rows of data; the limit is {MAX_ROWS:,}: split it "
+                              "into several files")
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
+        result = []
+        for values in rows:
+            if values is None or all(v is None or str(v).strip() == "" for v in values):
+                continue
+            if len(result) >= MAX_ROWS:
+                raise FileProblem(f"The sheet has more than {MAX_ROWS:,} rows of data; the limit is {MAX_ROWS:,}")
+            result.append(_clean({h: _cell(v) for h, v in zip(header, values, strict=False) if h}))
+    finally:
+        workbook.close()
     return result
 
 
@@ -219,398 +175,284 @@ def _cell(value) -> str:
 
 
 def _clean(row: dict) -> dict[str, str]:
-    return {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
+    return {" ".join((k or "").strip().lower().split()): (v or "").strip() if isinstance(v, str) else ""
+            for k, v in row.items() if k is not None}
 
 
-# --- validating ---------------------------------------------------------------------
-
-def parse_money(value: str) -> int | None:
-    if not value:
-        return None
-    match = _MONEY.match(value.replace(" ", ""))
-    if not match:
-        raise ValueError("Enter an amount in pounds, like 250000 or £1.2m")
-    try:
-        amount = Decimal(match.group(1).replace(",", "")) * _MULTIPLIER[(match.group(2) or "").lower() or None]
-    except InvalidOperation as error:
-        raise ValueError("Enter an amount in pounds, like 250000") from error
-    return int(amount.to_integral_value())
+# --- rows to records ---------------------------------------------------------------------
 
 
-def _date(value: str) -> tuple[dt.date | None, int | None]:
-    if not value:
-        return None, None
-    if re.fullmatch(r"\d{4}", value):
-        return None, int(value)
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"):
-        try:
-            parsed = dt.datetime.strptime(value, pattern).date()
-            return parsed, parsed.year
-        except ValueError:
-            continue
-    raise ValueError("Enter a date like 2019-04-01, 01/04/2019, or a year like 2019")
+def _columns_by_field() -> dict[str, list[str]]:
+    return {f.name: [f.import_column, *f.aliases] for f in spec.FIELDS if f.in_import}
 
 
-def _year(value: str) -> int:
-    match = _YEAR_RANGE.match(value.replace("–", "-"))
-    if not match:
-        raise ValueError("Enter the year the figure refers to, like 2021/22 or 2021")
-    return int(match.group(1))
+class RowReader:
+    """Turns one row of text into the write path's plain record, remembering which column
+    each money entry came from so that problems name it."""
 
+    def __init__(self, header: list[str]):
+        self.header = header
+        self.columns = _columns_by_field()
+        self.present = {name for name, cols in self.columns.items() if any(c in header for c in cols)}
+        self.money = [(c, m) for c in header if (m := _MONEY_COLUMN.match(c))]
+        self.legacy = [c for c in spec.LEGACY_MONEY_COLUMNS if c in header]
+        if self.money or self.legacy:
+            self.present.add("ledger")
 
-class Validator:
-    def __init__(self, user):
-        self.user = user
-        self.organisations = OrganisationResolver()
-        self.services = ServiceResolver()
-        self.moderator = bool(getattr(user, "is_moderator", False))
-        self.editable = editable_organisation_ids(user)
-        self.existing = {
-            (normalise_name(title), lead_id): pk
-            for pk, title, lead_id in Arrangement.objects.alive()
-            .filter(partnerships__role=Partnership.Role.LEAD)
-            .values_list("pk", "title", "partnerships__organisation_id")
-        }
+    def unknown_columns(self) -> list[str]:
+        known = {c for cols in self.columns.values() for c in cols} | {spec.SOURCE_CITATION_COLUMN}
+        known |= set(spec.LEGACY_MONEY_COLUMNS)
+        return [c for c in self.header if c and c not in known and not _MONEY_COLUMN.match(c)]
 
-    def validate(self, number: int, row: dict[str, str]) -> tuple[Draft | None, list[Problem]]:
+    def read(self, row: dict[str, str]) -> tuple[dict[str, Any], list[str], list[Problem]]:
+        raw: dict[str, Any] = {}
+        for name, cols in self.columns.items():
+            value = next((row[c] for c in cols if c in row), None)
+            if value is not None:
+                raw[name] = value
+        if "sources" in raw or spec.SOURCE_CITATION_COLUMN in row:
+            url, citation = raw.pop("sources", ""), row.get(spec.SOURCE_CITATION_COLUMN, "")
+            raw["sources"] = [{"url": url, "citation": citation}] if url or citation else []
+        if not raw.get("kind"):
+            raw["kind"] = spec.BY_NAME["kind"].import_default
+        ledger, origins, problems = self._ledger(row)
+        if "ledger" in self.present:
+            raw["ledger"] = ledger
+        return raw, origins, problems
+
+    def _ledger(self, row: dict[str, str]) -> tuple[list[dict], list[str], list[Problem]]:
+        entries: dict[tuple, dict] = {}
+        origins: dict[tuple, str] = {}
         problems: list[Problem] = []
-
-        def problem(column: str, message: str):
-            problems.append(Problem(number, column, row.get(column, ""), message))
-
-        def parse(column: str, parser: Callable):
-            try:
-                return parser(row.get(column, ""))
-            except ValueError as error:
-                problem(column, str(error))
-                return None
-
-        title = row.get("title", "")
-        if not title:
-            problem("title", "Enter a title")
-        elif len(title) > 200:
-            problem("title", f"Title is {len(title)} characters long; the limit is 200")
-        if not row.get("description"):
-            problem("description", "Enter a description")
-
-        delivery_model = MODELS.get(normalise_name(row.get("model", "")))
-        if not delivery_model:
-            problem("model", "Enter a delivery model, for example “joint committee” or “lead authority delegation”")
-        status = STATUSES.get(normalise_name(row.get("status", "")))
-        if not status:
-            problem("status", "Enter a status, for example “live”, “ended” or “disaggregated”")
-        kind = KINDS.get(normalise_name(row.get("kind", ""))) if row.get("kind") else Kind.SHARED_SERVICE
-        if not kind:
-            problem("kind", "Enter “shared service” or “collaboration”")
-
-        services, categories = [], []
-        names = [s.strip() for s in row.get("service", "").split(";") if s.strip()]
-        if not names:
-            problem("service", "Enter at least one service (an LGSL identifier, service name or category)")
-        for name in names:
-            match = self.services.resolve(name)
-            if match.problem:
-                problems.append(Problem(number, "service", name, match.problem))
+        for column, match in self.money:
+            value = row.get(column, "")
+            if not value:
                 continue
-            if match.service:
-                services.append(match.service)
-            if match.category and match.category not in categories:
-                categories.append(match.category)
+            measure, basis, part, period = match.groups()
+            standing = "expected" if basis == "planned" or measure == Measure.EXPECTED_SAVING else None
+            key = (measure, standing, period)
+            entry = entries.setdefault(key, {"period": period, "measure": measure, "standing": standing})
+            entry[part or "amount"] = value
+            origins.setdefault(key, column)
+        self._legacy(row, entries, origins, problems)
+        keys = list(entries)
+        return [entries[k] for k in keys], [origins[k] for k in keys], problems
 
-        lead = None
-        if not row.get("lead_organisation"):
-            problem("lead_organisation", "Enter the lead organisation")
-        else:
-            resolution = self.organisations.resolve(row["lead_organisation"])
-            lead = resolution.organisation
-            if not lead:
-                problem("lead_organisation", resolution.problem)
-        partners = []
-        for name in [p.strip() for p in row.get("partner_organisations", "").split(";") if p.strip()]:
-            resolution = self.organisations.resolve(name)
-            if not resolution.organisation:
-                problems.append(Problem(number, "partner_organisations", name, resolution.problem))
-            elif resolution.organisation != lead and resolution.organisation not in partners:
-                partners.append(resolution.organisation)
+    def _legacy(self, row: dict[str, str], entries: dict, origins: dict, problems: list[Problem]) -> None:
+        """The old template's single-year money columns, read as ledger entries."""
+        if not self.legacy:
+            return
+        start = _start_year(row.get("start_date", ""))
 
-        start_date, start_year = parse("start_date", _date) or (None, None)
-        end_date, end_year = parse("end_date", _date) or (None, None)
-        if start_year and end_year and end_year < start_year:
-            problem("end_date", "The end date is before the start date")
+        def add(measure: str, period: str | None, column: str, standing: str | None = None, **amounts):
+            if not any(amounts.values()):
+                return
+            if not period:
+                problems.append(Problem(column, "period_required", f"Give the year {column} refers to"
+                                        + (" in a baseline_year column, or a start date" if "baseline" in column
+                                           else ": a start date or a savings_year"), column=column,
+                                        value=row.get(column, "")))
+                return
+            key = (measure, standing, period)
+            entries[key] = {"period": period, "measure": measure, "standing": standing,
+                            **{k: v for k, v in amounts.items() if v}}
+            origins[key] = column
 
-        baseline = parse("baseline_cost_gbp", parse_money)
-        setup = parse("setup_cost_gbp", parse_money)
-        expected = parse("annual_savings_expected_gbp", parse_money)
-        achieved = parse("annual_savings_achieved_gbp", parse_money)
-        staff = parse("staff_savings_gbp", parse_money)
-        other = parse("other_savings_gbp", parse_money)
-        cumulative = parse("cumulative_savings_gbp", parse_money)
-        savings: list[SavingsDraft] = []
-        if expected is None and achieved is None and (staff is not None or other is not None):
-            achieved = (staff or 0) + (other or 0)
-        if expected is not None or achieved is not None:
-            year_text = row.get("savings_year", "")
-            year_start = parse("savings_year", _year) if year_text else None
-            if not year_text:
-                problem("savings_year", "Enter the year the savings figure refers to, like 2021/22")
-            if achieved is not None and staff is not None and other is not None and staff + other != achieved:
-                problem("annual_savings_achieved_gbp",
-                        f"Staff (£{staff:,}) plus other (£{other:,}) savings do not add up to this total")
-            if year_start:
-                if expected is not None:
-                    savings.append(SavingsDraft("expected", year_text, year_start, expected,
-                                                *((staff, other) if achieved is None else (None, None))))
-                if achieved is not None:
-                    savings.append(SavingsDraft("achieved", year_text, year_start, achieved, staff, other))
-        elif not row.get("no_savings_reason"):
-            problem("no_savings_reason",
-                    "Give a reason when there is no savings figure, for example “not set up to save money”")
-
-        source_url = row.get("source_url", "")
-        if source_url and not re.match(r"^https?://\S+$", source_url):
-            problem("source_url", "Enter a web address starting with http:// or https://")
-        sources = [(source_url, row.get("source_citation", ""))] if source_url or row.get("source_citation") else []
-
-        if lead and not self.moderator and not ({lead.pk, *(p.pk for p in partners)} & self.editable):
-            problem("lead_organisation",
-                    f"You are not an editor of {lead.name} or any partner, so you cannot add this arrangement")
-
-        if problems:
-            return None, problems
-        existing_pk = self.existing.get((normalise_name(title), lead.pk))
-        return Draft(
-            row=number, title=title, description=row["description"], kind=kind, delivery_model=delivery_model,
-            status=status, lead=lead, partners=partners, services=services, categories=categories,
-            start_date=start_date, start_year=start_year, end_date=end_date, end_year=end_year,
-            baseline_annual_cost=baseline, setup_cost=setup, savings=savings,
-            no_savings_reason=row.get("no_savings_reason", ""), cumulative_savings_achieved=cumulative,
-            cumulative_savings_to=row.get("cumulative_to", ""), sources=sources, notes=row.get("notes", ""),
-            governance_notes=row.get("governance_notes", ""), contact_name=row.get("contact_name", ""),
-            contact_email=row.get("contact_email", ""),
-            existing=Arrangement.objects.get(pk=existing_pk) if existing_pk else None,
-        ), []
+        add(Measure.BASELINE_COST, row.get("baseline_year") or (str(start - 1) if start else None),
+            "baseline_cost_gbp", amount=row.get("baseline_cost_gbp", ""))
+        add(Measure.ONE_OFF_COST, str(start) if start else row.get("savings_year"), "setup_cost_gbp",
+            amount=row.get("setup_cost_gbp", ""))
+        year = row.get("savings_year", "")
+        expected, achieved = row.get("annual_savings_expected_gbp", ""), row.get("annual_savings_achieved_gbp", "")
+        staff, other = row.get("staff_savings_gbp", ""), row.get("other_savings_gbp", "")
+        if (expected or achieved or staff or other) and not year:
+            problems.append(Problem("savings_year", "required", "Enter the year the savings figure refers to, like "
+                                    "2021/22", column="savings_year"))
+        elif year:
+            split = {"staff": staff, "other": other}
+            add(Measure.EXPECTED_SAVING, year, "annual_savings_expected_gbp", "expected", amount=expected,
+                **(split if not achieved else {}))
+            add(Measure.ACHIEVED_SAVING, year, "annual_savings_achieved_gbp", amount=achieved,
+                **(split if achieved or not expected else {}))
+        cumulative = row.get("cumulative_savings_gbp", "")
+        if cumulative:
+            to = _year_ending(row.get("cumulative_to", ""))
+            period = f"{start}/{str(start + 1)[-2:]}-{to}/{str(to + 1)[-2:]}" if start and to and to >= start else None
+            if start and to and to == start:
+                period = f"{start}/{str(start + 1)[-2:]}"
+            add(Measure.ACHIEVED_SAVING, period, "cumulative_savings_gbp", amount=cumulative)
 
 
-def validate_rows(rows: list[dict[str, str]], user, progress: Callable[[int, int], None] | None = None) -> Report:
-    report = Report(rows=len(rows))
+def _start_year(text: str) -> int | None:
+    match = re.match(r"^(\d{4})", text or "")
+    if match:
+        return int(match.group(1))
+    match = re.search(r"(\d{4})$", text or "")
+    return int(match.group(1)) if match else None
+
+
+def _year_ending(text: str) -> int | None:
+    """The financial year a cumulative figure runs to: '2012-03' (March 2012) is 2011/12."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+    if match:
+        year, month = int(match.group(1)), int(match.group(2))
+        return year - 1 if month <= 3 else year
+    try:
+        return parse_period(text).last
+    except (PeriodError, ValueError):
+        return None
+
+
+def _located(problem: Problem, number: int, reader: RowReader, origins: list[str], row: dict) -> Problem:
+    """Give a write-path problem its row and the column it came from."""
+    name = problem.field
+    column = problem.column
+    if name.startswith("ledger[") and "]" in name:
+        index = int(name[7:name.index("]")])
+        column = origins[index] if index < len(origins) else "money columns"
+    elif column is None:
+        base = name.split("[")[0].split(".")[0]
+        cols = reader.columns.get(base, [base])
+        column = next((c for c in cols if c in row), cols[0])
+        if base == "sources" and name.endswith("citation"):
+            column = spec.SOURCE_CITATION_COLUMN
+    value = problem.value or (row.get(column, "") if column else "")
+    return replace(problem, row=number, column=column, value=value[:200])
+
+
+# --- checking and writing ------------------------------------------------------------------
+
+
+@dataclass
+class _Row:
+    number: int
+    raw: dict
+    parsed: Parsed | None = None
+    existing: Arrangement | None = None
+
+
+def check(rows: list[dict[str, str]], user, report: Report,
+          progress: Callable[[int, int], None] | None = None) -> list[_Row]:
     if not rows:
-        report.problems.append(Problem(1, "", "", "The file has no rows of data under the header"))
-        return report
-    if len(rows) > MAX_ROWS:
-        report.problems.append(Problem(1, "", "", f"The file has {len(rows):,} rows; the limit is {MAX_ROWS:,}"))
-        return report
-    missing = [c for c in REQUIRED_COLUMNS if c not in rows[0]]
+        report.problems.append(Problem("file", "empty", "The file has no rows of data under the header", row=1))
+        return []
+    header = list(dict.fromkeys(k for row in rows[:1] for k in row))
+    reader = RowReader(header)
+    missing = [c for c in spec.REQUIRED_COLUMNS if not any(c2 in header for c2 in _columns_by_field().get(
+        next((f.name for f in spec.FIELDS if f.import_column == c), c), [c]))]
     if missing:
-        report.problems.append(Problem(1, ", ".join(missing), "", "These columns are missing from the header row: "
-                                       "download the template to see them all"))
-        return report
-    validator = Validator(user)
+        report.problems.append(Problem("file", "missing_columns", "These columns are missing from the header row: "
+                                       "download the template to see them all", row=1, column=", ".join(missing)))
+    unknown = reader.unknown_columns()
+    if unknown:
+        report.problems.append(Problem("file", "unknown_columns", "These columns are not ones Sharewell knows, so "
+                                       "their values would be lost: rename or remove them (money columns are "
+                                       "written like “expected_saving 2026/27”)", row=1, column=", ".join(unknown)))
+    if report.problems:
+        return []
+    context = Context(user)
+    checked: list[_Row] = []
     seen: dict[tuple, int] = {}
     for index, row in enumerate(rows):
         number = index + 2  # the header is row 1, as a spreadsheet shows it
-        draft, problems = validator.validate(number, row)
-        report.problems.extend(problems)
-        if draft:
-            key = (normalise_name(draft.title), draft.lead.pk)
+        raw, origins, problems = reader.read(row)
+        problems = [_located(p, number, reader, origins, row) for p in problems]
+        parsed = None
+        if not problems:
+            parsed, found = parse(raw, context)
+            problems = [_located(p, number, reader, origins, row) for p in found]
+        if parsed is not None:
+            key = (parsed.title_key, parsed.lead.pk)
             if key in seen:
-                report.problems.append(Problem(number, "title", draft.title,
-                                               f"The same title and lead organisation are on row {seen[key]}"))
+                problems.append(Problem("title", "duplicate", f"The same title and lead organisation are on row "
+                                        f"{seen[key]}", row=number, column="title", value=parsed.values["title"]))
             seen[key] = number
-            report.drafts.append(draft)
+            checked.append(_Row(number, raw, parsed))
+        report.problems.extend(problems)
         if progress:
             progress(index + 1, len(rows))
-    return report
+    existing = writes.lookup_existing((r.parsed.title_key, r.parsed.lead.pk) for r in checked)
+    for item in checked:
+        item.existing = existing.get((item.parsed.title_key, item.parsed.lead.pk))
+        if item.existing is None:
+            if not writes._may_create(user, item.parsed):
+                report.problems.append(Problem(
+                    "lead_organisation", "forbidden", f"You are not an editor of {item.parsed.lead.name} or any "
+                    "partner, so you cannot add this arrangement", row=item.number, column="lead_organisation",
+                    value=item.parsed.lead.name))
+        elif not permissions.can_edit(user, item.existing):
+            report.problems.append(Problem(
+                "title", "forbidden", f"“{item.existing.title}” already exists, led by {item.parsed.lead.name}, and "
+                "you are not an editor of any of its partners, so this row cannot change it", row=item.number,
+                column="title", value=item.parsed.values["title"]))
+        else:
+            _check_update(item, reader, user, context, report)
+    return checked
 
 
-# --- saving -------------------------------------------------------------------------
-
-def _arrangement_fields(draft: Draft) -> dict:
-    return {
-        "title": draft.title, "description": draft.description, "kind": draft.kind,
-        "delivery_model": draft.delivery_model, "status": draft.status, "start_date": draft.start_date,
-        "start_year": draft.start_year, "end_date": draft.end_date, "end_year": draft.end_year,
-        "baseline_annual_cost": draft.baseline_annual_cost, "setup_cost": draft.setup_cost,
-        "no_savings_reason": draft.no_savings_reason,
-        "cumulative_savings_achieved": draft.cumulative_savings_achieved,
-        "cumulative_savings_to": draft.cumulative_savings_to, "notes": draft.notes,
-        "governance_notes": draft.governance_notes, "contact_name": draft.contact_name,
-        "contact_email": draft.contact_email,
-    }
+def _update_raw(item: _Row, reader: RowReader) -> dict:
+    return {k: v for k, v in item.raw.items() if k in reader.present or k == "kind" and "kind" in reader.present}
 
 
-def _children(arrangement: Arrangement, draft: Draft) -> tuple[list, list, list, list]:
-    partnerships = [Partnership(arrangement=arrangement, organisation=draft.lead, role=Partnership.Role.LEAD,
-                                joined_on=draft.start_date)]
-    partnerships += [Partnership(arrangement=arrangement, organisation=o, role=Partnership.Role.MEMBER,
-                                 joined_on=draft.start_date) for o in draft.partners]
-    savings = [Savings(arrangement=arrangement, basis=s.basis, year=s.year, year_start=s.year_start, total=s.total,
-                       staff=s.staff, other=s.other) for s in draft.savings]
-    sources = [Source(arrangement=arrangement, url=url, citation=citation) for url, citation in draft.sources]
-    return partnerships, savings, sources, _status_history(arrangement, draft)
-
-
-# Statuses an arrangement reaches after it has run: their date is not its start date.
-LATER_STATUSES = {Status.EXPANDED, Status.UNDER_REVIEW, Status.ENDED, Status.DISAGGREGATED}
-
-
-def _status_history(arrangement: Arrangement, draft: Draft) -> list[StatusChange]:
-    """What a row says of the status over time. A row gives only the status now: an
-    arrangement that has expanded or ended was live from its start, and it ended on its
-    end date; when it expanded or came under review, the row does not say."""
-    if draft.status not in LATER_STATUSES or not (draft.start_date or draft.start_year):
-        return [StatusChange(arrangement=arrangement, status=draft.status, changed_on=draft.start_date,
-                             changed_year=draft.start_year, note="Recorded by import")]
-    ended = draft.status in (Status.ENDED, Status.DISAGGREGATED)
-    return [
-        StatusChange(arrangement=arrangement, status=Status.LIVE, changed_on=draft.start_date,
-                     changed_year=draft.start_year, note="Started (recorded by import)"),
-        StatusChange(arrangement=arrangement, status=draft.status, changed_on=draft.end_date if ended else None,
-                     changed_year=draft.end_year if ended else None, note="Recorded by import"),
-    ]
-
-
-def save_drafts(drafts: Iterable[Draft], user, *, publish: bool = False,
-                progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
-    """Write every draft in bulk; returns (created, updated). Call inside a transaction."""
-    drafts = list(drafts)
-    now = timezone.now()
-    author = user if getattr(user, "pk", None) else None
-    new = [d for d in drafts if d.existing is None]
-    arrangements = [
-        Arrangement(**_arrangement_fields(d), created_by=author, published=publish,
-                    published_at=now if publish else None, published_by=author if publish else None)
-        for d in new
-    ]
-    arrangements = bulk_create_with_history(arrangements, Arrangement, batch_size=500, default_user=author,
-                                            default_change_reason="Imported")
-    if any(a.pk is None for a in arrangements):  # a backend that does not return ids
-        raise RuntimeError("The database did not return the new arrangements' ids")
-    partnerships, savings, sources, statuses, service_links, category_links = [], [], [], [], [], []
-    for arrangement, draft in zip(arrangements, new, strict=True):
-        p, s, src, st = _children(arrangement, draft)
-        partnerships += p
-        savings += s
-        sources += src
-        statuses += st
-        service_links += [Arrangement.services.through(arrangement_id=arrangement.pk, service_id=x.pk)
-                          for x in draft.services]
-        categories = {c.pk for c in draft.categories} | {x.category_id for x in draft.services}
-        category_links += [Arrangement.categories.through(arrangement_id=arrangement.pk, servicecategory_id=c)
-                           for c in categories]
-    # The arrangement's own history records the import; its parts are created with it.
-    Partnership.objects.bulk_create(partnerships, batch_size=1000)
-    Savings.objects.bulk_create(savings, batch_size=1000)
-    Source.objects.bulk_create(sources, batch_size=1000)
-    StatusChange.objects.bulk_create(statuses, batch_size=1000)
-    Arrangement.services.through.objects.bulk_create(service_links, batch_size=1000)
-    Arrangement.categories.through.objects.bulk_create(category_links, batch_size=1000)
-    if progress:
-        progress(len(new), len(drafts))
-
-    updated = 0
-    for draft in (d for d in drafts if d.existing is not None):
-        if _update(draft.existing, draft, author, publish):
-            updated += 1
-    if progress:
-        progress(len(drafts), len(drafts))
-    return len(new), updated
-
-
-def update_arrangement(arrangement: Arrangement, draft: Draft, user) -> bool:
-    """Apply a validated draft to an arrangement (the API's and the edit page's write)."""
-    return _update(arrangement, draft, user if getattr(user, "pk", None) else None, publish=False)
-
-
-def _update(arrangement: Arrangement, draft: Draft, author, publish: bool) -> bool:
-    """Bring an existing arrangement in line with its row; True if anything changed."""
-    fields = _arrangement_fields(draft)
-    changed = [name for name, value in fields.items() if getattr(arrangement, name) != value]
-    partners = {(p.organisation_id, p.role) for p in arrangement.partnerships.all()}
-    wanted_partners = {(draft.lead.pk, "lead"), *((o.pk, "member") for o in draft.partners)}
-    savings = {(s.basis, s.year, s.total, s.staff, s.other) for s in arrangement.savings.all()}
-    wanted_savings = {(s.basis, s.year, s.total, s.staff, s.other) for s in draft.savings}
-    services = set(arrangement.services.values_list("pk", flat=True))
-    wanted_services = {s.pk for s in draft.services}
-    if not changed and partners == wanted_partners and savings == wanted_savings and services == wanted_services:
-        return False
-    previous_status = arrangement.status
-    for name in changed:
-        setattr(arrangement, name, fields[name])
-    arrangement._history_user = author
-    arrangement._change_reason = "Updated by import"
-    arrangement.save()
-    if partners != wanted_partners:
-        arrangement.partnerships.all().delete()
-        Partnership.objects.bulk_create(_children(arrangement, draft)[0])
-    if savings != wanted_savings:
-        arrangement.savings.all().delete()
-        Savings.objects.bulk_create(_children(arrangement, draft)[1])
-    arrangement.services.set(draft.services)
-    arrangement.categories.set({c.pk for c in draft.categories} | {s.category_id for s in draft.services})
-    if previous_status != arrangement.status:
-        StatusChange.objects.create(arrangement=arrangement, status=arrangement.status, recorded_by=author,
-                                    changed_on=timezone.localdate(), note="Updated by import")
-    return True
+def _check_update(item: _Row, reader: RowReader, user, context: Context, report: Report) -> None:
+    """An update is checked against the record as it is (signed-off figures, merged money)."""
+    current = snapshot(writes._details(Arrangement.objects.filter(pk=item.existing.pk)).get())
+    raw = {**current, **_update_raw(item, reader)}
+    if "ledger" in raw:
+        raw["ledger"] = writes._merged_ledger(current["ledger"], item.raw.get("ledger", current["ledger"]))
+    _parsed, problems = parse(raw, context, existing_ledger=list(item.existing.ledger.all()))
+    for p in problems:
+        report.problems.append(replace(p, row=item.number, column=p.column or "money columns"))
 
 
 def run(content: bytes, filename: str, user, *, dry_run: bool = False, publish: bool = False,
-        progress: Callable[[str, int, int], None] | None = None) -> Report:
-    """Read, validate and (unless a dry run or any problem) save, all or nothing."""
+        progress: Callable[[str, int, int], None] | None = None, job: ImportJob | None = None) -> Report:
+    """Read, check and (unless checking only, or any problem) write, all or nothing."""
+    report = Report(dry_run=dry_run)
     try:
         rows = read_table(content, filename)
     except FileProblem as error:
-        return Report(problems=[Problem(1, "", "", str(error))])
-    report = validate_rows(rows, user, progress=(lambda d, t: progress("Checking rows", d, t)) if progress else None)
-    report.dry_run = dry_run
-    if report.problems:
+        report.problems.append(Problem("file", "unreadable", str(error), row=1))
         return report
-    if dry_run:
-        report.created = sum(1 for d in report.drafts if d.existing is None)
-        report.updated = sum(1 for d in report.drafts if d.existing is not None)
+    report.rows = len(rows)
+    checked = check(rows, user, report, progress=(lambda d, t: progress("Checking rows", d, t)) if progress else None)
+    report.titles = [{"title": r.parsed.values["title"], "update": r.existing is not None} for r in checked]
+    new = [r for r in checked if r.existing is None]
+    updates = [r for r in checked if r.existing is not None]
+    if report.problems or dry_run:
+        report.created, report.updated = len(new), len(updates)
         return report
-    if progress:
-        progress("Saving", 0, len(report.drafts))  # outside the transaction, so watchers see it
-    with transaction.atomic():
-        report.created, report.updated = save_drafts(
-            report.drafts, user, publish=publish,
-            progress=(lambda d, t: progress("Saving", d, t)) if progress else None,
-        )
+    owned_job = job is None
+    if job is None:
+        author = user if getattr(user, "pk", None) else None
+        job = ImportJob.objects.create(user=author, filename=filename, content=b"", dry_run=False,
+                                       state=ImportJob.State.RUNNING)
+    door = writes.import_of(filename, job)
+    total = len(checked)
+    try:
+        for start in range(0, len(new), BATCH):
+            with transaction.atomic():
+                writes.create_many(user, [r.parsed for r in new[start:start + BATCH]], door, job=job,
+                                   publish=publish)
+            if progress:
+                progress("Saving", min(start + BATCH, len(new)), total)
+        writes.release(job)
+    except Exception:
+        writes.discard(job)
+        raise
+    report.created = len(new)
+    reader = RowReader(list(rows[0]))
+    for done, item in enumerate(updates, start=len(new) + 1):
+        outcome = writes.change(user, item.existing, _update_raw(item, reader), door, partial=True,
+                                merge_ledger=True)
+        if outcome.problems:  # changed since it was checked: say so, keep going with the rest
+            report.problems += [replace(p, row=item.number, column=p.column or "title") for p in outcome.problems]
+        elif outcome.revision is not None:
+            report.held += 1
+        elif outcome.changed:
+            report.updated += 1
+        if progress:
+            progress("Saving", done, total)
+    if owned_job:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.DONE)
     return report
-
-
-def row_from(arrangement: Arrangement) -> dict[str, str]:
-    """An arrangement as an import row: what the edit page starts from."""
-    partnerships = list(arrangement.partnerships.select_related("organisation"))
-    lead = next((p.organisation for p in partnerships if p.role == Partnership.Role.LEAD), None)
-    services = [str(s.lgsl) for s in arrangement.services.all()]
-    named = {s.category_id for s in arrangement.services.all()}
-    services += [c.label for c in arrangement.categories.all() if c.pk not in named]
-    savings = list(arrangement.savings.order_by("-year_start"))
-    expected = next((s for s in savings if s.basis == "expected"), None)
-    achieved = next((s for s in savings if s.basis == "achieved"), None)
-    latest = achieved or expected
-    source = arrangement.sources.first()
-
-    def text(value) -> str:
-        return "" if value is None else str(value)
-
-    return {
-        "title": arrangement.title, "description": arrangement.description, "kind": arrangement.kind,
-        "model": arrangement.delivery_model, "status": arrangement.status, "service": "; ".join(services),
-        "start_date": text(arrangement.start_date or arrangement.start_year),
-        "end_date": text(arrangement.end_date or arrangement.end_year),
-        "lead_organisation": lead.code if lead else "",
-        "partner_organisations": "; ".join(p.organisation.code for p in partnerships if p.organisation != lead),
-        "baseline_cost_gbp": text(arrangement.baseline_annual_cost), "setup_cost_gbp": text(arrangement.setup_cost),
-        "annual_savings_expected_gbp": text(expected.total if expected and expected.year == latest.year else None),
-        "annual_savings_achieved_gbp": text(achieved.total if achieved else None),
-        "staff_savings_gbp": text(latest.staff if latest else None),
-        "other_savings_gbp": text(latest.other if latest else None),
-        "savings_year": latest.year if latest else "",
-        "no_savings_reason": arrangement.no_savings_reason,
-        "cumulative_savings_gbp": text(arrangement.cumulative_savings_achieved),
-        "cumulative_to": arrangement.cumulative_savings_to,
-        "source_url": source.url if source else "", "source_citation": source.citation if source else "",
-        "notes": arrangement.notes, "governance_notes": arrangement.governance_notes,
-        "contact_name": arrangement.contact_name, "contact_email": arrangement.contact_email,
-    }

@@ -14,6 +14,7 @@ from arrangements.models import ImportJob
 
 logger = logging.getLogger(__name__)
 MAX_PROBLEMS_KEPT = 1000
+MAX_TITLES_SHOWN = 200
 
 
 def start(job: ImportJob) -> None:
@@ -44,7 +45,8 @@ def run(pk: int) -> None:
             ImportJob.objects.filter(pk=pk).update(stage=stage, done=done, total=total)
 
     try:
-        report = importing.run(bytes(job.content), job.filename, job.user, dry_run=job.dry_run, progress=progress)
+        report = importing.run(bytes(job.content), job.filename, job.user, dry_run=job.dry_run, progress=progress,
+                               job=None if job.dry_run else job)
     except Exception:
         logger.exception("Import job %s failed", pk)
         ImportJob.objects.filter(pk=pk).update(state=ImportJob.State.FAILED, finished_at=timezone.now())
@@ -58,12 +60,13 @@ def run(pk: int) -> None:
             "updated": report.updated,
             "dry_run": report.dry_run,
             "problem_count": len(report.problems),
+            "held": report.held,
+            "rows_with_problems": report.rows_with_problems,
             "problems": [
                 {"row": p.row, "column": p.column, "value": p.value, "message": p.message}
                 for p in report.problems[:MAX_PROBLEMS_KEPT]
             ],
-            "titles": [{"title": d.title, "update": d.existing is not None} for d in report.drafts[:200]]
-            if report.dry_run
-            else [],
+            "titles": report.titles[:MAX_TITLES_SHOWN] if report.dry_run else [],
+            "titles_total": len(report.titles),
         },
     )

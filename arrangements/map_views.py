@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 
 from arrangements import dashboard as figures
 from arrangements import services
-from arrangements.models import Savings
+from arrangements.figures import SHARE_NOTE
 from arrangements.views import filters_from_request
 
 
@@ -60,16 +60,33 @@ def _largest(rows: list[dict], key: str) -> int:
     return max((row[key] or 0 for row in rows), default=0) or 1
 
 
+def _savings_sections(money) -> list[dict]:
+    """Expected and achieved savings by year and by category, from figures counted once."""
+    sections = []
+    for key, title in (("expected", "Expected savings"), ("achieved", "Achieved savings")):
+        def amount(row, key=key):
+            return row.expected if key == "expected" else row.achieved_signed_off + row.achieved_reported
+
+        by_year, running = [], 0
+        for row in money.figures.by_year:
+            if amount(row):
+                running += amount(row)
+                by_year.append({"year": row.year, "total": amount(row), "cumulative": running,
+                                "signed_off": row.achieved_signed_off, "reported": row.achieved_reported})
+        by_category = sorted(
+            ({"label": money.label(row.category), "total": amount(row), "signed_off": row.achieved_signed_off,
+              "reported": row.achieved_reported} for row in money.figures.by_category if amount(row)),
+            key=lambda r: (-r["total"], r["label"]))
+        sections.append({"key": key, "title": title, "by_year": by_year, "by_category": by_category,
+                         "year_scale": _largest(by_year, "total"), "category_scale": _largest(by_category, "total"),
+                         "total": running})
+    return sections
+
+
 def dashboard(request):
     context = _context(request)
     data = figures.summary(context.pop("arrangements_qs"))
-    savings_sections = [
-        {"key": basis, "title": f"{label} savings",
-         "by_year": data[f"{basis}_by_year"], "year_scale": _largest(data[f"{basis}_by_year"], "total"),
-         "by_category": data[f"{basis}_by_category"],
-         "category_scale": _largest(data[f"{basis}_by_category"], "total")}
-        for basis, label in Savings.Basis.choices
-    ]
+    savings_sections = _savings_sections(data["money"])
     rankings = [
         {"key": "top-categories", "title": "Service categories", "column": "Category",
          "rows": data["top_categories"], "scale": _largest(data["top_categories"], "count")},
@@ -82,5 +99,6 @@ def dashboard(request):
             "status": _largest(data["by_status"], "count"),
             "types": _largest(data["organisations"]["by_type"], "count"),
         },
-        "savings_sections": savings_sections, "rankings": rankings,
+        "savings_sections": savings_sections, "rankings": rankings, "share_note": SHARE_NOTE,
+        "achieved_total": data["money"].figures.achieved_signed_off + data["money"].figures.achieved_reported,
     })

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -54,8 +55,8 @@ class BenefitTag(models.TextChoices):
 
 class ArrangementQuerySet(models.QuerySet):
     def alive(self):
-        """Not soft-deleted."""
-        return self.filter(deleted_at__isnull=True)
+        """Not soft-deleted, and not part of an import still being written."""
+        return self.filter(deleted_at__isnull=True, held_for_import__isnull=True)
 
     def published(self):
         return self.alive().filter(published=True)
@@ -90,12 +91,6 @@ class Arrangement(models.Model):
     start_year = models.PositiveSmallIntegerField(null=True, blank=True, db_index=True)
     end_date = models.DateField(null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
-    # Money, in pounds.
-    baseline_annual_cost = models.BigIntegerField("baseline annual cost (£)", null=True, blank=True)
-    baseline_year = models.CharField(max_length=20, blank=True, help_text="The year the baseline refers to")
-    setup_cost = models.BigIntegerField("one-off set-up cost (£)", null=True, blank=True)
-    cumulative_savings_achieved = models.BigIntegerField("cumulative savings achieved (£)", null=True, blank=True)
-    cumulative_savings_to = models.CharField(max_length=20, blank=True, help_text="e.g. 2012-03")
     no_savings_reason = models.CharField(
         max_length=300, blank=True,
         help_text="Required when no savings figure is given, e.g. “not set up to save money”",
@@ -103,7 +98,9 @@ class Arrangement(models.Model):
     non_financial_benefits = models.TextField(blank=True)
     benefit_tags = models.JSONField(default=list, blank=True)
     has_exit_strategy = models.BooleanField(null=True, blank=True)
+    exit_strategy = models.TextField(blank=True)
     has_contingency_plan = models.BooleanField(null=True, blank=True)
+    contingency_plan = models.TextField(blank=True)
     contact_name = models.CharField(max_length=120, blank=True)
     contact_email = models.EmailField(blank=True)
     notes = models.TextField(blank=True)
@@ -119,8 +116,16 @@ class Arrangement(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
+    # Kept by the write path from the title and the lead partnership, so that the database
+    # itself refuses a second arrangement with the same title and lead (two simultaneous
+    # creates cannot both pass a check made in Python).
+    title_key = models.CharField(max_length=200, editable=False, default="")
+    lead_organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                          on_delete=models.PROTECT, related_name="+", editable=False)
+    # Written by an import that has not finished: hidden from every reader until it has.
+    held_for_import = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="held_arrangements", editable=False)
 
-    history = HistoricalRecords(m2m_fields=[services, categories])
     objects = ArrangementQuerySet.as_manager()
 
     class Meta:
@@ -128,6 +133,10 @@ class Arrangement(models.Model):
         indexes = [
             # The register's default order, so a page of results is read off an index.
             models.Index(fields=["-start_year", "title", "id"], name="arrangement_listing_order"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["title_key", "lead_organisation"], condition=Q(deleted_at__isnull=True),
+                                    name="one_arrangement_per_title_and_lead"),
         ]
 
     def __str__(self) -> str:
@@ -161,8 +170,6 @@ class Partnership(models.Model):
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
 
-    history = HistoricalRecords()
-
     class Meta:
         ordering = ["role", "organisation__name"]
         constraints = [
@@ -177,33 +184,135 @@ class Partnership(models.Model):
         return f"{self.organisation} ({self.get_role_display()}) in {self.arrangement}"
 
 
-class Savings(models.Model):
-    """Annual savings for one year: expected (planned) or achieved (actual), never mixed."""
+class Measure(models.TextChoices):
+    BASELINE_COST = "baseline_cost", "Baseline cost"
+    ONE_OFF_COST = "one_off_cost", "One-off cost"
+    RUNNING_COST = "running_cost", "Running cost"
+    EXPECTED_SAVING = "expected_saving", "Expected saving"
+    ACHIEVED_SAVING = "achieved_saving", "Achieved saving"
 
-    class Basis(models.TextChoices):
-        EXPECTED = "expected", "Expected"
-        ACHIEVED = "achieved", "Achieved"
 
-    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="savings")
-    basis = models.CharField(max_length=10, choices=Basis.choices)
-    year = models.CharField(max_length=20, help_text="The year the figure refers to, e.g. 2011/12")
-    year_start = models.PositiveSmallIntegerField(help_text="First calendar year of `year`, for sorting and charts")
-    staff = models.BigIntegerField("staff savings (£)", null=True, blank=True)
-    other = models.BigIntegerField("other savings (£)", null=True, blank=True)
-    total = models.BigIntegerField("total (£)", help_text="Staff plus other, or the total alone when not split")
-    note = models.CharField(max_length=300, blank=True)
+class Basis(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    ACTUAL = "actual", "Actual"
 
-    history = HistoricalRecords()
+
+class Standing(models.TextChoices):
+    EXPECTED = "expected", "Expected (a plan)"
+    REPORTED = "reported", "Reported"
+    SIGNED_OFF = "signed_off", "Signed off"
+
+
+class LedgerEntry(models.Model):
+    """One figure of an arrangement's money: docs/decisions/0001-money-ledger.md.
+
+    One entry per (arrangement, partner, period, measure, basis); `partner` empty is the
+    arrangement as a whole, a partner's entries are its shares. Only the write path
+    creates or changes entries.
+    """
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="ledger")
+    partner = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
+                                related_name="+")
+    period = models.CharField(max_length=20, help_text="A financial year (2026/27) or a range (2010/11-2011/12)")
+    period_first = models.PositiveSmallIntegerField(help_text="First calendar year of the period's first year")
+    period_last = models.PositiveSmallIntegerField(help_text="First calendar year of the period's last year")
+    measure = models.CharField(max_length=20, choices=Measure.choices)
+    basis = models.CharField(max_length=8, choices=Basis.choices)
+    standing = models.CharField(max_length=12, choices=Standing.choices)
+    amount = models.BigIntegerField("amount (£)")
+    staff = models.BigIntegerField("of which staff (£)", null=True, blank=True)
+    other = models.BigIntegerField("of which other (£)", null=True, blank=True)
+    source = models.CharField(max_length=500, blank=True)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    entered_at = models.DateTimeField(default=timezone.now)
+    signed_off_by = models.CharField(max_length=200, blank=True, help_text="The named person who signed it off")
+    signed_off_on = models.DateField(null=True, blank=True)
 
     class Meta:
-        ordering = ["year_start", "basis"]
-        verbose_name_plural = "savings"
+        ordering = ["period_first", "period_last", "measure", "partner_id"]
+        verbose_name_plural = "ledger entries"
         constraints = [
-            models.UniqueConstraint(fields=["arrangement", "basis", "year"], name="one_figure_per_basis_and_year")
+            models.UniqueConstraint(fields=["arrangement", "period", "measure", "basis"],
+                                    condition=Q(partner__isnull=True), name="one_whole_entry_per_key"),
+            models.UniqueConstraint(fields=["arrangement", "partner", "period", "measure", "basis"],
+                                    condition=Q(partner__isnull=False), name="one_partner_entry_per_key"),
+            models.CheckConstraint(condition=Q(basis="planned", standing="expected")
+                                   | Q(basis="actual", standing__in=["reported", "signed_off"]),
+                                   name="standing_matches_basis"),
+            models.CheckConstraint(condition=~Q(measure="expected_saving") | Q(basis="planned"),
+                                   name="expected_savings_are_planned"),
         ]
+        indexes = [models.Index(fields=["measure", "standing"], name="ledger_by_measure")]
 
     def __str__(self) -> str:
-        return f"{self.get_basis_display()} {self.year}: £{self.total:,}"
+        return f"{self.get_measure_display()} {self.period}: £{self.amount:,}"
+
+
+class Version(models.Model):
+    """Each state an arrangement has been in, whole (fields, partners, services, money),
+    with who made it, through which door and exactly when: what history shows and
+    restore brings back."""
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    snapshot = models.JSONField()
+    changes = models.JSONField(default=list, help_text="The change from the version before, in words")
+    door = models.CharField(max_length=300, help_text="How it was made: on the site, API, an import, a survey…")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     help_text="Who the public sees as the author")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["arrangement", "-number"]
+        constraints = [models.UniqueConstraint(fields=["arrangement", "number"], name="one_version_number")]
+
+    def __str__(self) -> str:
+        return f"{self.arrangement_id} v{self.number}"
+
+
+class Revision(models.Model):
+    """A change to a published arrangement, held until a moderator approves it."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Waiting for a moderator"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SUPERSEDED = "superseded", "Replaced by a later change"
+
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="revisions")
+    action = models.CharField(max_length=10, default="change", choices=[("change", "Change"), ("delete", "Delete")])
+    proposed = models.JSONField(help_text="The whole record as it would be")
+    changes = models.JSONField(default=list)
+    door = models.CharField(max_length=300)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField(blank=True, help_text="Why it was rejected, for the editor's organisation")
+    replaced_note = models.CharField(max_length=300, blank=True,
+                                     help_text="Set when a later change replaced this one before a decision")
+    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="revisions")
+    survey_response = models.ForeignKey("surveys.SurveyResponse", null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="revisions")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["arrangement"], condition=Q(state="pending"),
+                                               name="one_pending_revision_per_arrangement")]
+
+    def __str__(self) -> str:
+        return f"Change to {self.arrangement} ({self.get_state_display()})"
 
 
 class StatusChange(models.Model):
@@ -268,7 +377,7 @@ class ImportJob(models.Model):
         REJECTED = "rejected", "Rejected: problems found"
         FAILED = "failed", "Failed"
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="import_jobs")
     filename = models.CharField(max_length=255)
     content = models.BinaryField()
     dry_run = models.BooleanField(default=False)

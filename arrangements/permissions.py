@@ -1,4 +1,4 @@
-"""Who may do what with arrangements. Every write path, page or API, asks here."""
+"""Who may do what with arrangements. The write path (`arrangements.writes`) asks here."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ from accounts.models import Membership, Role
 from accounts.permissions import has_role
 
 
-def _is_moderator(user) -> bool:
+def is_moderator(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_moderator)
+
+
+_is_moderator = is_moderator
 
 
 def editable_organisation_ids(user) -> set[int]:
@@ -19,22 +22,38 @@ def editable_organisation_ids(user) -> set[int]:
     return set(editors.values_list("organisation_id", flat=True))
 
 
+def member_organisation_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.pk is None:
+        return set()
+    return set(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
 def can_create_for(user, organisation) -> bool:
     """Editors create arrangements for their own organisation; moderators for any."""
     return has_role(user, organisation, Role.EDITOR)
 
 
 def can_edit(user, arrangement) -> bool:
-    """Editors of any partner organisation, and moderators."""
-    if _is_moderator(user):
+    """Editors of a current partner (one that has not left), and moderators."""
+    if is_moderator(user):
+        return True
+    if arrangement.pk is None:
+        return False
+    partners = set(arrangement.partnerships.filter(left_on__isnull=True).values_list("organisation_id", flat=True))
+    return bool(partners & editable_organisation_ids(user))
+
+
+def is_partner_member(user, arrangement) -> bool:
+    """Members of any partner, who see its drafts, pending changes and who made each change."""
+    if is_moderator(user):
         return True
     partners = set(arrangement.partnerships.values_list("organisation_id", flat=True))
-    return bool(partners & editable_organisation_ids(user))
+    return bool(partners & member_organisation_ids(user))
 
 
 def can_publish(user, arrangement) -> bool:
     """Moderators; and, where configured, the lead partner's organisation admin."""
-    if _is_moderator(user):
+    if is_moderator(user):
         return True
     if not settings.LEAD_ADMIN_CAN_PUBLISH:
         return False
@@ -43,4 +62,4 @@ def can_publish(user, arrangement) -> bool:
 
 
 def can_undelete(user, arrangement) -> bool:
-    return _is_moderator(user)
+    return is_moderator(user)

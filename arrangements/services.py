@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
-from django.utils import timezone
 
-from arrangements.models import Arrangement, Partnership, Savings
+from arrangements import permissions
+from arrangements.models import Arrangement, LedgerEntry, Partnership, Revision
+from arrangements.versions import snapshot
 
 
 @dataclass
@@ -88,98 +89,40 @@ def with_details(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
     """Everything a table, download or API record shows, in a fixed number of queries."""
     return qs.prefetch_related(
         Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
-        "categories", "services", "savings", "sources",
+        "categories", "services", "sources",
+        Prefetch("ledger", queryset=LedgerEntry.objects.select_related("partner").order_by("pk")),
         "status_changes",  # in the model's order: dated changes first, unknown dates last
     )
 
 
-def latest_savings(arrangement: Arrangement, basis: str) -> Savings | None:
-    figures = [s for s in arrangement.savings.all() if s.basis == basis]
-    return max(figures, key=lambda s: s.year_start) if figures else None
+def pending_revision(arrangement: Arrangement, user) -> Revision | None:
+    """The change waiting for a moderator, for those who may see it (partners' members, moderators)."""
+    if not getattr(user, "is_authenticated", False) or not permissions.is_partner_member(user, arrangement):
+        return None
+    return arrangement.revisions.filter(state=Revision.State.PENDING).select_related("organisation").first()
 
 
-def record(arrangement: Arrangement, base_url: str = "") -> dict:
-    """The open-data record of one arrangement: the API, JSON, CSV and XLSX all use it."""
-    partnerships = list(arrangement.partnerships.all())
-    lead = next((p.organisation for p in partnerships if p.role == Partnership.Role.LEAD), None)
-    savings = sorted(arrangement.savings.all(), key=lambda s: (s.year_start, s.basis))
+def record(arrangement: Arrangement, base_url: str = "", user=None) -> dict:
+    """The open-data record of one arrangement: the API, JSON, CSV and XLSX all use it. Its
+    fields are the snapshot's (what a PUT accepts), plus labels and history."""
+    data = snapshot(arrangement)
+    revision = pending_revision(arrangement, user) if user is not None else None
     return {
         "id": arrangement.pk,
         "url": f"{base_url}{arrangement.get_absolute_url()}",
-        "title": arrangement.title,
-        "description": arrangement.description,
-        "kind": arrangement.kind,
-        "delivery_model": arrangement.delivery_model,
+        **data,
+        "kind_label": arrangement.get_kind_display(),
         "delivery_model_label": arrangement.get_delivery_model_display(),
-        "status": arrangement.status,
         "status_label": arrangement.get_status_display(),
-        "categories": [c.key for c in arrangement.categories.all()],
-        "services": [{"lgsl": s.lgsl, "label": s.label} for s in arrangement.services.all()],
-        "start_date": arrangement.start_date.isoformat() if arrangement.start_date else None,
-        "start_year": arrangement.start_year,
-        "end_date": arrangement.end_date.isoformat() if arrangement.end_date else None,
-        "end_year": arrangement.end_year,
-        "lead_organisation": lead.code if lead else None,
-        "partners": [
-            {"code": p.organisation.code, "name": p.organisation.name, "role": p.role,
-             "joined_on": p.joined_on.isoformat() if p.joined_on else None,
-             "left_on": p.left_on.isoformat() if p.left_on else None,
-             "current_organisation": p.organisation.is_current}
-            for p in partnerships
-        ],
-        "baseline_annual_cost_gbp": arrangement.baseline_annual_cost,
-        "baseline_year": arrangement.baseline_year,
-        "setup_cost_gbp": arrangement.setup_cost,
-        "savings": [
-            {"basis": s.basis, "year": s.year, "total_gbp": s.total, "staff_gbp": s.staff, "other_gbp": s.other}
-            for s in savings
-        ],
-        "cumulative_savings_achieved_gbp": arrangement.cumulative_savings_achieved,
-        "cumulative_savings_to": arrangement.cumulative_savings_to,
-        "no_savings_reason": arrangement.no_savings_reason,
-        "non_financial_benefits": arrangement.non_financial_benefits,
-        "has_exit_strategy": arrangement.has_exit_strategy,
-        "has_contingency_plan": arrangement.has_contingency_plan,
         "status_history": [
             {"status": c.status, "date": c.changed_on.isoformat() if c.changed_on else None, "year": c.changed_year,
              "note": c.note}
             for c in arrangement.status_changes.all()
         ],
-        "sources": [{"url": s.url, "citation": s.citation} for s in arrangement.sources.all()],
         "published": arrangement.published,
+        "pending_revision": {
+            "id": revision.pk, "created_at": revision.created_at.isoformat(), "door": revision.door,
+            "organisation": revision.organisation.name if revision.organisation else None,
+            "changes": revision.changes, "proposed": revision.proposed,
+        } if revision else None,
     }
-
-
-def soft_delete(arrangement: Arrangement, user) -> None:
-    arrangement.deleted_at = timezone.now()
-    arrangement.deleted_by = user
-    arrangement._change_reason = "Deleted"
-    arrangement.save()
-
-
-def undelete(arrangement: Arrangement, user) -> None:
-    arrangement.deleted_at = None
-    arrangement.deleted_by = None
-    arrangement._change_reason = f"Restored from deletion by {user.get_username()}"
-    arrangement.save()
-
-
-def publish(arrangement: Arrangement, user) -> None:
-    arrangement.published = True
-    arrangement.published_at = timezone.now()
-    arrangement.published_by = user
-    arrangement._change_reason = "Published"
-    arrangement.save()
-
-
-def restore_version(arrangement: Arrangement, record, user) -> None:
-    """Put back an earlier version's own fields and services; the restore is itself a new version."""
-    version = record.instance
-    for field in Arrangement._meta.concrete_fields:
-        if field.name not in ("id", "created_at", "updated_at", "deleted_at", "deleted_by"):
-            setattr(arrangement, field.attname, getattr(version, field.attname))
-    arrangement._history_user = user
-    arrangement._change_reason = f"Restored the version of {record.history_date:%Y-%m-%d %H:%M}"
-    arrangement.save()
-    arrangement.services.set([row.service_id for row in record.services.all()])
-    arrangement.categories.set([row.servicecategory_id for row in record.categories.all()])

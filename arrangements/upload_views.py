@@ -11,13 +11,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from arrangements import importing, jobs
+from arrangements import importing, jobs, spec
 from arrangements.models import ImportJob
 from arrangements.permissions import editable_organisation_ids
 from sharewell.widgets import GovukFormMixin
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-TEMPLATE_COLUMNS = (*importing.REQUIRED_COLUMNS, *importing.OPTIONAL_COLUMNS)
 
 
 class UploadForm(GovukFormMixin, forms.Form):
@@ -57,7 +56,7 @@ def upload(request):
     return render(
         request,
         "arrangements/upload.html",
-        {"form": form, "columns": TEMPLATE_COLUMNS, "required": importing.REQUIRED_COLUMNS},
+        {"form": form, "columns": importing.template_columns(), "required": spec.REQUIRED_COLUMNS},
     )
 
 
@@ -82,8 +81,9 @@ def template(request, fmt: str):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "Arrangements"
-        sheet.append(list(TEMPLATE_COLUMNS))
-        sheet.append([importing.TEMPLATE_EXAMPLE.get(c, "") for c in TEMPLATE_COLUMNS])
+        columns = importing.template_columns()
+        sheet.append(list(columns))
+        sheet.append([importing.TEMPLATE_EXAMPLE.get(c, "") for c in columns])
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -91,7 +91,7 @@ def template(request, fmt: str):
         )
     else:
         buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=TEMPLATE_COLUMNS)
+        writer = csv.DictWriter(buffer, fieldnames=importing.template_columns(), restval="")
         writer.writeheader()
         writer.writerow(importing.TEMPLATE_EXAMPLE)
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")

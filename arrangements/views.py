@@ -3,9 +3,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from arrangements import exports, permissions, services
+from arrangements import exports, figures, permissions, services
 from arrangements.forms import ArrangementFilterForm
-from arrangements.models import Arrangement
+from arrangements.models import Arrangement, Measure
 from organisations.services import region_choices
 
 
@@ -39,17 +39,13 @@ def download(request, fmt: str):
 
 def detail(request, pk: int):
     arrangement = get_object_or_404(services.with_details(Arrangement.objects.visible_to(request.user)), pk=pk)
-    savings = sorted(arrangement.savings.all(), key=lambda s: (s.year_start, s.year))
-    years = []
-    for year in dict.fromkeys(s.year for s in savings):
-        years.append({
-            "year": year,
-            "expected": next((s for s in savings if s.year == year and s.basis == "expected"), None),
-            "achieved": next((s for s in savings if s.year == year and s.basis == "achieved"), None),
-        })
+    entries = list(arrangement.ledger.all())
     return render(request, "arrangements/detail.html", {
-        "arrangement": arrangement, "years": years,
+        "arrangement": arrangement, "ledger": entries,
+        "has_baseline": any(e.measure == Measure.BASELINE_COST for e in entries),
+        "left_out": figures.left_out_of(entries),
         "partnerships": list(arrangement.partnerships.all()),
         "can_edit": permissions.can_edit(request.user, arrangement),
         "can_publish": not arrangement.published and permissions.can_publish(request.user, arrangement),
+        "pending": services.pending_revision(arrangement, request.user),
     })

@@ -2,7 +2,9 @@
 
 from django.http import Http404
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 
+from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
 from partners.api import router as partners_router
@@ -19,8 +21,32 @@ api = NinjaAPI(
 api.add_router("/organisations", organisations_router, tags=["Organisations"])
 api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])
+api.add_router("/figures", figures_router, tags=["Figures"])
 
 
 @api.exception_handler(Http404)
 def not_found(request, exc):
     return api.create_response(request, {"detail": str(exc) or "Not found"}, status=404)
+
+
+def _field(location) -> str:
+    """('body', 'payload', 'ledger', 0, 'amount') -> 'ledger[0].amount'."""
+    parts = [p for p in location if p not in ("body", "payload", "query", "path")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "body"
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, exc):
+    """Every door answers problems the same way: `{"detail", "problems": [{"field", "code", "message"}]}`."""
+    problems = []
+    for error in exc.errors:
+        name = _field(error.get("loc", ()))
+        code = "required" if error.get("type") == "missing" else "invalid"
+        message = f"{name}: this field is required" if code == "required" else f"{name}: {error.get('msg', 'invalid')}"
+        problems.append({"field": name, "code": code, "message": message})
+    body = {"detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved",
+            "problems": problems}
+    return api.create_response(request, body, status=422)

@@ -1,7 +1,7 @@
 from django import forms
 
-from arrangements.importing import parse_money
 from arrangements.models import Status
+from arrangements.parsing import parse_money
 from sharewell.widgets import GovukFormMixin
 
 

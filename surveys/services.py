@@ -7,8 +7,8 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from arrangements import permissions
-from arrangements.models import Arrangement, Savings, Status, StatusChange
+from arrangements import permissions, writes
+from arrangements.models import Arrangement, Status
 from surveys.models import SurveyResponse, SurveyRound
 
 FINISHED = (Status.ENDED, Status.DISAGGREGATED)
@@ -34,31 +34,30 @@ def arrangements_to_confirm(organisation, user) -> list[Arrangement]:
 
 
 def apply_answers(survey: SurveyRound, organisation, user, answers: dict[str, dict]) -> SurveyResponse:
-    """Record each confirmed or changed arrangement; all or nothing."""
-    today = timezone.localdate()
-    note = f"Confirmed in the {survey.label} survey by {organisation.name}"
+    """Record the response and send each changed arrangement through the write path as a
+    change for a moderator to approve: survey figures are never published at once."""
     with transaction.atomic():
-        for arrangement in Arrangement.objects.filter(pk__in=[int(k) for k in answers]).select_for_update():
-            if not permissions.can_edit(user, arrangement):
-                raise PermissionError(f"You cannot change “{arrangement.title}”")
-            answer = answers[str(arrangement.pk)]
-            if answer["status"] != arrangement.status:
-                arrangement.status = answer["status"]
-                arrangement._history_user = user
-                arrangement._change_reason = note
-                arrangement.save()
-                StatusChange.objects.create(arrangement=arrangement, status=arrangement.status, changed_on=today,
-                                            changed_year=today.year, note=note, recorded_by=user)
-            if answer.get("savings") is not None:
-                Savings.objects.update_or_create(
-                    arrangement=arrangement, basis=Savings.Basis.ACHIEVED, year=survey.label,
-                    defaults={"year_start": survey.year, "total": answer["savings"], "staff": None, "other": None,
-                              "note": answer.get("note", "") or note},
-                )
         response, _ = SurveyResponse.objects.update_or_create(
             round=survey, organisation=organisation,
             defaults={"submitted_by": user, "submitted_at": timezone.now(), "answers": answers},
         )
+        door = writes.survey(survey.label, response)
+        for arrangement in Arrangement.objects.filter(pk__in=[int(k) for k in answers]):
+            if not permissions.can_edit(user, arrangement):
+                raise PermissionError(f"You cannot change “{arrangement.title}”")
+            answer = answers[str(arrangement.pk)]
+            patch: dict = {}
+            if answer["status"] != arrangement.status:
+                patch["status"] = answer["status"]
+            if answer.get("savings") is not None:
+                patch["ledger"] = [{"period": answer.get("period") or survey.label, "measure": "achieved_saving",
+                                    "amount": answer["savings"], "standing": "reported",
+                                    "source": answer.get("note", "") or f"{survey} return from {organisation.name}"}]
+            if patch:
+                outcome = writes.change(user, arrangement, patch, door, partial=True, merge_ledger=True,
+                                        moderate=True)
+                if outcome.problems:
+                    raise ValueError("; ".join(p.message for p in outcome.problems))
     return response
 
 

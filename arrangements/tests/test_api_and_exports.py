@@ -74,8 +74,9 @@ def test_drafts_are_visible_to_their_members_only(register, users):
 
 def test_one_arrangement_keeps_expected_and_achieved_apart(arrangement):
     body = Client().get(f"/api/v1/arrangements/{arrangement.pk}").json()
-    assert {(s["basis"], s["total_gbp"]) for s in body["savings"]} == {("expected", 300000), ("achieved", 250000)}
-    assert body["baseline_annual_cost_gbp"] == 2_000_000
+    assert {(e["measure"], e["standing"], e["period"], e["amount"]) for e in body["ledger"]} == {
+        ("expected_saving", "expected", "2018/19", 300_000), ("achieved_saving", "reported", "2018/19", 250_000),
+        ("baseline_cost", "reported", "2015/16", 2_000_000), ("one_off_cost", "reported", "2016/17", 150_000)}
     assert [p["code"] for p in body["partners"]] == ["NTT", "SVL"]
     assert Client().get("/api/v1/arrangements/999999").status_code == 404
     assert "detail" in Client().get("/api/v1/arrangements/999999").json()
@@ -91,7 +92,8 @@ def test_every_view_downloads_in_every_format_with_the_same_filter(register, fmt
         rows = list(csv.DictReader(io.StringIO(response.content.decode())))
         assert sorted(r["title"] for r in rows) == ["Old audit", "Shared legal"]
         legal = next(r for r in rows if r["title"] == "Shared legal")
-        assert (legal["latest_expected_savings_gbp"], legal["latest_achieved_savings_gbp"]) == ("300000", "250000")
+        assert (legal["expected_savings_gbp"], legal["achieved_savings_reported_gbp"]) == ("300000", "250000")
+        assert "achieved_saving 2018/19 £250,000 (reported)" in legal["money"]
     elif fmt == "xlsx":
         from openpyxl import load_workbook
 
@@ -113,9 +115,9 @@ def test_every_view_downloads_in_every_format_with_the_same_filter(register, fmt
 
 # --- writes with API tokens ----------------------------------------------------------
 
-NEW = {"title": "Shared ICT", "description": "One ICT team", "service": ["ict"], "model": "joint venture",
-       "status": "live", "lead_organisation": "Northtown DC", "partner_organisations": ["Southvale"],
-       "annual_savings_expected_gbp": "50000", "savings_year": "2025/26"}
+NEW = {"title": "Shared ICT", "description": "One ICT team", "services": ["ict"], "delivery_model": "joint venture",
+       "status": "live", "lead_organisation": "Northtown DC", "partners": ["Southvale"],
+       "ledger": [{"period": "2025/26", "measure": "expected_saving", "amount": 50000}]}
 
 
 def bearer(user) -> dict:
@@ -140,23 +142,26 @@ def test_creating_through_the_api_has_the_pages_permissions(users, service_list,
 
 
 def test_api_validation_errors_name_the_field(users, service_list):
-    response = Client().post("/api/v1/arrangements", {**NEW, "model": "magic", "lead_organisation": "Northtwn"},
-                             content_type="application/json", **bearer(users["editor"]))
+    bad = {**NEW, "delivery_model": "magic", "lead_organisation": "Northtwn"}
+    response = Client().post("/api/v1/arrangements", bad, content_type="application/json", **bearer(users["editor"]))
     assert response.status_code == 422
-    columns = {p["column"] for p in response.json()["problems"]}
-    assert {"model", "lead_organisation"} <= columns
+    fields = {p["field"] for p in response.json()["problems"]}
+    assert {"delivery_model", "lead_organisation"} <= fields
     assert not Arrangement.objects.exists()
 
 
-@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 200),
+@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 202),
                                            ("moderator", 200)])
 def test_updating_and_deleting_through_the_api(arrangement, users, who, expected):
-    change = {**NEW, "title": "Shared legal", "service": ["legal"], "status": "under review"}
+    """What GET returns can be sent back as a PUT; an editor's change to a published arrangement waits."""
+    change = {**Client().get(f"/api/v1/arrangements/{arrangement.pk}").json(), "status": "under review"}
     response = Client().put(f"/api/v1/arrangements/{arrangement.pk}", change, content_type="application/json",
                             **bearer(users[who]))
-    assert response.status_code == expected
+    assert response.status_code == expected, response.content
     arrangement.refresh_from_db()
     assert (arrangement.status == "under_review") == (expected == 200)
+    if expected == 202:
+        assert response.json()["pending_revision"]["changes"] == ["Status: Live → Under review"]
     response = Client().delete(f"/api/v1/arrangements/{arrangement.pk}", **bearer(users[who]))
     assert response.status_code == expected
     assert (Arrangement.objects.get(pk=arrangement.pk).deleted_at is not None) == (expected == 200)

@@ -15,13 +15,12 @@ from arrangements.models import Arrangement
 NEW = {
     "title": "Shared ICT",
     "description": "One ICT team",
-    "service": ["ict"],
-    "model": "joint venture",
+    "services": ["ict"],
+    "delivery_model": "joint venture",
     "status": "live",
     "lead_organisation": "Northtown DC",
-    "partner_organisations": ["Southvale"],
-    "annual_savings_expected_gbp": "50000",
-    "savings_year": "2025/26",
+    "partners": ["Southvale"],
+    "ledger": [{"period": "2025/26", "measure": "expected_saving", "amount": 50000}],
 }
 
 

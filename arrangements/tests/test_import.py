@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from arrangements import importing
-from arrangements.models import Arrangement, Partnership, Savings
+from arrangements.models import Arrangement, LedgerEntry, Partnership
+from arrangements.tests.conftest import HEADER
 
 GOOD = ("Waste partnership,Joint waste collection,waste; 524,joint committee,live,2019,,Testshire County Council,"
         "Northtown DC; southvale district council,,,\"£1.2m\",,2020/21,,https://example.org/waste")
@@ -25,8 +26,9 @@ def test_valid_file_creates_arrangements_with_partners_services_and_expected_sav
         ("TST", "lead"), ("NTT", "member"), ("SVL", "member")}
     assert [s.lgsl for s in arrangement.services.all()] == [524]
     assert {c.key for c in arrangement.categories.all()} == {"environment-waste"}
-    (savings,) = arrangement.savings.all()
-    assert (savings.basis, savings.year, savings.year_start, savings.total) == ("expected", "2020/21", 2020, 1_200_000)
+    (entry,) = arrangement.ledger.all()
+    assert (entry.measure, entry.standing, entry.period, entry.amount) == ("expected_saving", "expected", "2020/21",
+                                                                           1_200_000)
     assert arrangement.start_year == 2019 and arrangement.start_date is None
     assert not arrangement.published  # imports wait for a moderator unless published on purpose
 
@@ -40,7 +42,7 @@ def test_every_problem_is_reported_with_row_column_and_value_and_nothing_is_writ
     assert {
         (3, "description", ""), (3, "service", "lgsl 99999"), (3, "model", "magic"), (3, "status", "flying"),
         (3, "start_date", "2019-13-45"), (3, "partner_organisations", "Nowhere DC"),
-        (3, "baseline_cost_gbp", "abc"), (3, "no_savings_reason", ""), (3, "source_url", "ftp://x"),
+        (3, "baseline_cost_gbp", "abc"), (3, "source_url", "ftp://x"),
     } <= found
     assert all(p.row == 3 for p in report.problems)
 
@@ -134,8 +136,9 @@ def test_xlsx_files_import_like_csv(places, service_list, users, csv_file):
 
 
 def test_staff_and_other_savings_must_add_up(places, service_list, users):
-    header = importing.REQUIRED_COLUMNS + ("staff_savings_gbp", "other_savings_gbp")
-    values = dict(zip(importing.REQUIRED_COLUMNS, GOOD.replace('"£1.2m"', "x").split(","), strict=True))
+    columns = tuple(HEADER.strip().split(","))
+    header = columns + ("staff_savings_gbp", "other_savings_gbp")
+    values = dict(zip(columns, GOOD.replace('"£1.2m"', "x").split(","), strict=True))
     values.update(annual_savings_expected_gbp="", annual_savings_achieved_gbp="100", staff_savings_gbp="60",
                   other_savings_gbp="30")
     content = (",".join(header) + "\n" + ",".join(values[c] for c in header) + "\n").encode()
@@ -144,8 +147,8 @@ def test_staff_and_other_savings_must_add_up(places, service_list, users):
     values["other_savings_gbp"] = "40"
     content = (",".join(header) + "\n" + ",".join(values[c] for c in header) + "\n").encode()
     assert importing.run(content, "f.csv", users["moderator"]).problems == []
-    saved = Savings.objects.get()
-    assert (saved.basis, saved.total, saved.staff, saved.other) == ("achieved", 100, 60, 40)
+    saved = LedgerEntry.objects.get()
+    assert (saved.measure, saved.amount, saved.staff, saved.other) == ("achieved_saving", 100, 60, 40)
 
 
 def test_command_imports_and_refuses_bad_files(places, service_list, users, csv_file, tmp_path, capsys):

@@ -8,11 +8,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.test import Client
 
 from accounts.models import Membership, Role, User
 from arrangements import dashboard
-from arrangements.models import Arrangement, Partnership, Savings, Status
+from arrangements.figures import register_figures
+from arrangements.models import Arrangement, Partnership, Status
 from arrangements.services import ArrangementFilters, filtered
+from arrangements.tests.factories import LedgerEntryFactory
 from organisations.models import Organisation
 from services.models import Service, ServiceCategory
 
@@ -66,14 +69,14 @@ def register(db):
     deleted.deleted_at = "2024-01-01T00:00Z"
     deleted.save()
 
-    for basis, year, year_start, total in [
+    for basis, year, _year_start, total in [
         ("expected", "2015/16", 2015, 100_000), ("expected", "2016/17", 2016, 150_000),
         ("achieved", "2015/16", 2015, 80_000),
     ]:
-        Savings.objects.create(arrangement=legal_shared, basis=basis, year=year, year_start=year_start, total=total)
+        LedgerEntryFactory(arrangement=legal_shared, measure=f"{basis}_saving", period=year, amount=total)
     waste_shared = Arrangement.objects.get(title="Northtown and Southvale Waste")
-    Savings.objects.create(arrangement=waste_shared, basis="achieved", year="2015/16", year_start=2015, total=20_000)
-    Savings.objects.create(arrangement=waste_shared, basis="achieved", year="2016/17", year_start=2016, total=30_000)
+    LedgerEntryFactory(arrangement=waste_shared, measure="achieved_saving", period="2015/16", amount=20_000)
+    LedgerEntryFactory(arrangement=waste_shared, measure="achieved_saving", period="2016/17", amount=30_000)
     return {"county": county, "north": north, "south": south, "west": west, "fire": fire, "glen": glen}
 
 
@@ -240,19 +243,42 @@ def test_dashboard_share_follows_the_filters(register):
 
 
 def test_dashboard_keeps_expected_and_achieved_apart(register):
-    expected = dashboard.savings_by_year(_anonymous_qs(), Savings.Basis.EXPECTED)
-    achieved = dashboard.savings_by_year(_anonymous_qs(), Savings.Basis.ACHIEVED)
-    assert [(r["year"], r["total"], r["cumulative"], r["arrangements"]) for r in expected] == [
-        ("2015/16", 100_000, 100_000, 1), ("2016/17", 150_000, 250_000, 1)]
-    assert [(r["year"], r["total"], r["cumulative"], r["arrangements"]) for r in achieved] == [
-        ("2015/16", 100_000, 100_000, 2), ("2016/17", 30_000, 130_000, 1)]
-    by_category = {r["label"]: r["total"] for r in dashboard.savings_by_category(_anonymous_qs(), "achieved")}
+    money = register_figures(_anonymous_qs())
+    assert [(r.year, r.expected) for r in money.figures.by_year if r.expected] == [
+        ("2015/16", 100_000), ("2016/17", 150_000)]
+    assert [(r.year, r.achieved_reported) for r in money.figures.by_year if r.achieved_reported] == [
+        ("2015/16", 100_000), ("2016/17", 30_000)]
+    by_category = {money.label(r.category): r.achieved_reported for r in money.figures.by_category}
     assert by_category == {"Legal services": 80_000, "Environment and waste": 50_000}
-    totals = dashboard.savings_totals(_anonymous_qs())
-    assert totals["expected"] == {"total": 250_000, "arrangements": 1}
-    assert totals["achieved"] == {"total": 130_000, "arrangements": 2}
-    with pytest.raises(ValueError):
-        dashboard.savings_by_year(_anonymous_qs(), "hoped")
+    assert (money.figures.expected, money.figures.achieved_reported, money.figures.achieved_signed_off) == (
+        250_000, 130_000, 0)
+
+
+def test_one_saving_in_four_categories_is_counted_once_and_the_categories_sum_to_the_total(register):
+    """The issue's case: £39.15m in four categories was counted in full in each."""
+    from services.models import ServiceCategory
+
+    hub = Arrangement.objects.get(title="Westbury Legal Hub")
+    for key in ("alpha", "beta", "gamma", "delta"):
+        ServiceCategory.objects.get_or_create(key=key, defaults={"label": key.title(), "family": "Test"})
+    hub.categories.set(ServiceCategory.objects.filter(key__in=["alpha", "beta", "gamma", "delta"]))
+    LedgerEntryFactory(arrangement=hub, measure="achieved_saving", period="2015/16", amount=39_150_000)
+    money = register_figures(_anonymous_qs(q="Westbury"))
+    assert money.figures.achieved_reported == 39_150_000
+    assert [r.achieved_reported for r in money.figures.by_category] == [9_787_500] * 4
+    api = Client().get("/api/v1/figures?q=Westbury").json()
+    assert sum(r["achieved_reported"] for r in api["by_category"]) == api["achieved_reported"] == 39_150_000
+    assert sum(r["achieved_reported"] for r in api["by_year"]) == api["achieved_reported"]
+
+
+def test_overlapping_periods_are_never_added(register):
+    hub = Arrangement.objects.get(title="Westbury Legal Hub")
+    LedgerEntryFactory(arrangement=hub, measure="achieved_saving", period="2011/12", amount=620_000)
+    LedgerEntryFactory(arrangement=hub, measure="achieved_saving", period="2010/11-2012/13", amount=3_000_000)
+    money = register_figures(_anonymous_qs(q="Westbury"))
+    assert money.figures.achieved_reported == 620_000
+    html = Client().get(hub.get_absolute_url()).content.decode()
+    assert "Not counted in totals" in html
 
 
 def test_dashboard_groups_the_reasons_for_no_savings_figure(register):
@@ -262,16 +288,15 @@ def test_dashboard_groups_the_reasons_for_no_savings_figure(register):
     assert missing["reasons"] == [{"reason": "not set up to save money", "count": 2}]
 
 
-def test_a_reported_cumulative_total_counts_as_a_savings_figure(register):
+def test_a_saving_over_several_years_counts_as_a_savings_figure(register):
     hub = Arrangement.objects.get(title="Westbury Legal Hub")
-    hub.cumulative_savings_achieved = 500_000
-    hub.save()
+    LedgerEntryFactory(arrangement=hub, measure="achieved_saving", period="2010/11-2011/12", amount=500_000)
     missing = dashboard.without_savings(_anonymous_qs())
     assert missing["total"] == 2
-    reported = dashboard.savings_totals(_anonymous_qs())["reported_cumulative_achieved"]
-    assert reported == {"total": 500_000, "arrangements": 1}
-    # Never added to the annual figures.
-    assert dashboard.savings_totals(_anonymous_qs())["achieved"]["total"] == 130_000
+    money = register_figures(_anonymous_qs())
+    assert money.figures.achieved_reported == 630_000
+    assert [(r.year, r.achieved_reported) for r in money.figures.by_year][:2] == [("2010/11", 250_000),
+                                                                                  ("2011/12", 250_000)]
 
 
 def test_dashboard_top_categories_and_services(register):
@@ -292,8 +317,8 @@ def test_dashboard_page_shows_each_figure_with_a_table_and_its_source(client, re
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="figure-arrangements">5<' in html
-    assert 'id="figure-expected">£250,000<' in html
-    assert 'id="figure-achieved">£130,000<' in html
+    assert 'id="figure-expected">£250k<' in html
+    assert 'id="figure-achieved">£130k<' in html
     for table in ("status", "types", "nations", "council-types", "expected-by-year", "achieved-by-year",
                   "expected-by-category", "achieved-by-category", "no-savings", "top-categories", "top-services"):
         assert f'id="table-{table}"' in html, table
@@ -308,7 +333,7 @@ def test_dashboard_honours_the_filters_in_the_url(client, register):
     html = response.content.decode()
     assert response.context["data"]["arrangements"] == 1
     assert 'id="figure-expected">£0<' in html
-    assert 'id="figure-achieved">£50,000<' in html
+    assert 'id="figure-achieved">£50k<' in html
     assert "No expected savings are recorded" in html
     assert 'href="/map/?status=ended"' in html
 

@@ -10,8 +10,8 @@ from django.test import Client
 from arrangements.models import Arrangement, StatusChange
 
 FORM = {
-    "title": "Shared audit", "description": "One audit team", "kind": "shared_service", "service": "audit",
-    "model": "lead_authority", "status": "live", "lead_organisation": "Northtown", "partner_organisations": "SVL",
+    "title": "Shared audit", "description": "One audit team", "kind": "shared_service", "services": "audit",
+    "delivery_model": "lead_authority", "status": "live", "lead_organisation": "Northtown", "partners": "SVL",
     "no_savings_reason": "Not set up to save money",
 }
 
@@ -38,11 +38,13 @@ def test_adding_an_arrangement(users, service_list, who, expected):
 @pytest.mark.parametrize("who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 403),
                                            ("editor", 302), ("admin", 302), ("moderator", 302)])
 def test_changing_an_arrangement(arrangement, users, who, expected):
-    data = {**FORM, "title": "Shared legal", "service": "legal", "status": "under_review"}
+    data = {**FORM, "title": "Shared legal", "services": "legal", "status": "under_review"}
     response = client_for(users.get(who)).post(f"/arrangements/{arrangement.pk}/change/", data)
     assert response.status_code == expected
     arrangement.refresh_from_db()
-    assert (arrangement.status == "under_review") == (expected == 302 and who != "anonymous")
+    # Published: an editor's change waits for a moderator; a moderator's goes live.
+    assert (arrangement.status == "under_review") == (who == "moderator")
+    assert arrangement.revisions.filter(state="pending").exists() == (who in ("editor", "admin"))
 
 
 def test_other_editor_cannot_change_even_a_published_arrangement(arrangement, users):
@@ -57,11 +59,12 @@ def test_deleting_is_soft_and_refused_to_others(arrangement, users, who, expecte
     response = client_for(users.get(who)).post(f"/arrangements/{arrangement.pk}/delete/")
     assert response.status_code == expected
     deleted = Arrangement.objects.get(pk=arrangement.pk).deleted_at is not None
-    assert deleted == (expected == 302 and who != "anonymous")
+    assert deleted == (who == "moderator")  # an editor's request to delete a published record waits
+    assert arrangement.revisions.filter(state="pending", action="delete").exists() == (who == "editor")
 
 
 def test_only_moderators_undelete(arrangement, users):
-    client_for(users["editor"]).post(f"/arrangements/{arrangement.pk}/delete/")
+    client_for(users["moderator"]).post(f"/arrangements/{arrangement.pk}/delete/")
     assert Client().get(f"/arrangements/{arrangement.pk}/").status_code == 404
     assert client_for(users["editor"]).post(f"/arrangements/{arrangement.pk}/undelete/").status_code == 403
     assert client_for(users["editor"]).get("/arrangements/deleted/").status_code == 403
@@ -92,34 +95,44 @@ def test_lead_admin_may_publish_when_configured(places, service_list, users, set
 
 
 def test_form_errors_name_the_field_and_keep_what_was_typed(places, service_list, users):
-    response = client_for(users["editor"]).post("/arrangements/add/", {**FORM, "lead_organisation": "Northtwn",
-                                                                         "annual_savings_expected_gbp": "lots"})
+    response = client_for(users["editor"]).post("/arrangements/add/", {
+        **FORM, "lead_organisation": "Northtwn", "ledger-0-period": "2024/25", "ledger-0-measure": "expected_saving",
+        "ledger-0-amount": "lots", "ledger-1-period": "", "delivery_model": ""})
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
     assert 'href="#id_lead_organisation"' in page and "Did you mean" in page
-    assert 'href="#id_annual_savings_expected_gbp"' in page
+    assert 'href="#id_ledger-0-amount"' in page and "Select the delivery model" in page  # every error at once
     assert 'value="Shared audit"' in page
     assert not Arrangement.objects.exists()
 
 
 def test_history_shows_changes_and_restore_brings_back_a_version(arrangement, users):
-    editor = client_for(users["editor"])
-    data = {**FORM, "title": "Shared legal", "service": "legal", "description": "Now bigger", "status": "expanded",
-            "no_savings_reason": "", "annual_savings_achieved_gbp": "250000", "savings_year": "2018/19",
-            "annual_savings_expected_gbp": "300000"}
-    assert editor.post(f"/arrangements/{arrangement.pk}/change/", data).status_code == 302
-    page = editor.get(f"/arrangements/{arrangement.pk}/history/").content.decode()
-    assert "north.editor" in page and "Now bigger" in page
+    moderator = client_for(users["moderator"])
+    form = moderator.get(f"/arrangements/{arrangement.pk}/change/").context["form"]
+    data = {name: form[name].value() for name in form.fields}
+    data = {name: value for name, value in data.items() if value not in (None, [])}
+    data.update({"description": "Now bigger", "status": "expanded", "ledger-4-period": "2019/20",
+                 "ledger-4-measure": "achieved_saving", "ledger-4-amount": "260000"})
+    response = moderator.post(f"/arrangements/{arrangement.pk}/change/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    page = moderator.get(f"/arrangements/{arrangement.pk}/history/").content.decode()
+    assert "moderator" in page and "Now bigger" in page and "Status: Live → Expanded" in page
+    assert "Achieved saving 2019/20 added: £260,000" in page and "Edited on the site" in page
     assert StatusChange.objects.filter(arrangement=arrangement, status="expanded").exists()
+    assert Client().get(f"/arrangements/{arrangement.pk}/history/").content.decode().count("moderator") == 0
     restore_links = re.findall(r"history/(\d+)/restore/", page)
-    assert restore_links  # every version but the newest can be restored
-    assert client_for(users["viewer"]).post(
-        f"/arrangements/{arrangement.pk}/history/{restore_links[-1]}/restore/").status_code == 403
-    assert editor.post(f"/arrangements/{arrangement.pk}/history/{restore_links[-1]}/restore/").status_code == 302
+    assert restore_links == ["1"]  # every version but the newest can be restored
+    url = f"/arrangements/{arrangement.pk}/history/1/restore/"
+    assert client_for(users["viewer"]).post(url).status_code == 403
+    confirm = moderator.get(url).content.decode()  # asks first, saying what will change
+    assert "Restore this version" in confirm and "Achieved saving 2019/20 removed (was £260,000)" in confirm
+    assert moderator.post(url).status_code == 302
     arrangement.refresh_from_db()
-    assert arrangement.description == "One legal team" and arrangement.status == "live"
-    assert "Restored the version" in editor.get(f"/arrangements/{arrangement.pk}/history/").content.decode()
+    assert arrangement.description == "One legal team" and arrangement.status == "live" and arrangement.published
+    assert not arrangement.ledger.filter(period="2019/20").exists()
+    assert arrangement.ledger.count() == 4 and list(arrangement.categories.values_list("key", flat=True)) == ["legal"]
+    assert "Restore of the version" in moderator.get(f"/arrangements/{arrangement.pk}/history/").content.decode()
 
 
 def test_detail_page_keeps_expected_and_achieved_apart(arrangement):
@@ -155,6 +168,7 @@ def test_upload_page_runs_the_import_and_shows_row_level_problems(places, servic
 def test_template_downloads_have_every_column_and_an_example(db):
     csv_text = Client().get("/arrangements/import/template.csv").content.decode()
     header, example = csv_text.splitlines()[:2]
-    assert header.startswith("title,description,service,model,status,start_date")
+    assert header.startswith("title,description,kind,source_url,source_citation,lead_organisation")
+    assert "expected_saving 2020/21" in header
     assert "Cambridgeshire County Council" in example
     assert Client().get("/arrangements/import/template.xlsx").status_code == 200

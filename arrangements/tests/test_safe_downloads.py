@@ -36,7 +36,7 @@ def test_csv_cells_that_would_run_begin_with_a_quote(arrangement, users, who, fi
     assert response.status_code == 200
     row = next(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
     assert row[field] == f"'{value}"
-    assert row["baseline_annual_cost_gbp"] == "2000000"  # numbers are not quoted
+    assert row["expected_savings_gbp"] == "300000"  # numbers are not quoted
 
 
 @pytest.mark.parametrize("who", [None, "viewer", "moderator"])
@@ -54,7 +54,7 @@ def test_xlsx_opens_with_no_formula_cells(arrangement, users, who, field, value)
     assert record[field].value == value.replace("\r", "\n").replace("\x07", "").replace("\x1b", "")
     assert record[field].data_type == "s"
     assert record[field].quotePrefix == value.startswith(("=", "+", "-", "@", "\t", "\r"))
-    assert record["baseline_annual_cost_gbp"].value == 2_000_000
+    assert record["expected_savings_gbp"].value == 300_000
 
 
 def test_control_characters_in_csv_do_not_break_the_download(arrangement):

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from arrangements import importing
-from arrangements.models import Arrangement, Savings, StatusChange
+from arrangements import importing, writes
+from arrangements.models import Arrangement, LedgerEntry, Revision, StatusChange
 from arrangements.tests.conftest import HEADER
 from surveys.models import SurveyResponse, SurveyRound
 
@@ -82,7 +82,8 @@ def register_snapshot() -> dict:
     return {
         "statuses": dict(Arrangement.objects.values_list("title", "status")),
         "status_changes": StatusChange.objects.count(),
-        "savings": sorted(Savings.objects.values_list("arrangement__title", "basis", "year", "total")),
+        "savings": sorted(LedgerEntry.objects.values_list("arrangement__title", "measure", "period", "amount")),
+        "revisions": Revision.objects.count(),
         "responses": SurveyResponse.objects.count(),
     }
 
@@ -136,21 +137,27 @@ def test_editor_walks_the_survey_and_only_the_check_page_changes_the_register(su
     done = editor.post(CHECK)
     assert done.status_code == 200 and "Survey submitted" in done.content.decode()
 
+    # Survey returns go through moderation: nothing is published until a moderator approves.
+    legal.refresh_from_db()
+    assert legal.status == "live" and not LedgerEntry.objects.filter(period="2026/27").exists()
+    revisions = list(Revision.objects.filter(state="pending").order_by("arrangement__title"))
+    assert [r.arrangement for r in revisions] == [legal, waste]
+    assert all(r.door == "survey 2026/27" and r.survey_response is not None for r in revisions)
+    for revision in revisions:
+        assert writes.approve(users["moderator"], revision).ok
     legal.refresh_from_db()
     waste.refresh_from_db()
     assert legal.status == "expanded" and waste.status == "under_review"
     change_record = StatusChange.objects.get(arrangement=legal, status="expanded")
     assert change_record.recorded_by == users["editor"]
     assert change_record.changed_on == timezone.localdate() and "2026/27" in change_record.note
-    assert not StatusChange.objects.filter(arrangement=waste).exclude(note__icontains="recorded by import").exists()
     # Achieved savings for the round's year, beside (not instead of) what the import recorded.
-    achieved = Savings.objects.get(arrangement=legal, year="2026/27")
-    assert (achieved.basis, achieved.year_start, achieved.total) == ("achieved", 2026, 270_000)
-    assert set(
-        Savings.objects.filter(arrangement=legal).exclude(year="2026/27").values_list("basis", "year", "total")
-    ) == {("expected", "2018/19", 300_000), ("achieved", "2018/19", 250_000)}
-    assert Savings.objects.get(arrangement=waste, year="2026/27").total == 40_000
-    assert not Savings.objects.filter(arrangement__in=[register["ended"], register["elsewhere"]]).exists()
+    achieved = LedgerEntry.objects.get(arrangement=legal, period="2026/27")
+    assert (achieved.measure, achieved.standing, achieved.amount) == ("achieved_saving", "reported", 270_000)
+    assert LedgerEntry.objects.filter(arrangement=legal).exclude(period="2026/27").count() == 4
+    assert LedgerEntry.objects.get(arrangement=waste, period="2026/27").amount == 40_000
+    assert not LedgerEntry.objects.filter(arrangement__in=[register["ended"], register["elsewhere"]],
+                                          period="2026/27").exists()
     response_record = SurveyResponse.objects.get(round=survey_round, organisation=places["north"])
     assert response_record.submitted_by == users["editor"]
     assert set(response_record.answers) == {str(legal.pk), str(waste.pk)}
@@ -178,7 +185,7 @@ def test_unchanged_answers_record_a_response_but_no_status_change(survey_round, 
     done = editor.post(CHECK).content.decode()
     assert "Add an arrangement" in done and 'href="/arrangements/add/"' in done  # said yes to new ones
     assert StatusChange.objects.count() == changes
-    assert not Savings.objects.filter(year="2026/27").exists()
+    assert not LedgerEntry.objects.filter(period="2026/27").exists()
     assert SurveyResponse.objects.filter(round=survey_round, submitted_by=users["editor"]).count() == 1
 
 
@@ -205,7 +212,7 @@ def test_bad_money_shows_a_govuk_error_and_keeps_the_answer_unsaved(survey_round
     assert "Expanded" not in check and check.count("Not answered") >= 2  # nothing kept from the bad answer
     register["legal"].refresh_from_db()
     assert register["legal"].status == "live"
-    assert not Savings.objects.filter(year="2026/27").exists()
+    assert not LedgerEntry.objects.filter(period="2026/27").exists()
 
 
 @pytest.mark.parametrize("url", [START, question(1), NEW, CHECK])

@@ -178,16 +178,11 @@ class ArrangementPage:
         return [(rows.nth(i).locator("th").inner_text(), rows.nth(i).locator("td").first.inner_text())
                 for i in range(rows.count())]
 
-    def savings_by_year(self) -> dict[str, dict[str, str]]:
-        """{year: {"Expected": "£300,000", "Achieved": ...}} from the annual savings table."""
-        table = self.page.locator("table").filter(has=self.page.locator("caption", has_text="Annual savings"))
-        headers = table.locator("thead th").all_inner_texts()[1:]
-        rows = table.locator("tbody tr")
-        return {
-            rows.nth(i).locator("th").inner_text(): dict(zip(headers, rows.nth(i).locator("td").all_inner_texts(),
-                                                             strict=True))
-            for i in range(rows.count())
-        }
+    def money(self) -> list[list[str]]:
+        """[[year, figure, amount, staff, other, standing], …] from the money table."""
+        rows = self.page.locator("#table-ledger tbody tr")
+        return [[rows.nth(i).locator("th").inner_text(), *rows.nth(i).locator("td").all_inner_texts()]
+                for i in range(rows.count())]
 
 
 class ImportPage:
@@ -275,6 +270,12 @@ class AddArrangementPage:
                 field.select_option(label=value)
             else:
                 field.fill(value)
+        return self
+
+    def choose(self, **groups: str):
+        """Radios by their group's legend and the option's label."""
+        for legend, option in groups.items():
+            self.page.get_by_role("group", name=legend).get_by_label(option, exact=True).check()
         return self
 
     def save(self):

@@ -15,7 +15,8 @@ from playwright.sync_api import expect
 
 from accounts.models import Membership, Role, User
 from arrangements import importing
-from arrangements.models import Arrangement, Partnership, Savings
+from arrangements import writes
+from arrangements.models import Arrangement, LedgerEntry, Partnership
 from arrangements.tests.conftest import HEADER, _organisation
 from reference.core import Context, run
 from services.importers import DECLARATIONS as SERVICE_DECLARATIONS
@@ -128,7 +129,7 @@ def test_the_public_filters_the_register_opens_an_arrangement_and_downloads_the_
     rows = list(csv.DictReader(io.StringIO(downloaded)))
     assert [r["title"] for r in rows] == ["Shared legal"]
     assert rows[0]["partner_codes"] == "NTT; SVL" and rows[0]["categories"] == "legal"
-    assert (rows[0]["latest_expected_savings_gbp"], rows[0]["latest_achieved_savings_gbp"]) == ("300000", "250000")
+    assert (rows[0]["expected_savings_gbp"], rows[0]["achieved_savings_reported_gbp"]) == ("300000", "250000")
 
     geojson = json.loads(register_page.download("GeoJSON"))
     assert geojson["type"] == "FeatureCollection"
@@ -139,9 +140,9 @@ def test_the_public_filters_the_register_opens_an_arrangement_and_downloads_the_
     assert arrangement.heading() == "Shared legal"
     assert arrangement.partners() == [("Northtown", "Lead or host"), ("Southvale", "Member")]
     # Expected and achieved savings each in their own column, never added together.
-    assert arrangement.savings_by_year() == {
-        "2018/19": {"Expected": "£300,000", "Achieved": "£250,000", "of which staff": "–", "of which other": "–"},
-    }
+    money = {(row[0], row[1].splitlines()[0], row[2], row[5]) for row in arrangement.money()}
+    assert {("2018/19", "Expected saving", "£300,000", "Expected (a plan)"),
+            ("2018/19", "Achieved saving", "£250,000", "Reported")} <= money
     expect(page.get_by_text("£2,000,000")).to_be_visible()  # the baseline
     assert_accessible(page)
 
@@ -176,13 +177,13 @@ def test_an_editor_imports_a_spreadsheet_in_everyday_words_and_a_bad_one_imports
         ("TST", Partnership.Role.MEMBER),
     }
     assert not audit.published  # until a moderator publishes it
-    assert list(audit.savings.values_list("basis", "year", "total")) == [("expected", "2022/23", 80_000)]
+    assert list(audit.ledger.values_list("measure", "period", "amount")) == [("expected_saving", "2022/23", 80_000)]
 
     # Northtown's editor sees the new draft in the register; the public would not.
     page.get_by_role("link", name="See the arrangements").click()
     expect(page.get_by_role("row", name="Shared audit").get_by_text("Not published")).to_be_visible()
 
-    before = (Arrangement.objects.count(), Savings.objects.count(), Partnership.objects.count())
+    before = (Arrangement.objects.count(), LedgerEntry.objects.count(), Partnership.objects.count())
     bad = tmp_path / "bad.csv"
     bad.write_text(
         HEADER
@@ -193,11 +194,11 @@ def test_an_editor_imports_a_spreadsheet_in_everyday_words_and_a_bad_one_imports
     expect(page.get_by_text("nothing was imported")).to_be_visible()
     problems = importer.problems()
     columns = {(row[0], row[1]) for row in problems}
-    assert {("2", "model"), ("2", "annual_savings_expected_gbp"), ("3", "lead_organisation")} <= columns
+    assert {("2", "model"), ("2", "annual_savings_expected_gbp"), ("3", "lead_organisation")} <= columns, columns
     assert ["2", "model", "magic"] == problems[[r[1] for r in problems].index("model")][:3]
     assert any(row[2] == "Nowhere DC" and "No organisation called" in row[3] for row in problems)
     assert_accessible(page)
-    assert (Arrangement.objects.count(), Savings.objects.count(), Partnership.objects.count()) == before
+    assert (Arrangement.objects.count(), LedgerEntry.objects.count(), Partnership.objects.count()) == before
     assert not Arrangement.objects.filter(title__in=["Shared payroll", "Shared parking"]).exists()
 
 
@@ -243,8 +244,12 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
     assert_accessible(page)
     assert SurveyResponse.objects.filter(round=survey, organisation=register["north"]).exists()
     legal = Arrangement.objects.get(title="Shared legal")
+    assert legal.status == "live"  # survey returns wait for a moderator
+    (revision,) = legal.revisions.filter(state="pending")
+    assert writes.approve(register["moderator"], revision).ok
+    legal.refresh_from_db()
     assert legal.status == "expanded"
-    assert legal.savings.get(year="2026/27").total == 265_000
+    assert legal.ledger.get(period="2026/27").amount == 265_000
 
     page.get_by_role("link", name="Add an arrangement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an arrangement")
@@ -254,14 +259,12 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
             "Title": "Shared building control",
             "Description": "One building control team for both districts",
             "Services": "building control",
-            "Delivery model": "Joint committee",
-            "Status": "Implementing",
             "Lead organisation": "Northtown DC",
             "Other partners (optional)": "Southvale DC",
             "Start date (optional)": "2027",
             "If there is no savings figure, why not (optional)": "Too early to say",
         }
-    ).save()
+    ).choose(**{"Kind": "Shared service", "Delivery model": "Joint committee", "Status": "Implementing"}).save()
     expect(page.get_by_text("“Shared building control” added. A moderator will publish it.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Shared building control")
     assert_accessible(page)

@@ -1,0 +1,50 @@
+"""Factories for the arrangements app's models, over the fictional world of the conftests."""
+
+from __future__ import annotations
+
+import factory
+
+from arrangements.models import LedgerEntry, Revision, Version
+from engines.ledger import parse_period
+
+
+class LedgerEntryFactory(factory.django.DjangoModelFactory):
+    """`LedgerEntryFactory(arrangement=a, measure="achieved_saving", period="2015/16", amount=80_000)`:
+    the basis and standing follow the measure unless given."""
+
+    class Meta:
+        model = LedgerEntry
+
+    measure = "expected_saving"
+    period = "2024/25"
+    amount = 100_000
+    standing = factory.LazyAttribute(lambda o: "expected" if o.measure == "expected_saving" else "reported")
+    basis = factory.LazyAttribute(lambda o: "planned" if o.standing == "expected" else "actual")
+    period_first = factory.LazyAttribute(lambda o: parse_period(o.period).first)
+    period_last = factory.LazyAttribute(lambda o: parse_period(o.period).last)
+
+    @factory.lazy_attribute
+    def _normalised(self):  # the canonical label, as the write path stores it
+        return parse_period(self.period).label
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        kwargs["period"] = kwargs.pop("_normalised")
+        return super()._create(model_class, *args, **kwargs)
+
+
+class VersionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Version
+
+    number = factory.Sequence(lambda n: n + 1)
+    snapshot = factory.LazyFunction(dict)
+    door = "edited on the site"
+
+
+class RevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Revision
+
+    proposed = factory.LazyFunction(dict)
+    door = "edited on the site"
