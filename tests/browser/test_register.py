@@ -14,8 +14,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Role, User
-from arrangements import importing
-from arrangements import writes
+from arrangements import importing, writes
 from arrangements.models import Arrangement, LedgerEntry, Partnership
 from arrangements.tests.conftest import HEADER, _organisation
 from reference.core import Context, run
