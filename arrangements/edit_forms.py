@@ -14,6 +14,37 @@ from sharewell.widgets import GovukFormMixin
 
 YES_NO = [("yes", "Yes"), ("no", "No"), ("not_known", "Not known")]
 MONEY_PARTS = ("id", "period", "measure", "amount", "staff", "other", "partner", "standing", "source")
+PARTNER_ROLES = [("member", "Member"), ("client", "Client"), ("provider", "Provider")]
+AUTOCOMPLETE = {"data-sw-autocomplete": "organisations", "autocomplete": "off", "spellcheck": "false"}
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """The GOV.UK date input (day, month, year). Its value is the text the write path reads:
+    "2019-04-01", or "2019" when only the year is known; anything else is passed on as
+    typed, so the write path's message says what is wrong with it."""
+
+    template_name = "forms/govuk_date.html"
+
+    def __init__(self):
+        super().__init__({"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput})
+
+    def decompress(self, value):
+        text = str(value or "")
+        if len(text) == 10 and text[4] == "-":
+            return [text[8:].lstrip("0"), text[5:7].lstrip("0"), text[:4]]
+        return ["", "", text]
+
+    def value_from_datadict(self, data, files, name):
+        if name in data:  # a plain date text, as an API-minded script or old form posts it
+            return data.get(name, "")
+        day, month, year = (str(v or "").strip() for v in super().value_from_datadict(data, files, name))
+        if not (day or month or year):
+            return ""
+        if not (day or month):
+            return year
+        if day.isdigit() and month.isdigit() and year.isdigit():
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+        return f"{day}/{month}/{year}"
 # A form offers these standings; "signed off" is set only by the sign-off action.
 STANDING_CHOICES = [("", "Choose"), (Standing.EXPECTED, "Expected (a plan)"), (Standing.REPORTED, "Reported")]
 MEASURE_CHOICES = [("", "Choose"), *Measure.choices]
@@ -29,13 +60,12 @@ def _form_field(f: spec.Field) -> forms.Field:
         return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
     if f.kind == "tags":
         return forms.MultipleChoiceField(choices=list(f.choices), widget=forms.CheckboxSelectMultiple, **common)
-    if f.kind == "partners":
-        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), **{
-            **common, "help_text": "One per line, or separated by semicolons: a name, code or GSS code"})
+    if f.kind == "organisation":
+        return forms.CharField(widget=forms.TextInput(attrs=AUTOCOMPLETE), **common)
     if f.kind == "services":
         return forms.CharField(**{**common, "help_text": f.hint + ". Separate several with semicolons."})
     if f.kind == "date":
-        return forms.CharField(**common)
+        return forms.CharField(widget=GovukDateWidget(), **common)
     return forms.CharField(**common)
 
 
@@ -52,21 +82,41 @@ class ArrangementForm(GovukFormMixin, forms.Form):
         record = initial_record or {}
         super().__init__(*args, initial=_initial(record), **kwargs)
         for f in spec.FIELDS:
-            if f.in_form and f.kind not in ("ledger", "sources"):
+            if f.in_form and f.kind not in ("ledger", "sources", "partners"):
                 self.fields[f.name] = _form_field(f)
                 # Shown as required, but checked by the write path, so every problem is shown at once.
                 self.fields[f.name].sw_required = f.required
         self.order_fields([f.name for f in spec.FIELDS if f.name in self.fields] + ["sources_text"])
         rows = record.get("ledger", [])
-        if self.is_bound:
-            bound_rows = sum(1 for k in self.data if k.startswith("ledger-") and k.endswith("-period"))
-            count = max(bound_rows, 1) + (1 if "add-money" in self.data else 0)
-        else:
-            count = len(rows) + extra_rows
-        self.money_rows = count
-        for index in range(count):
-            values = rows[index] if index < len(rows) else {}
-            self._money_row(index, values)
+        self.money_rows = self._count("ledger", "period", "add-money", len(rows) + extra_rows)
+        for index in range(self.money_rows):
+            self._money_row(index, rows[index] if index < len(rows) else {})
+        partners = [p for p in record.get("partners", []) if p.get("role") != "lead"]
+        self.partner_rows = self._count("partner", "organisation", "add-partner", len(partners) + extra_rows)
+        for index in range(self.partner_rows):
+            self._partner_row(index, partners[index] if index < len(partners) else {})
+
+    def _count(self, prefix: str, part: str, button: str, unbound: int) -> int:
+        """How many rows of a repeated group to show: those posted, and one more when the
+        "add another" button was pressed (it works without JavaScript)."""
+        if not self.is_bound:
+            return unbound
+        posted = sum(1 for k in self.data if k.startswith(f"{prefix}-") and k.endswith(f"-{part}"))
+        return max(posted, 1) + (1 if button in self.data else 0)
+
+    def _partner_row(self, index: int, values: dict) -> None:
+        p = f"partner-{index}-"
+        self.fields[p + "organisation"] = forms.CharField(
+            label=f"Partner {index + 1}", required=False, initial=values.get("code", ""),
+            widget=forms.TextInput(attrs=AUTOCOMPLETE), help_text="A name, code or GSS code")
+        self.fields[p + "role"] = forms.ChoiceField(label=f"Partner {index + 1}’s role", choices=PARTNER_ROLES,
+                                                    required=False, initial=values.get("role", "member"))
+        for part in ("joined_on", "left_on"):
+            self.fields[p + part] = forms.CharField(required=False, widget=forms.HiddenInput,
+                                                    initial=values.get(part) or "")
+
+    def partner_fields(self) -> list[list]:
+        return [[self[f"partner-{i}-organisation"], self[f"partner-{i}-role"]] for i in range(self.partner_rows)]
 
     def _money_row(self, index: int, values: dict) -> None:
         p = f"ledger-{index}-"
@@ -115,10 +165,11 @@ class ArrangementForm(GovukFormMixin, forms.Form):
             value = data.get(f.name)
             if f.kind == "bool":
                 value = {"yes": True, "no": False}.get(value)
-            elif f.kind == "partners":
-                value = [line.strip() for part in (value or "").splitlines() for line in part.split(";")
-                         if line.strip()]
             raw[f.name] = value
+        raw["partners"] = [
+            {"code": data[f"partner-{i}-organisation"], "role": data.get(f"partner-{i}-role") or "member",
+             "joined_on": data.get(f"partner-{i}-joined_on") or None, "left_on": data.get(f"partner-{i}-left_on") or None}
+            for i in range(self.partner_rows) if data.get(f"partner-{i}-organisation")]
         raw["sources"] = []
         for line in (data.get("sources_text") or "").splitlines():
             if line.strip():
@@ -149,6 +200,11 @@ class ArrangementForm(GovukFormMixin, forms.Form):
                     target = f"ledger-{ledger_rows[index]}-{part if part in MONEY_PARTS else 'period'}"
             elif name.startswith("sources"):
                 target = "sources_text"
+            elif name.startswith("partners[") and "]" in name:
+                index = int(name[9:name.index("]")])
+                part = "role" if name.endswith(".role") else "organisation"
+                chosen = [i for i in range(self.partner_rows) if self.cleaned_data.get(f"partner-{i}-organisation")]
+                target = f"partner-{chosen[index]}-{part}" if index < len(chosen) else None
             else:
                 base = name.split("[")[0].split(".")[0]
                 target = {"start_year": "start_date", "end_year": "end_date", "categories": "services"}.get(base, base)
@@ -169,8 +225,6 @@ def _initial(record: dict) -> dict:
         value = record[f.name]
         if f.kind == "bool":
             value = {True: "yes", False: "no"}.get(value, "not_known" if record else "")
-        elif f.kind == "partners":
-            value = "\n".join(p["code"] for p in value if p.get("role") != "lead")
         elif f.kind == "services":
             named = {s["lgsl"] for s in value}
             value = "; ".join(str(s["lgsl"]) for s in value)

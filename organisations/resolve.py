@@ -7,10 +7,13 @@ included: history refers to them.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from organisations.models import GssCode, Organisation, OrganisationName
 from organisations.names import core_name, normalise_name
+
+_TRAILING_CODE = re.compile(r"\(([A-Za-z0-9]{2,12})\)\s*$")
 
 
 @dataclass
@@ -59,6 +62,10 @@ class OrganisationResolver:
         if not text:
             return result
         if pk := self.by_code.get(text.lower()):
+            result.organisation = self._get(pk)
+            return result
+        # "Northtown District Council (NTT)", as the autocomplete offers it: the code decides.
+        if (match := _TRAILING_CODE.search(text)) and (pk := self.by_code.get(match.group(1).lower())):
             result.organisation = self._get(pk)
             return result
         core = core_name(text)

@@ -132,6 +132,7 @@ STATICFILES_DIRS = [
     ("sharewell-js", BASE_DIR / "frontend" / "js"),
     ("govuk-frontend", BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"),
     ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("accessible-autocomplete", BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"),
     ("topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
     ("boundaries", BASE_DIR / "data" / "boundaries"),
 ]

@@ -278,6 +278,13 @@ class AddArrangementPage:
             self.page.get_by_role("group", name=legend).get_by_label(option, exact=True).check()
         return self
 
+    def date(self, legend: str, day: str = "", month: str = "", year: str = ""):
+        """A GOV.UK date input, by its legend."""
+        group = self.page.get_by_role("group", name=legend)
+        for label, value in (("Day", day), ("Month", month), ("Year", year)):
+            group.get_by_label(label, exact=True).fill(value)
+        return self
+
     def save(self):
         self.page.get_by_role("button", name="Save").click()
         return self

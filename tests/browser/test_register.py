@@ -259,11 +259,11 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
             "Description": "One building control team for both districts",
             "Services": "building control",
             "Lead organisation": "Northtown DC",
-            "Other partners (optional)": "Southvale DC",
-            "Start date (optional)": "2027",
+            "Partner 1 (optional)": "Southvale DC",
             "If there is no savings figure, why not (optional)": "Too early to say",
         }
-    ).choose(**{"Kind": "Shared service", "Delivery model": "Joint committee", "Status": "Implementing"}).save()
+    ).choose(**{"Kind": "Shared service", "Delivery model": "Joint committee", "Status": "Implementing"}).date(
+        "Start date (optional)", year="2027").save()
     expect(page.get_by_text("“Shared building control” added. A moderator will publish it.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Shared building control")
     assert_accessible(page)
