@@ -77,8 +77,10 @@ def list_arrangements(request, query: Query[ArrangementQuery]):
     paginator = Paginator(services.with_details(services.filtered(request.user, filters)), page_size)
     page = paginator.get_page(query.page)
     base = _base(request)
+    rows = list(page.object_list)
+    pending = services.pending_revisions(rows, request.user)
     return {"count": paginator.count, "page": page.number, "page_size": page_size,
-            "results": [services.record(a, base, request.user) for a in page.object_list]}
+            "results": [services.record(a, base, pending=pending) for a in rows]}
 
 
 @router.get("/{pk}", response={200: ArrangementOut, 404: MessageOut}, auth=ReadAuth(), summary="One arrangement")

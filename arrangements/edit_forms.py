@@ -168,7 +168,8 @@ class ArrangementForm(GovukFormMixin, forms.Form):
             raw[f.name] = value
         raw["partners"] = [
             {"code": data[f"partner-{i}-organisation"], "role": data.get(f"partner-{i}-role") or "member",
-             "joined_on": data.get(f"partner-{i}-joined_on") or None, "left_on": data.get(f"partner-{i}-left_on") or None}
+             "joined_on": data.get(f"partner-{i}-joined_on") or None,
+             "left_on": data.get(f"partner-{i}-left_on") or None}
             for i in range(self.partner_rows) if data.get(f"partner-{i}-organisation")]
         raw["sources"] = []
         for line in (data.get("sources_text") or "").splitlines():

@@ -27,7 +27,7 @@ from arrangements import permissions, spec, writes
 from arrangements.models import Arrangement, ImportJob, Measure
 from arrangements.parsing import Context, Parsed, parse
 from arrangements.versions import snapshot
-from engines.ledger import PeriodError, parse_period
+from engines.ledger import financial_year_ending
 from sharewell.problems import Problem
 
 MAX_ROWS = 50_000
@@ -276,7 +276,7 @@ class RowReader:
                 **(split if achieved or not expected else {}))
         cumulative = row.get("cumulative_savings_gbp", "")
         if cumulative:
-            to = _year_ending(row.get("cumulative_to", ""))
+            to = financial_year_ending(row.get("cumulative_to", ""))
             period = f"{start}/{str(start + 1)[-2:]}-{to}/{str(to + 1)[-2:]}" if start and to and to >= start else None
             if start and to and to == start:
                 period = f"{start}/{str(start + 1)[-2:]}"
@@ -289,18 +289,6 @@ def _start_year(text: str) -> int | None:
         return int(match.group(1))
     match = re.search(r"(\d{4})$", text or "")
     return int(match.group(1)) if match else None
-
-
-def _year_ending(text: str) -> int | None:
-    """The financial year a cumulative figure runs to: '2012-03' (March 2012) is 2011/12."""
-    match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
-        return year - 1 if month <= 3 else year
-    try:
-        return parse_period(text).last
-    except (PeriodError, ValueError):
-        return None
 
 
 def _located(problem: Problem, number: int, reader: RowReader, origins: list[str], row: dict) -> Problem:

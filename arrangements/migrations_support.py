@@ -9,9 +9,7 @@ kept for the year the old row sorted it under, and says so in its source.
 
 from __future__ import annotations
 
-import re
-
-from engines.ledger import Period, PeriodError, parse_period
+from engines.ledger import Period, PeriodError, financial_year_ending, parse_period
 from organisations.names import normalise_name
 
 
@@ -22,17 +20,6 @@ def _period(text: str, fallback: int | None) -> tuple[Period | None, str]:
         if fallback is None:
             return None, ""
         return Period(fallback, fallback), f"recorded as “{text}”"
-
-
-def _year_ending(text: str) -> int | None:
-    match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
-    if match:
-        year, month = int(match.group(1)), int(match.group(2))
-        return year - 1 if month <= 3 else year
-    try:
-        return parse_period(text).last
-    except (PeriodError, ValueError):
-        return None
 
 
 def entries_for(arrangement, savings: list) -> list[dict]:
@@ -74,7 +61,7 @@ def entries_for(arrangement, savings: list) -> list[dict]:
             source="one-off set-up cost; year not recorded: the year it started" if start else
             "one-off set-up cost; year not recorded")
     if arrangement.cumulative_savings_achieved is not None:
-        to = _year_ending(arrangement.cumulative_savings_to)
+        to = financial_year_ending(arrangement.cumulative_savings_to)
         if start and to and to >= start:
             period, note = Period(start, to), f"cumulative to {arrangement.cumulative_savings_to}"
         else:

@@ -95,18 +95,29 @@ def with_details(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
     )
 
 
+def pending_revisions(arrangements: list[Arrangement], user) -> dict[int, Revision]:
+    """The changes waiting for a moderator on these arrangements, for those who may see them
+    (partners' members and moderators): one query for a whole page, none for the public."""
+    if not getattr(user, "is_authenticated", False) or not arrangements:
+        return {}
+    pending = Revision.objects.filter(arrangement__in=arrangements, state=Revision.State.PENDING)
+    if not permissions.is_moderator(user):
+        pending = pending.filter(arrangement__partnerships__organisation__in=permissions.member_organisation_ids(user))
+    return {r.arrangement_id: r for r in pending.select_related("organisation").distinct()}
+
+
 def pending_revision(arrangement: Arrangement, user) -> Revision | None:
-    """The change waiting for a moderator, for those who may see it (partners' members, moderators)."""
-    if not getattr(user, "is_authenticated", False) or not permissions.is_partner_member(user, arrangement):
-        return None
-    return arrangement.revisions.filter(state=Revision.State.PENDING).select_related("organisation").first()
+    return pending_revisions([arrangement], user).get(arrangement.pk)
 
 
-def record(arrangement: Arrangement, base_url: str = "", user=None) -> dict:
+def record(arrangement: Arrangement, base_url: str = "", user=None, pending: dict | None = None) -> dict:
     """The open-data record of one arrangement: the API, JSON, CSV and XLSX all use it. Its
-    fields are the snapshot's (what a PUT accepts), plus labels and history."""
+    fields are the snapshot's (what a PUT accepts), plus labels and history. `pending` is
+    `pending_revisions` for a page of records; without it, one is looked up for `user`."""
     data = snapshot(arrangement)
-    revision = pending_revision(arrangement, user) if user is not None else None
+    if pending is None:
+        pending = pending_revisions([arrangement], user) if user is not None else {}
+    revision = pending.get(arrangement.pk)
     return {
         "id": arrangement.pk,
         "url": f"{base_url}{arrangement.get_absolute_url()}",

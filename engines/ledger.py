@@ -182,6 +182,20 @@ def _one_year(tokens: Sequence[_Token]) -> int:
     return start
 
 
+def financial_year_ending(text: str) -> int | None:
+    """The financial year a running total runs to, as the first calendar year of that year:
+    "2012-03" (March 2012) is 2011 (2011/12), "2012-04" is 2012; a period's text gives its
+    last year. None when the text says neither."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", (text or "").strip())
+    if match and 1 <= int(match.group(2)) <= 12:
+        year, month = int(match.group(1)), int(match.group(2))
+        return year - 1 if month <= 3 else year
+    try:
+        return parse_period(text).last
+    except PeriodError:
+        return None
+
+
 def parse_period(text: str) -> Period:
     """The financial year or range of years that `text` names, or a PeriodError saying why not.
 

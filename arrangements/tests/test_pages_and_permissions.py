@@ -11,7 +11,8 @@ from arrangements.models import Arrangement, StatusChange
 
 FORM = {
     "title": "Shared audit", "description": "One audit team", "kind": "shared_service", "services": "audit",
-    "delivery_model": "lead_authority", "status": "live", "lead_organisation": "Northtown", "partner-0-organisation": "SVL",
+    "delivery_model": "lead_authority", "status": "live", "lead_organisation": "Northtown",
+    "partner-0-organisation": "SVL",
     "no_savings_reason": "Not set up to save money",
 }
 

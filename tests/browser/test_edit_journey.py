@@ -8,8 +8,9 @@ import pytest
 from playwright.sync_api import expect
 
 from arrangements.models import Arrangement
+from tests.browser.conftest import PASSWORD
 from tests.browser.pages import SignInPage
-from tests.browser.test_register import PASSWORD, assert_accessible, fast_passwords, register  # noqa: F401
+from tests.browser.test_register import assert_accessible
 
 pytestmark = pytest.mark.browser
 
