@@ -24,34 +24,58 @@ def bearer(user) -> dict:
 def test_two_years_of_savings_survive_an_edit(arrangement, users):
     body = Client().get(f"/api/v1/arrangements/{arrangement.pk}").json()
     ledger = [*body["ledger"], {"period": "2027/28", "measure": "achieved_saving", "amount": 250_000}]
-    response = Client().patch(f"/api/v1/arrangements/{arrangement.pk}", {"ledger": ledger},
-                              content_type="application/json", **bearer(users["moderator"]))
+    response = Client().patch(
+        f"/api/v1/arrangements/{arrangement.pk}",
+        {"ledger": ledger},
+        content_type="application/json",
+        **bearer(users["moderator"]),
+    )
     assert response.status_code == 200, response.content
     periods = set(arrangement.ledger.values_list("period", "measure"))
     assert {("2018/19", "expected_saving"), ("2027/28", "achieved_saving")} <= periods
 
 
 def test_a_partial_put_is_refused_and_a_patch_keeps_every_other_field(arrangement, users):
-    writes.change(users["moderator"], arrangement, {"governance_notes": "Joint board", "contact_name": "A Person",
-                                                    "contact_email": "a@example.gov.uk"}, writes.api(), partial=True)
-    response = Client().put(f"/api/v1/arrangements/{arrangement.pk}", {"title": "Shared legal"},
-                            content_type="application/json", **bearer(users["moderator"]))
+    writes.change(
+        users["moderator"],
+        arrangement,
+        {"governance_notes": "Joint board", "contact_name": "A Person", "contact_email": "a@example.gov.uk"},
+        writes.api(),
+        partial=True,
+    )
+    response = Client().put(
+        f"/api/v1/arrangements/{arrangement.pk}",
+        {"title": "Shared legal"},
+        content_type="application/json",
+        **bearer(users["moderator"]),
+    )
     assert response.status_code == 422
     assert {"description", "ledger", "governance_notes"} <= {p["field"] for p in response.json()["problems"]}
-    response = Client().patch(f"/api/v1/arrangements/{arrangement.pk}", {"status": "under review"},
-                              content_type="application/json", **bearer(users["moderator"]))
+    response = Client().patch(
+        f"/api/v1/arrangements/{arrangement.pk}",
+        {"status": "under review"},
+        content_type="application/json",
+        **bearer(users["moderator"]),
+    )
     assert response.status_code == 200
     arrangement.refresh_from_db()
     assert (arrangement.status, arrangement.governance_notes, arrangement.contact_email) == (
-        "under_review", "Joint board", "a@example.gov.uk")
+        "under_review",
+        "Joint board",
+        "a@example.gov.uk",
+    )
     assert arrangement.ledger.count() == 4
 
 
 @pytest.mark.parametrize("door", ["api", "import"])
 def test_another_organisations_editor_cannot_overwrite_an_existing_arrangement(arrangement, users, csv_file, door):
     if door == "api":
-        response = Client().patch(f"/api/v1/arrangements/{arrangement.pk}", {"status": "ended"},
-                                  content_type="application/json", **bearer(users["other_editor"]))
+        response = Client().patch(
+            f"/api/v1/arrangements/{arrangement.pk}",
+            {"status": "ended"},
+            content_type="application/json",
+            **bearer(users["other_editor"]),
+        )
         assert response.status_code == 403
     else:
         # Cwmtest's editor names an existing title and lead, with Cwmtest as a partner.
@@ -73,12 +97,18 @@ def test_an_editors_change_to_a_published_arrangement_waits_for_a_moderator(arra
         data = {n: v for n in form.fields if (v := form[n].value()) not in (None, [])}
         assert client.post(f"/arrangements/{arrangement.pk}/change/", {**data, "status": "ended"}).status_code == 302
     elif door == "api":
-        response = Client().patch(f"/api/v1/arrangements/{arrangement.pk}", {"status": "ended"},
-                                  content_type="application/json", **bearer(editor))
+        response = Client().patch(
+            f"/api/v1/arrangements/{arrangement.pk}",
+            {"status": "ended"},
+            content_type="application/json",
+            **bearer(editor),
+        )
         assert response.status_code == 202
     else:
-        row = ("Shared legal,One legal team,legal,lead authority delegation,ended,2016-04-01,,"
-               "Northtown District Council,Southvale,,,,,,x,")
+        row = (
+            "Shared legal,One legal team,legal,lead authority delegation,ended,2016-04-01,,"
+            "Northtown District Council,Southvale,,,,,,x,"
+        )
         assert importing.run(csv_file(row), "f.csv", editor).held == 1
     arrangement.refresh_from_db()
     assert arrangement.status == "live"  # the public still sees the published version
@@ -98,24 +128,29 @@ def test_a_second_change_replaces_the_first_with_a_note(arrangement, users):
     assert second.revision.state == "pending" and second.notes
 
 
-@pytest.mark.parametrize("payload, field", [
-    ({"ledger": [{"period": "2024/25", "measure": "achieved_saving", "amount": 10**20}]}, "ledger[0].amount"),
-    ({"ledger": [{"period": "0000/01", "measure": "achieved_saving", "amount": 5}]}, "ledger[0].period"),
-    ({"start_date": "9999"}, "start_date"),
-    ({"start_date": None, "start_year": 10**20}, "start_year"),
-    ({"ledger": [{"period": "2024/25", "measure": "achieved_saving", "amount": 5, "standing": "signed_off"}]},
-     "ledger[0].standing"),
-])
+@pytest.mark.parametrize(
+    "payload, field",
+    [
+        ({"ledger": [{"period": "2024/25", "measure": "achieved_saving", "amount": 10**20}]}, "ledger[0].amount"),
+        ({"ledger": [{"period": "0000/01", "measure": "achieved_saving", "amount": 5}]}, "ledger[0].period"),
+        ({"start_date": "9999"}, "start_date"),
+        ({"start_date": None, "start_year": 10**20}, "start_year"),
+        (
+            {"ledger": [{"period": "2024/25", "measure": "achieved_saving", "amount": 5, "standing": "signed_off"}]},
+            "ledger[0].standing",
+        ),
+    ],
+)
 def test_out_of_range_values_answer_422_naming_the_field(arrangement, users, payload, field):
-    response = Client().patch(f"/api/v1/arrangements/{arrangement.pk}", payload, content_type="application/json",
-                              **bearer(users["moderator"]))
+    response = Client().patch(
+        f"/api/v1/arrangements/{arrangement.pk}", payload, content_type="application/json", **bearer(users["moderator"])
+    )
     assert response.status_code == 422, response.content
     assert field in {p["field"] for p in response.json()["problems"]}
 
 
 def test_a_huge_amount_in_an_import_names_the_row_and_column(places, service_list, users, csv_file):
-    row = ("Big,Big one,legal,joint committee,live,2019,,Northtown District Council,,,,"
-           "100000000000000000000,,2020/21,,")
+    row = "Big,Big one,legal,joint committee,live,2019,,Northtown District Council,,,,100000000000000000000,,2020/21,,"
     (problem,) = importing.run(csv_file(row), "f.csv", users["moderator"]).problems
     assert (problem.row, problem.column) == (2, "annual_savings_expected_gbp")
     assert "£1 trillion" in problem.message
@@ -124,12 +159,16 @@ def test_a_huge_amount_in_an_import_names_the_row_and_column(places, service_lis
 def test_the_template_example_row_imports(places, service_list, users):
     from organisations.tests.factories import OrganisationFactory
 
-    for code, name in (("CAM", "Cambridgeshire County Council"), ("PTE", "Peterborough City Council"),
-                       ("CPFA", "Cambridgeshire and Peterborough Fire Authority")):
+    for code, name in (
+        ("CAM", "Cambridgeshire County Council"),
+        ("PTE", "Peterborough City Council"),
+        ("CPFA", "Cambridgeshire and Peterborough Fire Authority"),
+    ):
         OrganisationFactory(code=code, name=name, official_name=name)
     columns = importing.template_columns()
-    content = (",".join(columns) + "\n" + ",".join(
-        f'"{importing.TEMPLATE_EXAMPLE.get(c, "")}"' for c in columns) + "\n").encode()
+    content = (
+        ",".join(columns) + "\n" + ",".join(f'"{importing.TEMPLATE_EXAMPLE.get(c, "")}"' for c in columns) + "\n"
+    ).encode()
     report = importing.run(content, "template.csv", users["moderator"])
     assert report.problems == [] and report.created == 1
     example = Arrangement.objects.get()
@@ -160,9 +199,16 @@ def test_an_xlsx_claiming_two_million_rows_is_refused_before_its_rows_are_read(p
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_creates_with_the_same_title_and_lead_make_one_record(places, service_list, users):
-    raw = {"title": "Race", "description": "d", "kind": "shared service", "services": ["legal"],
-           "delivery_model": "joint committee", "status": "live", "lead_organisation": "NTT",
-           "no_savings_reason": "x"}
+    raw = {
+        "title": "Race",
+        "description": "d",
+        "kind": "shared service",
+        "services": ["legal"],
+        "delivery_model": "joint committee",
+        "status": "live",
+        "lead_organisation": "NTT",
+        "no_savings_reason": "x",
+    }
     results = []
 
     def create():
@@ -186,24 +232,40 @@ def test_the_database_refuses_a_second_record_with_the_same_title_and_lead(arran
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
-        Arrangement.objects.create(title="SHARED legal", title_key=arrangement.title_key,
-                                   lead_organisation=arrangement.lead_organisation, description="x",
-                                   delivery_model="other", status="live")
+        Arrangement.objects.create(
+            title="SHARED legal",
+            title_key=arrangement.title_key,
+            lead_organisation=arrangement.lead_organisation,
+            description="x",
+            delivery_model="other",
+            status="live",
+        )
 
 
 def test_the_migration_keeps_every_old_figure():
     import datetime as dt
     from types import SimpleNamespace
 
-    old = SimpleNamespace(start_year=2007, created_at=dt.datetime(2020, 1, 1), baseline_annual_cost=67_200_000,
-                          baseline_year="", setup_cost=966_000, cumulative_savings_achieved=5_140_000,
-                          cumulative_savings_to="2012-03")
-    savings = [SimpleNamespace(basis="achieved", year="2007-2009", year_start=2007, total=1_371_000, staff=734_000,
-                               other=637_000, note="")]
+    old = SimpleNamespace(
+        start_year=2007,
+        created_at=dt.datetime(2020, 1, 1),
+        baseline_annual_cost=67_200_000,
+        baseline_year="",
+        setup_cost=966_000,
+        cumulative_savings_achieved=5_140_000,
+        cumulative_savings_to="2012-03",
+    )
+    savings = [
+        SimpleNamespace(
+            basis="achieved", year="2007-2009", year_start=2007, total=1_371_000, staff=734_000, other=637_000, note=""
+        )
+    ]
     entries = {(e["measure"], e["period"]): e["amount"] for e in entries_for(old, savings)}
     assert entries == {
-        ("achieved_saving", "2007/08-2008/09"): 1_371_000, ("baseline_cost", "2006/07"): 67_200_000,
-        ("one_off_cost", "2007/08"): 966_000, ("achieved_saving", "2007/08-2011/12"): 5_140_000,
+        ("achieved_saving", "2007/08-2008/09"): 1_371_000,
+        ("baseline_cost", "2006/07"): 67_200_000,
+        ("one_off_cost", "2007/08"): 966_000,
+        ("achieved_saving", "2007/08-2011/12"): 5_140_000,
     }
 
 
@@ -215,3 +277,70 @@ def test_api_token_reads_show_an_editors_draft_and_pending_revision(arrangement,
     assert mine["pending_revision"]["changes"] == ["Status: Live → Ended"]
     assert LedgerEntry.objects.filter(arrangement=arrangement).count() == 4
     assert "title" in HEADER
+
+
+def test_a_cell_of_200000_characters_is_a_clear_problem_not_a_traceback(places, service_list, users, csv_file):
+    row = "Long," + "x" * 200_000 + ",legal,joint committee,live,2019,,Northtown District Council,,,,,,,None yet,"
+    (problem,) = importing.run(csv_file(row), "f.csv", users["moderator"]).problems
+    assert "longer than 100,000 characters" in problem.message and problem.row is not None
+
+
+def test_problem_counts_are_by_row(places, service_list, users, csv_file, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.IMPORTS_IN_BACKGROUND = False
+    good = "Good,desc,legal,joint committee,live,2019,,Northtown District Council,,,,,,,None yet,"
+    bad = "Bad,,lgsl 99999,magic,flying,2019-13-45,,Northtown District Council,Nowhere DC,abc,,,,,,ftp://x"
+    client = Client()
+    client.force_login(users["moderator"])
+    response = client.post(
+        "/arrangements/import/",
+        {"file": SimpleUploadedFile("f.csv", csv_file(good, bad, good.replace("Good", "Fine")))},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "problems in 1 of the file’s 3 rows" in page
+
+
+def test_a_check_only_run_says_so_and_a_long_preview_says_it_shows_the_first_rows(
+    places, service_list, users, csv_file, settings
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from arrangements import jobs
+
+    settings.IMPORTS_IN_BACKGROUND = False
+    rows = [
+        f"Row {n},desc,legal,joint committee,live,2019,,Northtown District Council,,,,,,,None yet,"
+        for n in range(jobs.MAX_TITLES_SHOWN + 5)
+    ]
+    client = Client()
+    client.force_login(users["moderator"])
+    response = client.post(
+        "/arrangements/import/", {"file": SimpleUploadedFile("f.csv", csv_file(*rows)), "dry_run": "on"}
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "(check only)" in page and f"The first {jobs.MAX_TITLES_SHOWN} of the 205 rows" in page
+
+
+@pytest.mark.parametrize("amount", ["100000000000000000000", "9223372036854775808"])
+def test_an_amount_beyond_a_trillion_on_the_add_page_is_an_error_beside_the_field(places, service_list, users, amount):
+    client = Client()
+    client.force_login(users["editor"])
+    response = client.post(
+        "/arrangements/add/",
+        {
+            "title": "Big",
+            "description": "d",
+            "kind": "shared_service",
+            "services": "legal",
+            "delivery_model": "joint_committee",
+            "status": "live",
+            "lead_organisation": "Northtown",
+            "ledger-0-period": "2024/25",
+            "ledger-0-measure": "achieved_saving",
+            "ledger-0-amount": amount,
+        },
+    )
+    assert response.status_code == 200
+    assert 'href="#id_ledger-0-amount"' in response.content.decode() and "£1 trillion" in response.content.decode()
+    assert not Arrangement.objects.exists()
