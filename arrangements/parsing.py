@@ -497,27 +497,32 @@ class _Checker:
         return draft
 
 
+def _table(entries: dict[str, str]) -> dict[str, str]:
+    return {normalise_name(k.replace("_", " ")): v for k, v in entries.items()}
+
+
+_MEASURES = _table({
+    **{m.value: m.value for m in Measure}, **{m.label: m.value for m in Measure},
+    **{m.label + "s": m.value for m in Measure},
+    "baseline": Measure.BASELINE_COST, "set up cost": Measure.ONE_OFF_COST, "setup cost": Measure.ONE_OFF_COST,
+    "one off cost": Measure.ONE_OFF_COST,
+})
+_STANDINGS = _table({
+    **{s.value: s.value for s in Standing}, **{s.label: s.value for s in Standing},
+    "planned": Standing.EXPECTED, "plan": Standing.EXPECTED, "actual": Standing.REPORTED,
+})
+
+
 def _measure(value: Any) -> str | None:
     if value in (None, ""):
         return None
-    key = normalise_name(str(value).replace("_", " "))
-    for measure in Measure:
-        if key in (normalise_name(measure.value.replace("_", " ")), normalise_name(measure.label),
-                   normalise_name(measure.label + "s")):
-            return measure.value
-    return {"baseline": Measure.BASELINE_COST, "set up cost": Measure.ONE_OFF_COST,
-            "setup cost": Measure.ONE_OFF_COST, "one off cost": Measure.ONE_OFF_COST,
-            "expected savings": Measure.EXPECTED_SAVING, "achieved savings": Measure.ACHIEVED_SAVING}.get(key)
+    return _MEASURES.get(normalise_name(str(value).replace("_", " ")))
 
 
 def _standing(value: Any, measure: str | None) -> str | None:
     if value in (None, ""):
         return Standing.EXPECTED if measure == Measure.EXPECTED_SAVING else Standing.REPORTED
-    key = normalise_name(str(value).replace("_", " "))
-    for standing in Standing:
-        if key in (normalise_name(standing.value.replace("_", " ")), normalise_name(standing.label)):
-            return standing.value
-    return {"planned": Standing.EXPECTED, "plan": Standing.EXPECTED, "actual": Standing.REPORTED}.get(key)
+    return _STANDINGS.get(normalise_name(str(value).replace("_", " ")))
 
 
 def parse(raw: Mapping[str, Any], context: Context, *, existing_ledger: Iterable[LedgerEntry] = (),

@@ -64,14 +64,24 @@ class Field:
 
     def lookup(self, text: str) -> str | None:
         """The choice's value for a value, label or everyday word, or None."""
-        key = normalise_name(str(text).replace("_", " "))
-        for value, label in self.choices:
-            if key in (normalise_name(value.replace("_", " ")), normalise_name(label)):
-                return value
-        return self.words.get(key)
+        return _lookup_table(self).get(normalise_name(str(text).replace("_", " ")))
 
     def label_of(self, value) -> str:
         return dict(self.choices).get(value, "" if value is None else str(value))
+
+
+_TABLES: dict[str, dict[str, str]] = {}
+
+
+def _lookup_table(f: Field) -> dict[str, str]:
+    """Every way of writing each choice, normalised, made once per field."""
+    if f.name not in _TABLES:
+        table = dict(f.words)
+        for value, label in f.choices:
+            table[normalise_name(value.replace("_", " "))] = value
+            table[normalise_name(label)] = value
+        _TABLES[f.name] = table
+    return _TABLES[f.name]
 
 
 def _words(mapping: dict[str, str]) -> dict[str, str]:

@@ -5,6 +5,7 @@ write council names in spreadsheets and emails: `normalise_name` makes spellings
 comparable and `core_name` strips the kind of council, leaving the place.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -43,6 +44,7 @@ _KIND_SUFFIXES = sorted(
 _KIND_PREFIXES = ("london borough of ", "royal borough of ", "borough of ", "city of ", "county of ", "the ")
 
 
+@functools.lru_cache(maxsize=65_536)  # imports ask the same few hundred names thousands of times
 def normalise_name(name: str) -> str:
     """Lower case, ASCII, punctuation to spaces, '&' as 'and', county short forms expanded."""
     text = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
