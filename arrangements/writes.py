@@ -201,7 +201,7 @@ def change(user, arrangement: Arrangement, raw: Mapping[str, Any], door: Door, *
     if moderate is None:
         moderate = arrangement.published and not permissions.can_publish(user, arrangement)
     if moderate:
-        return _hold(user, arrangement, proposed, describe(current, proposed), door)
+        return _hold(user, arrangement, proposed, changes, door)
     try:
         with transaction.atomic():
             _write(arrangement, parsed, user, door)
@@ -561,7 +561,8 @@ def lookup_existing(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Ar
         for arrangement in Arrangement.objects.filter(deleted_at__isnull=True, held_for_import__isnull=True,
                                                       title_key__in=titles[start:start + 500]):
             found[(arrangement.title_key, arrangement.lead_organisation_id)] = arrangement
-    return {k: v for k, v in found.items() if k in set(keys)}
+    wanted = set(keys)
+    return {k: v for k, v in found.items() if k in wanted}
 
 
 __all__ = [

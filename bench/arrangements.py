@@ -168,17 +168,20 @@ def time_writes_during_import(rows: int, moderator, writer) -> dict:
 
     thread = threading.Thread(target=run_import)
     thread.start()
-    waits, failures, turn = [], 0, 0
+    waits, failures, turn, began = [], 0, 0, time.perf_counter()
+    slow = []
     while not done.is_set():
         turn += 1
         started = time.perf_counter()
         response = client.patch(f"/api/v1/arrangements/{target.pk}", {"notes": f"write {turn}", "no_savings_reason": "benchmark"},
                                 content_type="application/json")
         waits.append(time.perf_counter() - started)
+        if waits[-1] > 1:
+            slow.append((round(started - began, 1), round(waits[-1], 1)))
         failures += response.status_code >= 500
         time.sleep(0.2)
     thread.join()
     Arrangement.objects.filter(title__startswith="Imported benchmark arrangement").delete()
     return {"import_seconds": result["seconds"], "created": result["report"].created, "writes": len(waits),
             "failures": failures, "max_wait": max(waits, default=0.0),
-            "median_wait": sorted(waits)[len(waits) // 2] if waits else 0.0}
+            "median_wait": sorted(waits)[len(waits) // 2] if waits else 0.0, "slow": slow}
