@@ -28,7 +28,7 @@ from arrangements import permissions, spec, writes
 from arrangements.models import Arrangement, ImportJob, Measure
 from arrangements.parsing import Context, Parsed, parse
 from arrangements.versions import snapshot
-from engines.ledger import financial_year_ending
+from engines.ledger import PeriodError, financial_year_ending, parse_period
 from sharewell.problems import Problem
 
 MAX_ROWS = 50_000
@@ -259,6 +259,11 @@ class RowReader:
                                         value=row.get(column, "")))
                 return
             key = (measure, standing, period)
+            for other in entries.values():
+                # A cumulative total for exactly the years of the annual figure restates it.
+                if (other["measure"], other.get("standing")) == (measure, standing) and _same_period(
+                        other["period"], period) and other.get("amount") == amounts.get("amount"):
+                    return
             entries[key] = {"period": period, "measure": measure, "standing": standing,
                             **{k: v for k, v in amounts.items() if v}}
             origins[key] = column
@@ -286,6 +291,13 @@ class RowReader:
             if start and to and to == start:
                 period = f"{start}/{str(start + 1)[-2:]}"
             add(Measure.ACHIEVED_SAVING, period, "cumulative_savings_gbp", amount=cumulative)
+
+
+def _same_period(a: str, b: str) -> bool:
+    try:
+        return parse_period(a) == parse_period(b)
+    except PeriodError:
+        return a == b
 
 
 def _start_year(text: str) -> int | None:

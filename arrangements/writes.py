@@ -30,8 +30,9 @@ from arrangements.models import (
     StatusChange,
     Version,
 )
-from arrangements.parsing import Context, Parsed, parse, title_key
+from arrangements.parsing import Context, Parsed, _measure, parse, title_key
 from arrangements.versions import describe, snapshot, snapshot_of
+from engines.ledger import PeriodError, parse_period
 from sharewell.problems import Problem, Refused
 
 DUPLICATE = "An arrangement with this title and lead organisation already exists"
@@ -214,8 +215,14 @@ def _merged_ledger(current: list[dict], incoming: Any) -> list:
     if not isinstance(incoming, list):
         return incoming
     def key(item):
-        return (item.get("partner") or None, str(item.get("period") or ""), item.get("measure"),
-                (item.get("standing") or "") == "expected")
+        period = str(item.get("period") or "")
+        try:
+            period = parse_period(period).label  # "2007-2009" is the entry stored as 2007/08-2008/09
+        except PeriodError:
+            pass
+        measure = _measure(item.get("measure")) or item.get("measure")
+        return (item.get("partner") or None, period, measure,
+                (item.get("standing") or ("expected" if measure == "expected_saving" else "")) == "expected")
     incoming_keys = {key(i) for i in incoming if isinstance(i, Mapping)}
     return [e for e in current if key(e) not in incoming_keys] + incoming
 
