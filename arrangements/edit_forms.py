@@ -95,6 +95,7 @@ class ArrangementForm(GovukFormMixin, forms.Form):
         self.partner_rows = self._count("partner", "organisation", "add-partner", len(partners) + extra_rows)
         for index in range(self.partner_rows):
             self._partner_row(index, partners[index] if index < len(partners) else {})
+        self.apply_govuk_classes()
 
     def _count(self, prefix: str, part: str, button: str, unbound: int) -> int:
         """How many rows of a repeated group to show: those posted, and one more when the

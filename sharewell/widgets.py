@@ -21,6 +21,10 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.apply_govuk_classes()
+
+    def apply_govuk_classes(self) -> None:
+        """Also for forms that add fields after `__init__` (the arrangement form's rows)."""
         for name, field in self.fields.items():
             for widget_class, css in WIDGET_CLASSES.items():
                 if type(field.widget) is widget_class:
@@ -35,4 +39,6 @@ class GovukFormMixin:
                 widget = self.fields[name].widget
                 base = widget.attrs.get("class", "govuk-input").split()[0]
                 widget.attrs["class"] = widget.attrs.get("class", "") + f" {base}--error"
-                widget.attrs["aria-describedby"] = f"id_{name}-error"
+                # The hint and the error both, so a screen reader hears what the field asks for.
+                hint = f"id_{name}-hint " if self.fields[name].help_text else ""
+                widget.attrs["aria-describedby"] = f"{hint}id_{name}-error"
