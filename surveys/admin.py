@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from surveys.models import SurveyResponse, SurveyRound
+from surveys.models import SurveyDraft, SurveyResponse, SurveyRound
 
 
 @admin.register(SurveyRound)
@@ -11,4 +11,10 @@ class SurveyRoundAdmin(admin.ModelAdmin):
 @admin.register(SurveyResponse)
 class SurveyResponseAdmin(admin.ModelAdmin):
     list_display = ("organisation", "round", "submitted_by", "submitted_at")
+    list_filter = ("round",)
+
+
+@admin.register(SurveyDraft)
+class SurveyDraftAdmin(admin.ModelAdmin):
+    list_display = ("organisation", "round", "updated_by", "updated_at")
     list_filter = ("round",)

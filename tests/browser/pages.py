@@ -236,18 +236,37 @@ class SurveyPages:
         group = self.page.get_by_role("group", name="What is its status now?")
         return group.locator("input:checked + label").inner_text()
 
-    def answer(self, status: str | None = None, savings: str = "", note: str = ""):
-        """Answers the question page shown; without a status, keeps the one already chosen."""
+    def year(self) -> str:
+        return self.page.get_by_label("Which financial year is this figure for?").input_value()
+
+    def answer(
+        self, status: str | None = None, savings: str | None = None, period: str | None = None, note: str | None = None
+    ):
+        """Answers the question page shown; what is not given keeps what the page shows (the
+        status in the register or saved, the year prefilled with the round's)."""
         if status:
             self.page.get_by_label(status, exact=True).check()
-        self.page.get_by_label("Savings it achieved this year").fill(savings)
-        self.page.get_by_label("Anything to add").fill(note)
+        for label, value in (
+            ("Savings it achieved", savings),
+            ("Which financial year is this figure for?", period),
+            ("Anything to add", note),
+        ):
+            if value is not None:
+                self.page.get_by_label(label).fill(value)
         self.page.get_by_role("button", name="Continue").click()
         return self
 
     def say_new_arrangements(self, yes: bool):
         self.page.get_by_label("Yes" if yes else "No", exact=True).check()
         self.page.get_by_role("button", name="Continue").click()
+        return self
+
+    def last_saved(self) -> str:
+        """Who last saved the organisation's draft, and when, as the start and check pages say."""
+        return self.page.locator("#last-saved").inner_text()
+
+    def check_saved_answers(self):
+        self.page.get_by_role("link", name="Check the answers saved so far").click()
         return self
 
     def answers_shown(self) -> list[str]:

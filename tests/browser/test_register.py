@@ -138,14 +138,30 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
     expect(page.get_by_role("heading", level=1)).to_have_text("Shared legal")
     assert survey_pages.checked_status() == "Live"
     assert_accessible(page)
-    survey_pages.answer(savings="lots")
+    assert survey_pages.year() == "2026/27"  # the round's year, until the respondent says otherwise
+    survey_pages.answer(savings="lots", period="2025/99")
     expect(page.get_by_role("link", name="Enter an amount in pounds")).to_be_visible()
+    expect(page.get_by_role("link", name="2025/99 is not a financial year")).to_be_visible()
     assert_accessible(page)
-    survey_pages.answer(status="Expanded", savings="£265,000", note="Southvale's planning added")
+    survey_pages.answer(status="Expanded", savings="£265,000", period="2025/26", note="Southvale's planning added")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Testshire waste partnership")
+
+    # Signing out loses nothing: the answers are Northtown's draft, kept on the server.
+    page.get_by_role("button", name="Sign out").click()
+    SignInPage(page).sign_in("north.editor", PASSWORD, next_url="/survey/")
+    expect(page.get_by_text("In progress")).to_be_visible()
+    survey_pages.choose_organisation("Northtown")
+    assert survey_pages.last_saved().startswith("Last saved by north.editor on ")
+    assert_accessible(page)
+    survey_pages.check_saved_answers()
+    shown = survey_pages.answers_shown()
+    assert "Expanded (changed)" in shown and "£265,000 in 2025/26" in shown and "Not answered" in shown
+    page.get_by_role("link", name="Change status of Testshire waste partnership").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Testshire waste partnership")
     assert survey_pages.checked_status() == "Under review"
     survey_pages.answer()
+    page.get_by_role("link", name="Change whether there are new arrangements").click()
 
     expect(page.get_by_role("group", name="Has your organisation started any new shared arrangements")).to_be_visible()
     assert_accessible(page)
@@ -153,12 +169,19 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your answers before submitting the survey")
     shown = survey_pages.answers_shown()
-    assert "Expanded (changed)" in shown and "£265,000" in shown and "Under review" in shown and "Yes" in shown
+    assert "Expanded (changed)" in shown and "£265,000 in 2025/26" in shown and "Under review" in shown
+    assert "Yes" in shown and "Not answered" not in shown
+    assert survey_pages.last_saved().startswith("Last saved by north.editor on ")
     assert_accessible(page)
+    desktop = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 800})  # the longest survey page, at the narrowest width
+    assert_accessible(page)
+    page.set_viewport_size(desktop)
     assert Arrangement.objects.get(title="Shared legal").status == "live"  # not until submitted
     survey_pages.submit()
 
     expect(page.get_by_role("heading", name="Survey submitted")).to_be_visible()
+    expect(page.get_by_text("A moderator checks the status changes and figures you sent")).to_be_visible()
     assert_accessible(page)
     assert SurveyResponse.objects.filter(round=survey, organisation=register["north"]).exists()
     legal = Arrangement.objects.get(title="Shared legal")
@@ -167,7 +190,7 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
     assert writes.approve(register["moderator"], revision).ok
     legal.refresh_from_db()
     assert legal.status == "expanded"
-    assert legal.ledger.get(period="2026/27").amount == 265_000
+    assert legal.ledger.get(period="2025/26").amount == 265_000  # for the year the respondent gave
 
     page.get_by_role("link", name="Add an arrangement").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Add an arrangement")
