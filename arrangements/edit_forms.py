@@ -108,9 +108,9 @@ class ArrangementForm(GovukFormMixin, forms.Form):
     def _partner_row(self, index: int, values: dict) -> None:
         p = f"partner-{index}-"
         self.fields[p + "organisation"] = forms.CharField(
-            label=f"Partner {index + 1}", required=False, initial=values.get("code", ""),
+            label="Organisation", required=False, initial=values.get("code", ""),
             widget=forms.TextInput(attrs=AUTOCOMPLETE), help_text="A name, code or GSS code")
-        self.fields[p + "role"] = forms.ChoiceField(label=f"Partner {index + 1}’s role", choices=PARTNER_ROLES,
+        self.fields[p + "role"] = forms.ChoiceField(label="Role", choices=PARTNER_ROLES,
                                                     required=False, initial=values.get("role", "member"))
         for part in ("joined_on", "left_on"):
             self.fields[p + part] = forms.CharField(required=False, widget=forms.HiddenInput,

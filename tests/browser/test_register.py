@@ -201,7 +201,7 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
             "Description": "One building control team for both districts",
             "Services": "building control",
             "Lead organisation": "Northtown DC",
-            "Partner 1 (optional)": "Southvale DC",
+            "Organisation (optional)": "Southvale DC",
             "If there is no savings figure, why not (optional)": "Too early to say",
         }
     ).choose(**{"Kind": "Shared service", "Delivery model": "Joint committee", "Status": "Implementing"}).date(
