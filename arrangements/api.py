@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from accounts.api_auth import ReadAuth, TokenAuth
 from arrangements import figures, services, spec, writes
-from arrangements.models import Arrangement
+from arrangements.models import Arrangement, IdempotencyKey
 from arrangements.schemas import (
     ArrangementCreate,
     ArrangementOut,
@@ -90,13 +91,26 @@ def get_arrangement(request, pk: int):
 
 
 @router.post("", auth=TokenAuth(), response={201: ArrangementOut, 403: MessageOut, 422: ProblemsOut},
-             summary="Add an arrangement (editors of a partner organisation)")
+             summary="Add an arrangement (editors of a partner organisation)",
+             description="Send an `Idempotency-Key` header (any unique text) to make a retry safe: a second request "
+                         "with the same key answers with the arrangement the first one made.")
 def create_arrangement(request, payload: ArrangementCreate):
     """Organisations by name, code or GSS code; services by LGSL number, name or category; money as `ledger`
     entries. New arrangements are published by a moderator."""
     raw = payload.dict()
     raw["kind"] = raw.get("kind") or spec.BY_NAME["kind"].import_default
-    return _answer(request, writes.create(request.user, raw, writes.api()), success=201)
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:200]
+    if not key:
+        return _answer(request, writes.create(request.user, raw, writes.api()), success=201)
+    earlier = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+    if earlier is not None:
+        return 201, _one(request, earlier.arrangement_id)
+    # The key is kept in the same transaction as the arrangement: both are saved, or neither.
+    with transaction.atomic():
+        outcome = writes.create(request.user, raw, writes.api())
+        if outcome.ok:
+            IdempotencyKey.objects.create(user=request.user, key=key, arrangement=outcome.arrangement)
+    return _answer(request, outcome, success=201)
 
 
 @router.put("/{pk}", auth=TokenAuth(), response=WRITE, summary="Replace an arrangement (every field required)",

@@ -398,3 +398,19 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(self.done * 100 / self.total) if self.total else 0
+
+
+class IdempotencyKey(models.Model):
+    """An API client's `Idempotency-Key` on a create: a retry of a create that did commit (its
+    answer lost on the way) gets the same arrangement back, never a second one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_create_per_idempotency_key")]
+
+    def __str__(self) -> str:
+        return f"{self.key} → {self.arrangement_id}"

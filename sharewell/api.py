@@ -1,5 +1,6 @@
 """The JSON API at /api/v1/, documented by OpenAPI at /api/v1/openapi.json."""
 
+from django.db import DatabaseError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -8,6 +9,8 @@ from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
 from partners.api import router as partners_router
+from sharewell.unavailable import RETRY_AFTER_SECONDS
+from sharewell.unavailable import unreachable as _unreachable
 
 api = NinjaAPI(
     title="Sharewell API",
@@ -50,3 +53,14 @@ def invalid(request, exc):
     body = {"detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved",
             "problems": problems}
     return api.create_response(request, body, status=422)
+
+
+@api.exception_handler(DatabaseError)
+def database_unavailable(request, exc):
+    """A database that is not answering (a restart, a failover) is a 503 to retry, in JSON."""
+    if not _unreachable(exc):
+        raise exc
+    response = api.create_response(
+        request, {"detail": "The database is not answering just now: try again in a few seconds"}, status=503)
+    response["Retry-After"] = RETRY_AFTER_SECONDS
+    return response

@@ -52,6 +52,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
+    # Last, so its process_exception sees a view's error first: a database that does not answer is a 503.
+    "sharewell.unavailable.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "sharewell.urls"
