@@ -6,8 +6,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Local work runs with DEBUG on (no SECRET_KEY needed) unless DEBUG is set; serve-prod never does.
+DEV := DEBUG=$${DEBUG:-true}
+# serve-prod: where collectstatic gathers files, and which Procfile processes to start (all when empty).
+STATIC_ROOT ?= $(CURDIR)/staticfiles
+PROCESSES ?=
 
-.PHONY: help run test test-browser lint format bench install install-dev frontend migrate data demo clean
+.PHONY: help run serve-prod test test-browser lint format bench install install-dev frontend migrate data demo clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,21 +42,28 @@ install-dev: $(VENV)/.installed-dev frontend ## Install what the tests need too
 frontend: static_build/sharewell.css ## Compile the front end (GOV.UK Frontend, Leaflet) from npm
 
 migrate: install ## Create or update the database
-	$(BIN)/python manage.py migrate --no-input
+	$(DEV) $(BIN)/python manage.py migrate --no-input
 
 data: migrate ## Load (or refresh) the reference data: rerunnable
-	$(BIN)/python manage.py load_reference_data
+	$(DEV) $(BIN)/python manage.py load_reference_data
 
 demo: data ## Load demo accounts and content
-	DEMO_ACCOUNTS=true $(BIN)/python manage.py load_demo
+	$(DEV) DEMO_ACCOUNTS=true $(BIN)/python manage.py load_demo
 
 run: demo ## Install everything, load data and serve on http://127.0.0.1:8000
 	@echo "Sharewell is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+serve-prod: migrate ## Serve as a server would (Procfile, gunicorn, DEBUG off) on http://127.0.0.1:8000: needs SECRET_KEY
+	DEBUG=false STATIC_ROOT=$(STATIC_ROOT) $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	@echo "Sharewell (production server) is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@# The site reads .env itself, the environment winning; honcho's own reading would let .env win.
+	DEBUG=false STATIC_ROOT=$(STATIC_ROOT) BIND_ADDRESS=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+	  $(BIN)/honcho start --env /dev/null $(PROCESSES)
+
 test: install-dev ## Run the whole test suite (browser tests too, where Chromium is installed)
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || { echo "Model changes lack a migration: run manage.py makemigrations"; exit 1; }
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || { echo "Model changes lack a migration: run manage.py makemigrations"; exit 1; }
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$status
 

@@ -2,13 +2,15 @@
 
 from django.db import DatabaseError
 from django.http import Http404
-from ninja import NinjaAPI
+from django.urls import reverse
+from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 
 from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
 from partners.api import router as partners_router
+from sharewell.api_docs import SiteSwagger
 from sharewell.unavailable import RETRY_AFTER_SECONDS
 from sharewell.unavailable import unreachable as _unreachable
 
@@ -20,11 +22,36 @@ api = NinjaAPI(
         "Register data: mySociety (CC BY 4.0) and ONS (OGL v3); see /about/data/."
     ),
     urls_namespace="api",
+    docs=SiteSwagger(),
+    docs_url="/docs",
 )
 api.add_router("/organisations", organisations_router, tags=["Organisations"])
 api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])
 api.add_router("/figures", figures_router, tags=["Figures"])
+
+
+class ApiIndex(Schema):
+    name: str
+    version: str
+    docs: str
+    openapi: str
+
+
+@api.get(
+    "/",
+    response=ApiIndex,
+    tags=["Index"],
+    url_name="index",
+    summary="The API's name and version, and where its documentation is",
+)
+def index(request):
+    return {
+        "name": api.title,
+        "version": api.version,
+        "docs": request.build_absolute_uri(reverse("api:openapi-view")),
+        "openapi": request.build_absolute_uri(reverse("api:openapi-json")),
+    }
 
 
 @api.exception_handler(Http404)
@@ -50,8 +77,10 @@ def invalid(request, exc):
         code = "required" if error.get("type") == "missing" else "invalid"
         message = f"{name}: this field is required" if code == "required" else f"{name}: {error.get('msg', 'invalid')}"
         problems.append({"field": name, "code": code, "message": message})
-    body = {"detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved",
-            "problems": problems}
+    body = {
+        "detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved",
+        "problems": problems,
+    }
     return api.create_response(request, body, status=422)
 
 
@@ -61,6 +90,7 @@ def database_unavailable(request, exc):
     if not _unreachable(exc):
         raise exc
     response = api.create_response(
-        request, {"detail": "The database is not answering just now: try again in a few seconds"}, status=503)
+        request, {"detail": "The database is not answering just now: try again in a few seconds"}, status=503
+    )
     response["Retry-After"] = RETRY_AFTER_SECONDS
     return response

@@ -6,3 +6,6 @@ class SharewellConfig(AppConfig):
 
     name = "sharewell"
     verbose_name = "Sharewell"
+
+    def ready(self):
+        from sharewell import checks  # noqa: F401  (registers the deploy checks)

@@ -75,3 +75,28 @@ class RejectNulMiddleware:
             detail = f"The request contains a NUL character (\\u0000) in {where}: remove it and try again"
             return HttpResponse(json.dumps({"detail": detail}), status=400, content_type="application/json")
         return render(request, "400.html", {"where": where, "parameter": parameter}, status=400)
+
+
+def permissions_policy(policy: dict[str, list[str]]) -> str:
+    """{"camera": [], "fullscreen": ["self"]} -> 'camera=(), fullscreen=(self)'."""
+    return ", ".join(f"{feature}=({' '.join(allowed)})" for feature, allowed in policy.items())
+
+
+class PermissionsPolicyMiddleware:
+    """A Permissions-Policy header on every response, from settings.PERMISSIONS_POLICY.
+
+    Django sets the other security headers itself; this one it does not. Features the site
+    never uses are refused, so a script that somehow got in could not ask for them either.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        from django.conf import settings
+
+        self.header = permissions_policy(getattr(settings, "PERMISSIONS_POLICY", {}))
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if self.header:
+            response.headers.setdefault("Permissions-Policy", self.header)
+        return response

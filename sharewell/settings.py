@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -10,7 +12,16 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")  # optional; a missing file is fine
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="insecure-development-key-change-me")
+_DEVELOPMENT_KEY = "insecure-development-key-change-me"
+SECRET_KEY = env.str("SECRET_KEY", default=_DEVELOPMENT_KEY)
+# Off DEBUG the site is a real one: signing its sessions with a published key would let
+# anyone forge them, so it refuses to start rather than run on it quietly.
+if not DEBUG and SECRET_KEY.strip() in ("", _DEVELOPMENT_KEY, "change-me"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. With DEBUG off Sharewell needs its own long random key: set SECRET_KEY "
+        "in the environment or in .env, for example to the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'` (or set DEBUG=true for local work)."
+    )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -26,6 +37,7 @@ INSTALLED_APPS = [
     "django.forms",
     "axes",
     "simple_history",
+    "csp",
     "sharewell.apps.SharewellConfig",
     "accounts",
     "organisations",
@@ -39,7 +51,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's health check answers before host checks, HTTPS redirects and sessions.
+    "sharewell.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the headers too.
+    "csp.middleware.CSPMiddleware",
+    "sharewell.middleware.PermissionsPolicyMiddleware",
     # Before anything that looks a value up (static files, sessions, sign-in attempts).
     "sharewell.middleware.RejectNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -115,8 +132,58 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_COOKIES = env.bool("SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+
+# HTTPS: with SECURE_COOKIES on, plain HTTP is redirected and browsers are told (HSTS) to
+# use HTTPS only. /healthz is answered before the redirect, so a load balancer can use HTTP.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE_COOKIES)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE_COOKIES else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_COOKIES)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+SILENCED_SYSTEM_CHECKS: list[str] = []
+if not SECURE_HSTS_PRELOAD:
+    # The preload list binds a whole registrable domain (a council's, for a site on its
+    # subdomain) and is slow to undo: that is the domain owner's choice, not the app's.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+# Behind a proxy that ends TLS: "HTTP_X_FORWARDED_PROTO,https" trusts its header saying the
+# request came over HTTPS. Set it only when the proxy always sets (or strips) that header.
+_proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
+SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if _proxy_ssl_header else None
+# Other sites we link to (councils, ONS) are not told which page the visitor came from.
+SECURE_REFERRER_POLICY = "same-origin"
+# Nothing loads from another site. Scripts are files only (no inline script, no eval).
+# Styles allow 'unsafe-inline' because the dashboard's bars and the map legend's swatches
+# carry their width or colour in a style attribute; a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the site never uses, refused for it and anything it might embed.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -136,13 +203,16 @@ STATICFILES_DIRS = [
     ("leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
     ("accessible-autocomplete", BASE_DIR / "node_modules" / "accessible-autocomplete" / "dist"),
     ("topojson-client", BASE_DIR / "node_modules" / "topojson-client" / "dist"),
+    ("swagger-ui-dist", BASE_DIR / "node_modules" / "swagger-ui-dist"),
     ("boundaries", BASE_DIR / "data" / "boundaries"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True  # serve straight from the npm and build folders
+# Without STATIC_ROOT, serve straight from the npm and build folders; with it (a production
+# build), only what `collectstatic` gathered and compressed.
+WHITENOISE_USE_FINDERS = not STATIC_ROOT
 
 # Where the reference data shipped with the project lives (data/SOURCES.md).
 REFERENCE_DATA_DIR = BASE_DIR / env.str("REFERENCE_DATA_DIR", default="data")
@@ -159,6 +229,11 @@ IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
 # Threads for the partner finder's similarity step: worth more than 1 only with tens of
 # thousands of organisations and cores to spare beside the web server's workers.
 PARTNER_FINDER_THREADS = env.int("PARTNER_FINDER_THREADS", default=1)
+
+# Who runs this site, and where people write to them: shown on the contact, accessibility
+# and privacy pages. `check --deploy` warns while CONTACT_EMAIL is unset.
+SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the organisation that runs this Sharewell site")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)

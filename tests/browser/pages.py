@@ -13,7 +13,9 @@ class DirectoryPage:
 
     def search(self, text: str):
         self.page.get_by_label("Name, code or GSS code").fill(text)
-        self.page.get_by_role("button", name="Apply filters").click()
+        # Wait for the results page: reading the table straight after the click can read the old page.
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name="Apply filters").click()
         return self
 
     def result_names(self) -> list[str]:
@@ -139,8 +141,13 @@ class ArrangementListPage:
 
     def filter(self, **choices: str):
         """Choose options by their visible labels, e.g. filter(category="Legal services")."""
-        labels = {"category": "Service category", "region": "Region of a partner", "status": "Status",
-                  "model": "Delivery model", "nation": "Nation of a partner"}
+        labels = {
+            "category": "Service category",
+            "region": "Region of a partner",
+            "status": "Status",
+            "model": "Delivery model",
+            "nation": "Nation of a partner",
+        }
         for name, option in choices.items():
             self.page.get_by_label(labels[name]).select_option(label=option)
         self.page.get_by_role("button", name="Apply filters").click()
@@ -175,14 +182,18 @@ class ArrangementPage:
     def partners(self) -> list[tuple[str, str]]:
         """(organisation, role) for each row of the partners table."""
         rows = self.page.locator("#partners + table tbody tr")
-        return [(rows.nth(i).locator("th").inner_text(), rows.nth(i).locator("td").first.inner_text())
-                for i in range(rows.count())]
+        return [
+            (rows.nth(i).locator("th").inner_text(), rows.nth(i).locator("td").first.inner_text())
+            for i in range(rows.count())
+        ]
 
     def money(self) -> list[list[str]]:
         """[[year, figure, amount, staff, other, standing], …] from the money table."""
         rows = self.page.locator("#table-ledger tbody tr")
-        return [[rows.nth(i).locator("th").inner_text(), *rows.nth(i).locator("td").all_inner_texts()]
-                for i in range(rows.count())]
+        return [
+            [rows.nth(i).locator("th").inner_text(), *rows.nth(i).locator("td").all_inner_texts()]
+            for i in range(rows.count())
+        ]
 
 
 class ImportPage:

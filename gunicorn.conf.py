@@ -1,0 +1,29 @@
+"""gunicorn's settings for Sharewell (`gunicorn sharewell.wsgi`, as the Procfile runs it).
+
+Everything from the environment, like the site's own settings; .env is read too.
+"""
+
+import multiprocessing
+from pathlib import Path
+
+import environ
+
+environ.Env.read_env(Path(__file__).resolve().parent / ".env")  # optional, as in settings.py
+env = environ.Env()
+
+# Platforms that run a Procfile set PORT (and WEB_CONCURRENCY, their name for the worker
+# count); BIND_ADDRESS=127.0.0.1 keeps the server to this machine, behind a local proxy.
+bind = f"{env.str('BIND_ADDRESS', default='0.0.0.0')}:{env.int('PORT', default=8000)}"
+# Each worker is one request at a time: two per core and one over is gunicorn's advice,
+# capped so that a large machine does not open more database connections than it needs.
+workers = env.int("WEB_CONCURRENCY", default=min(multiprocessing.cpu_count() * 2 + 1, 8))
+# A request that runs longer than this is stuck: the worker is killed and replaced.
+timeout = env.int("GUNICORN_TIMEOUT", default=60)
+# On a deploy or a stop (SIGTERM), requests under way get this long to finish.
+graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
+keepalive = 5
+accesslog = "-"  # stdout: the platform or honcho keeps the logs
+errorlog = "-"
+# Forwarded headers (X-Forwarded-For, -Proto) are trusted from these proxies only;
+# gunicorn's own default is 127.0.0.1. Django reads the scheme from SECURE_PROXY_SSL_HEADER.
+forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1,::1")
