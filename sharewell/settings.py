@@ -47,6 +47,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -116,6 +117,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
+# A signed-in session ends after this long without use (accounts.middleware.IdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 LANGUAGE_CODE = "en-gb"
