@@ -139,8 +139,13 @@ class ArrangementListPage:
 
     def filter(self, **choices: str):
         """Choose options by their visible labels, e.g. filter(category="Legal services")."""
-        labels = {"category": "Service category", "region": "Region of a partner", "status": "Status",
-                  "model": "Delivery model", "nation": "Nation of a partner"}
+        labels = {
+            "category": "Service category",
+            "region": "Region of a partner",
+            "status": "Status",
+            "model": "Delivery model",
+            "nation": "Nation of a partner",
+        }
         for name, option in choices.items():
             self.page.get_by_label(labels[name]).select_option(label=option)
         self.page.get_by_role("button", name="Apply filters").click()
@@ -175,14 +180,18 @@ class ArrangementPage:
     def partners(self) -> list[tuple[str, str]]:
         """(organisation, role) for each row of the partners table."""
         rows = self.page.locator("#partners + table tbody tr")
-        return [(rows.nth(i).locator("th").inner_text(), rows.nth(i).locator("td").first.inner_text())
-                for i in range(rows.count())]
+        return [
+            (rows.nth(i).locator("th").inner_text(), rows.nth(i).locator("td").first.inner_text())
+            for i in range(rows.count())
+        ]
 
     def money(self) -> list[list[str]]:
         """[[year, figure, amount, staff, other, standing], …] from the money table."""
         rows = self.page.locator("#table-ledger tbody tr")
-        return [[rows.nth(i).locator("th").inner_text(), *rows.nth(i).locator("td").all_inner_texts()]
-                for i in range(rows.count())]
+        return [
+            [rows.nth(i).locator("th").inner_text(), *rows.nth(i).locator("td").all_inner_texts()]
+            for i in range(rows.count())
+        ]
 
 
 class ImportPage:
@@ -306,4 +315,36 @@ class AddArrangementPage:
 
     def save(self):
         self.page.get_by_role("button", name="Save").click()
+        return self
+
+
+class ModerationQueuePage:
+    """The moderators' queue: new arrangements to publish and changes to approve or reject."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def open(self):
+        self.page.goto("/arrangements/moderation/")
+        return self
+
+    def card(self, title: str):
+        """The queue's card for one arrangement's waiting change."""
+        return self.page.locator(".govuk-summary-card").filter(
+            has=self.page.get_by_role("heading").get_by_role("link", name=title, exact=True)
+        )
+
+    def changes_of(self, title: str) -> list[str]:
+        return self.card(title).locator("dd ul li").all_inner_texts()
+
+    def approve(self, title: str):
+        self.card(title).get_by_role("button", name="Approve").click()
+        return self
+
+    def reject(self, title: str, reason: str):
+        card = self.card(title)
+        if card.locator("details").get_attribute("open") is None:
+            card.locator("summary").click()
+        card.get_by_label("Why are you rejecting it?").fill(reason)
+        card.get_by_role("button", name="Reject", exact=False).last.click()
         return self
