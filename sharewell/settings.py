@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "partners",
     "pages",
     "reference",
+    "appraisal",
 ]
 
 MIDDLEWARE = [
