@@ -84,6 +84,7 @@ bench: install-dev ## Print benchmark figures (server time per request, median a
 	$(BIN)/pip install --quiet -r requirements-bench.txt
 	$(BIN)/python -m bench
 	$(BIN)/python -m partners.bench
+	$(BIN)/python -m engines.appraisal.bench
 
 clean: ## Remove installed dependencies and built files (keeps the database)
 	rm -rf $(VENV) node_modules static_build staticfiles

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
 
 from accounts.models import Membership, User
 
@@ -12,10 +13,31 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    """Moderators manage people's details and memberships here, but never their passwords
+    (they cannot set one and sign in as someone) and never superuser rights; people reset
+    their own passwords."""
+
     fieldsets = (*BaseUserAdmin.fieldsets, ("Sharewell", {"fields": ("is_moderator",)}))
     list_display = ("username", "email", "is_moderator", "is_active", "last_login")
     list_filter = ("is_moderator", "is_active")
     inlines = [MembershipInline]
+    _SUPERUSER_ONLY = {"password", "is_superuser", "groups", "user_permissions"}
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser or obj is None:
+            return fieldsets
+        return [(name, {**options, "fields": [f for f in options["fields"] if f not in self._SUPERUSER_ONLY]})
+                for name, options in fieldsets]
+
+    def has_add_permission(self, request):
+        # Adding a user means choosing their password: only superusers; others join by invitation.
+        return request.user.is_superuser
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied("Only a superuser can set another person's password.")
+        return super().user_change_password(request, id, form_url)
 
 
 @admin.register(Membership)

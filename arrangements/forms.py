@@ -8,8 +8,12 @@ from sharewell.widgets import GovukFormMixin
 
 class ArrangementFilterForm(GovukFormMixin, forms.Form):
     q = forms.CharField(label="Title contains", required=False, max_length=100)
-    organisation = forms.CharField(label="Organisation code", required=False, max_length=20,
-                                   help_text="For example CAM for Cambridgeshire County Council")
+    organisation = forms.CharField(
+        label="Organisation code",
+        required=False,
+        max_length=20,
+        help_text="For example CAM for Cambridgeshire County Council",
+    )
     category = forms.ChoiceField(label="Service category", required=False)
     service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
     model = forms.ChoiceField(label="Delivery model", required=False)
@@ -21,8 +25,7 @@ class ArrangementFilterForm(GovukFormMixin, forms.Form):
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "All categories"),
-                                           *ServiceCategory.objects.values_list("key", "label")]
+        self.fields["category"].choices = [("", "All categories"), *ServiceCategory.objects.values_list("key", "label")]
         # Services are offered within the chosen category: the full list is about a thousand long.
         category = self.data.get("category") if self.is_bound else None
         chosen = self.data.get("service") if self.is_bound else None
@@ -43,3 +46,34 @@ class ArrangementFilterForm(GovukFormMixin, forms.Form):
         return self.cleaned_data["organisation"].strip().upper()
 
 
+class ReasonForm(GovukFormMixin, forms.Form):
+    """The reason a moderator rejects a change (or every change of one import), which the
+    editor's organisation reads on its changes page. Whether it is given, and its length, are
+    the write path's rules (`writes.reject`): this form only shows the box and its error."""
+
+    reason = forms.CharField(
+        label="Why are you rejecting it?", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, sent_by: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        # Required, but by the write path's rule (so not "(optional)"), not the form's.
+        self.fields["reason"].sw_required = True
+        who = sent_by or "The editor’s organisation"
+        self.fields["reason"].help_text = f"{who} will see this. Say what would need to change."
+        self._describe()
+
+    def _describe(self):
+        # The mixin names the hint and error by the field's name; a form on a page of many
+        # has a prefix, so point at the ids the field template really gives them.
+        field = self["reason"]
+        ids = [f"{field.auto_id}-hint"] + ([f"{field.auto_id}-error"] if self.errors.get("reason") else [])
+        self.fields["reason"].widget.attrs["aria-describedby"] = " ".join(ids)
+
+    def show(self, problems) -> None:
+        """Put the write path's problems with the reason beside the box."""
+        for problem in problems:
+            if problem.field == "reason":
+                self.add_error("reason", problem.message)
+                self.fields["reason"].widget.attrs["class"] = "govuk-textarea govuk-textarea--error"
+        self._describe()

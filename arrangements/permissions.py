@@ -61,5 +61,19 @@ def can_publish(user, arrangement) -> bool:
     return lead is not None and has_role(user, lead, Role.ADMIN)
 
 
+def administered_organisation_ids(user) -> set[int]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.pk is None:
+        return set()
+    return set(Membership.objects.filter(user=user, role=Role.ADMIN).values_list("organisation_id", flat=True))
+
+
+def may_moderate(user) -> bool:
+    """Who opens the moderation queue: moderators; and, where lead admins may publish, any
+    organisation admin (who finds there only what `can_publish` lets them decide)."""
+    if is_moderator(user):
+        return True
+    return bool(settings.LEAD_ADMIN_CAN_PUBLISH and administered_organisation_ids(user))
+
+
 def can_undelete(user, arrangement) -> bool:
     return is_moderator(user)

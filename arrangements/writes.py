@@ -291,6 +291,10 @@ def _mark_deleted(arrangement: Arrangement, user, door: Door) -> None:
     arrangement.deleted_at = timezone.now()
     arrangement.deleted_by = _author(user)
     arrangement.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    # Changes waiting on a deleted record can no longer be decided: say so to their senders.
+    Revision.objects.filter(arrangement=arrangement, state=Revision.State.PENDING).exclude(action="delete").update(
+        state=Revision.State.SUPERSEDED, decided_at=timezone.now(),
+        replaced_note=f"Not applied: the arrangement was deleted on {timezone.localtime():%-d %B %Y}")
     _version(arrangement, current_snapshot(arrangement), ["Deleted"], user, door)
 
 
@@ -331,6 +335,9 @@ def approve(user, revision: Revision) -> Outcome:
     arrangement = revision.arrangement
     if not permissions.can_publish(user, arrangement):
         return _refuse("revision", "Only moderators can approve changes")
+    if revision.survey_response_id and not permissions.is_moderator(user):
+        # Survey returns always wait for a platform moderator, even where lead admins may publish.
+        return _refuse("revision", "Only moderators can approve survey returns")
     if revision.state != Revision.State.PENDING:
         return _refuse("revision", f"This change is no longer waiting: {revision.get_state_display().lower()}",
                        code="not_pending")

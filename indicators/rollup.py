@@ -65,7 +65,9 @@ def roll_up(counts_by_area: Mapping[str, Mapping[str, float | None]],
             {name for name, value in counts_by_area[area].items() if value is not None} for area in areas
         ))
         result[target] = Combined(
-            counts={name: sum(counts_by_area[area][name] for area in areas) for name in sorted(names)},
+            # Every part has a number for these names (the intersection above): the filter only tells mypy.
+            counts={name: sum(v for area in areas if (v := counts_by_area[area][name]) is not None)
+                    for name in sorted(names)},
             parts=list(areas),
         )
     return result

@@ -89,7 +89,13 @@ def cookies(request):
     if settings.SESSION_EXPIRE_AT_BROWSER_CLOSE:
         session_expires = "When you close your browser, or when you sign out"
     else:
-        session_expires = f"After {_duration(settings.SESSION_COOKIE_AGE)}, or when you sign out"
+        # Refreshed as a signed-in person uses the site (accounts' idle timeout), it lasts from their last visit.
+        refreshed = settings.SESSION_SAVE_EVERY_REQUEST or any(
+            name.endswith(".IdleTimeoutMiddleware") for name in settings.MIDDLEWARE
+        )
+        session_expires = (
+            f"After {_duration(settings.SESSION_COOKIE_AGE)}{' without use' if refreshed else ''}, or when you sign out"
+        )
     return render(
         request,
         "pages/cookies.html",

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "partners",
     "pages",
     "reference",
+    "appraisal",
 ]
 
 MIDDLEWARE = [
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -135,6 +137,8 @@ AXES_VERBOSE = False
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES
 CSRF_COOKIE_SECURE = SECURE_COOKIES
+# A signed-in session ends after this long without use (accounts.middleware.IdleTimeoutMiddleware).
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=60) * 60
 
 # HTTPS: with SECURE_COOKIES on, plain HTTP is redirected and browsers are told (HSTS) to
 # use HTTPS only. /healthz is answered before the redirect, so a load balancer can use HTTP.

@@ -74,3 +74,16 @@ def test_a_moderator_edit_in_the_admin_is_protected_from_the_importer(client, te
     assert county.population == 1
     # Only user-maintained fields are protected; the population comes from the register.
     assert county.user_edited_fields == ["homepage"]
+
+
+def test_a_moderator_cannot_set_or_see_another_persons_password_or_make_a_superuser(client, moderator, user):
+    client.force_login(moderator)
+    assert client.get(f"/admin/accounts/user/{user.pk}/password/").status_code == 403
+    response = client.post(f"/admin/accounts/user/{user.pk}/password/",
+                           {"password1": "a-new-password-123", "password2": "a-new-password-123"})
+    assert response.status_code == 403
+    user.refresh_from_db()
+    assert not user.check_password("a-new-password-123")
+    page = client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
+    assert 'name="is_superuser"' not in page and "password/" not in page
+    assert client.get("/admin/accounts/user/add/").status_code == 403

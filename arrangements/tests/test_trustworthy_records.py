@@ -344,3 +344,22 @@ def test_an_amount_beyond_a_trillion_on_the_add_page_is_an_error_beside_the_fiel
     assert response.status_code == 200
     assert 'href="#id_ledger-0-amount"' in response.content.decode() and "£1 trillion" in response.content.decode()
     assert not Arrangement.objects.exists()
+
+
+def test_deleting_an_arrangement_closes_the_changes_waiting_on_it(arrangement, users):
+    held = writes.change(users["editor"], arrangement, {"status": "ended"}, writes.api(), partial=True).revision
+    assert writes.delete(users["moderator"], arrangement, writes.site()).ok
+    held.refresh_from_db()
+    assert held.state == "superseded" and "deleted" in held.replaced_note
+
+
+def test_survey_returns_wait_for_a_moderator_even_where_lead_admins_may_publish(arrangement, users, settings):
+    from surveys.models import SurveyResponse, SurveyRound
+
+    settings.LEAD_ADMIN_CAN_PUBLISH = True
+    survey = SurveyRound.objects.create(year=2026, opens_on="2026-04-01", closes_on="2027-03-31")
+    response = SurveyResponse.objects.create(round=survey, organisation=arrangement.lead_organisation)
+    held = writes.change(users["editor"], arrangement, {"status": "expanded"}, writes.survey("2026/27", response),
+                         partial=True, moderate=True).revision
+    assert not writes.approve(users["admin"], held).ok  # Northtown's admin leads it, but this is a survey return
+    assert writes.approve(users["moderator"], held).ok

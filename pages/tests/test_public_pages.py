@@ -92,7 +92,7 @@ def test_the_cookies_page_lists_the_cookies_the_site_sets_and_no_tracking(db, se
     assert f"<code>{settings.SESSION_COOKIE_NAME}</code>" in html
     assert f"<code>{settings.CSRF_COOKIE_NAME}</code>" in html
     assert "<code>messages</code>" in html
-    assert "After 8 hours, or when you sign out" in html  # read from the settings, so it stays true
+    assert "After 8 hours without use, or when you sign out" in html  # read from the settings, so it stays true
     assert "We do not use analytics cookies" in html
     settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
     assert "When you close your browser" in Client().get(reverse("pages:cookies")).content.decode()

@@ -181,7 +181,7 @@ class ArrangementPage:
 
     def partners(self) -> list[tuple[str, str]]:
         """(organisation, role) for each row of the partners table."""
-        rows = self.page.locator("#partners + table tbody tr")
+        rows = self.page.get_by_role("region", name="Partners").locator("tbody tr")
         return [
             (rows.nth(i).locator("th").inner_text(), rows.nth(i).locator("td").first.inner_text())
             for i in range(rows.count())
@@ -317,4 +317,36 @@ class AddArrangementPage:
 
     def save(self):
         self.page.get_by_role("button", name="Save").click()
+        return self
+
+
+class ModerationQueuePage:
+    """The moderators' queue: new arrangements to publish and changes to approve or reject."""
+
+    def __init__(self, page):
+        self.page = page
+
+    def open(self):
+        self.page.goto("/arrangements/moderation/")
+        return self
+
+    def card(self, title: str):
+        """The queue's card for one arrangement's waiting change."""
+        return self.page.locator(".govuk-summary-card").filter(
+            has=self.page.get_by_role("heading").get_by_role("link", name=title, exact=True)
+        )
+
+    def changes_of(self, title: str) -> list[str]:
+        return self.card(title).locator("dd ul li").all_inner_texts()
+
+    def approve(self, title: str):
+        self.card(title).get_by_role("button", name="Approve").click()
+        return self
+
+    def reject(self, title: str, reason: str):
+        card = self.card(title)
+        if card.locator("details").get_attribute("open") is None:
+            card.locator("summary").click()
+        card.get_by_label("Why are you rejecting it?").fill(reason)
+        card.get_by_role("button", name="Reject", exact=False).last.click()
         return self
