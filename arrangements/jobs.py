@@ -114,7 +114,7 @@ def run_import(pk: int) -> str:
         logger.exception("Import job %s: database error", pk)
         if not settings.JOBS_RUN_INLINE and attempt < settings.JOBS_MAX_ATTEMPTS:
             ImportJob.objects.filter(pk=pk, attempts=attempt).update(
-                state=ImportJob.State.QUEUED, stage="Waiting to try again after a problem with the database"
+                state=ImportJob.State.QUEUED, stage="Waiting to try again (database problem)"
             )
             raise Retry(f"database error: {error}") from error
         fail(pk, BROKE.format(days=settings.IMPORT_FILES_KEPT_DAYS))

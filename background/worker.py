@@ -29,6 +29,7 @@ from django.utils.crypto import get_random_string
 from django_tasks_db.compat import TaskContext, TaskResultStatus, task_finished, task_started
 from django_tasks_db.management.commands.db_worker import Worker as DatabaseWorker
 from django_tasks_db.models import DBTaskResult, get_date_max
+from django_tasks_db.utils import exclusive_transaction
 
 from background import Retry, WorkerLost, schedule
 from background.models import WorkerProcess
@@ -233,8 +234,9 @@ class Worker(DatabaseWorker):
 
 
 def run_queued_tasks() -> None:
-    """Run every task that is ready, in this thread, then return (for tests: no heartbeat thread)."""
-    Worker(
+    """Run every task that is ready, in this thread, then return: for tests, inside their
+    transaction (no heartbeat thread, and none of the worker loop's closing of connections)."""
+    worker = Worker(
         heartbeat=False,
         queue_names=["*"],
         interval=0,
@@ -244,4 +246,11 @@ def run_queued_tasks() -> None:
         max_tasks=None,
         worker_id=new_worker_id(),
         excluded_queue_names=[],
-    ).run()
+    )
+    while True:
+        with exclusive_transaction():
+            row = DBTaskResult.objects.ready().filter(backend_name="default").get_locked()
+            if row is None:
+                return
+            row.claim(worker.worker_id)
+        worker.run_task(row)

@@ -151,7 +151,7 @@ def test_a_database_blip_puts_the_import_back_in_the_queue(
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.QUEUED and DBTaskResult.objects.get(id=job.task_id).status == "READY"
     page = client.get(url).content.decode()
-    assert "It will be tried again from the start (attempt 2 of 3): waiting to try again" in page
+    assert "It will be tried again from the start (attempt 2 of 3): waiting to try again (database problem)" in page
 
 
 def test_an_import_that_breaks_fails_with_words_not_a_traceback(places, service_list, users, upload, monkeypatch):
