@@ -45,9 +45,13 @@ data: migrate ## Load (or refresh) the reference data: rerunnable
 demo: data ## Load demo accounts and content
 	DEMO_ACCOUNTS=true $(BIN)/python manage.py load_demo
 
-run: demo ## Install everything, load data and serve on http://127.0.0.1:8000
-	@echo "Sharewell is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: demo ## Install everything, load data and serve on http://127.0.0.1:8000, with the background worker
+	@echo "Sharewell is at http://$(HOST):$(PORT)/ (Ctrl+C to stop the site and its worker)"
+	@# The worker runs beside the server and stops with it; a job it was running goes back in the queue.
+	@export DEBUG=$${DEBUG:-true}; \
+	  $(BIN)/python manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install-dev ## Run the whole test suite (browser tests too, where Chromium is installed)
 	$(BIN)/ruff check .
