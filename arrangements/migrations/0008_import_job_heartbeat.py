@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('arrangements', '0006_ledger_versions_revisions'),
+        ('arrangements', '0007_idempotency_keys'),
     ]
 
     operations = [
