@@ -179,7 +179,7 @@ class ArrangementPage:
 
     def partners(self) -> list[tuple[str, str]]:
         """(organisation, role) for each row of the partners table."""
-        rows = self.page.locator("#partners + table tbody tr")
+        rows = self.page.get_by_role("region", name="Partners").locator("tbody tr")
         return [
             (rows.nth(i).locator("th").inner_text(), rows.nth(i).locator("td").first.inner_text())
             for i in range(rows.count())
