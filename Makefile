@@ -50,9 +50,13 @@ data: migrate ## Load (or refresh) the reference data: rerunnable
 demo: data ## Load demo accounts and content
 	$(DEV) DEMO_ACCOUNTS=true $(BIN)/python manage.py load_demo
 
-run: demo ## Install everything, load data and serve on http://127.0.0.1:8000
-	@echo "Sharewell is at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+run: demo ## Install everything, load data and serve on http://127.0.0.1:8000, with the background worker
+	@echo "Sharewell is at http://$(HOST):$(PORT)/ (Ctrl+C to stop the site and its worker)"
+	@# The worker runs beside the server and stops with it; a job it was running goes back in the queue.
+	@export DEBUG=$${DEBUG:-true}; \
+	  $(BIN)/python manage.py run_worker & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
+	  $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 serve-prod: migrate ## Serve as a server would (Procfile, gunicorn, DEBUG off) on http://127.0.0.1:8000: needs SECRET_KEY
 	DEBUG=false STATIC_ROOT=$(STATIC_ROOT) $(BIN)/python manage.py collectstatic --no-input --verbosity 0

@@ -7,6 +7,25 @@ from __future__ import annotations
 
 import pytest
 
+INLINE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+QUEUED_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _jobs_run_inline(settings):
+    """Background jobs run at once, inside the request that starts them (JOBS_RUN_INLINE=true).
+    A test of the queue itself asks for `queued_jobs`."""
+    settings.JOBS_RUN_INLINE = True
+    settings.TASKS = INLINE_TASKS
+
+
+@pytest.fixture
+def queued_jobs(settings):
+    """Jobs wait in the database queue for a worker, as on the site (run them with
+    background.worker.run_queued_tasks())."""
+    settings.JOBS_RUN_INLINE = False
+    settings.TASKS = QUEUED_TASKS
+
 
 @pytest.fixture
 def testshire(db):

@@ -27,3 +27,7 @@ errorlog = "-"
 # Forwarded headers (X-Forwarded-For, -Proto) are trusted from these proxies only;
 # gunicorn's own default is 127.0.0.1. Django reads the scheme from SECURE_PROXY_SSL_HEADER.
 forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1,::1")
+# gunicorn's control socket lives at one path per user (~/.gunicorn/gunicorn.ctl), so a second
+# server on the machine (CI beside `make serve-prod`, two sites) would take it over; the
+# platform's signals (TERM to stop, HUP to reload) are all Sharewell needs.
+control_socket_disable = True

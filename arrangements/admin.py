@@ -58,4 +58,19 @@ class ContractAdmin(SimpleHistoryAdmin):
 class ImportJobAdmin(admin.ModelAdmin):
     list_display = ("filename", "user", "state", "dry_run", "created_at")
     exclude = ("content",)
-    readonly_fields = ("user", "filename", "dry_run", "state", "stage", "done", "total", "report", "finished_at")
+    readonly_fields = (
+        "user",
+        "filename",
+        "dry_run",
+        "state",
+        "stage",
+        "done",
+        "total",
+        "report",
+        "finished_at",
+        "task_id",
+        "attempts",
+        "heartbeat_at",
+        "failure",
+        "file_deleted",
+    )

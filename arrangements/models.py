@@ -388,6 +388,13 @@ class ImportJob(models.Model):
     report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The background job that runs it (arrangements.jobs): its task, the attempts it has had, its
+    # heartbeat (renewed with progress and by the worker), and why it failed, in words for the user.
+    task_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    failure = models.TextField(blank=True)
+    file_deleted = models.BooleanField(default=False, help_text="The uploaded file was deleted once it was old")
 
     class Meta:
         ordering = ["-created_at"]

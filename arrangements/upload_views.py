@@ -6,6 +6,7 @@ import csv
 import io
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -14,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from arrangements import importing, jobs, spec
 from arrangements.models import ImportJob
 from arrangements.permissions import editable_organisation_ids
+from background.worker import workers_alive
 from sharewell.widgets import GovukFormMixin
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -65,12 +67,21 @@ def job_status(request, pk: int):
     job = get_object_or_404(ImportJob, pk=pk)
     if job.user_id != request.user.pk and not request.user.is_moderator:
         raise PermissionDenied("This import belongs to someone else.")
-    if request.method == "POST" and job.state == ImportJob.State.DONE and job.dry_run:
+    if request.method == "POST" and job.state == ImportJob.State.DONE and job.dry_run and not job.file_deleted:
         # "Import for real": the same file, checked again as it is saved.
         real = ImportJob.objects.create(user=request.user, filename=job.filename, content=job.content, dry_run=False)
         jobs.start(real)
         return redirect("arrangements:import-job", pk=real.pk)
-    return render(request, "arrangements/import_job.html", {"job": job, "report": job.report})
+    stalled = jobs.is_stalled(job)
+    context = {
+        "job": job,
+        "report": job.report,
+        "stalled": stalled,
+        "worker_running": workers_alive() if job.state == ImportJob.State.QUEUED or stalled else True,
+        "max_attempts": settings.JOBS_MAX_ATTEMPTS,
+        "files_kept_days": settings.IMPORT_FILES_KEPT_DAYS,
+    }
+    return render(request, "arrangements/import_job.html", context)
 
 
 def template(request, fmt: str):

@@ -38,7 +38,10 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "sharewell.apps.SharewellConfig",
+    "background",
     "accounts",
     "organisations",
     "indicators",
@@ -228,8 +231,24 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="share-well-demo-2026")
 # May the lead partner's organisation admin publish an arrangement (moderators always can)?
 LEAD_ADMIN_CAN_PUBLISH = env.bool("LEAD_ADMIN_CAN_PUBLISH", default=False)
 
-# Run uploaded imports in a background thread so the page can show progress.
-IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
+# Background jobs (docs/decisions/0003-background-jobs.md): a queue in the database, run by
+# `manage.py run_worker`. JOBS_RUN_INLINE runs each job at once, inside the request that starts
+# it (the tests do; so can a tiny site with no worker).
+JOBS_RUN_INLINE = env.bool("JOBS_RUN_INLINE", default=False)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if JOBS_RUN_INLINE
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
+# A worker beats every JOBS_HEARTBEAT_SECONDS; one silent for JOBS_STALL_AFTER_SECONDS has died,
+# and its job is tried again, up to JOBS_MAX_ATTEMPTS attempts in all, then failed with a reason.
+JOBS_HEARTBEAT_SECONDS = env.float("JOBS_HEARTBEAT_SECONDS", default=10)
+JOBS_STALL_AFTER_SECONDS = env.float("JOBS_STALL_AFTER_SECONDS", default=60)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=3)
+# Days an uploaded import file is kept after its import finished.
+IMPORT_FILES_KEPT_DAYS = env.int("IMPORT_FILES_KEPT_DAYS", default=30)
 # Threads for the partner finder's similarity step: worth more than 1 only with tens of
 # thousands of organisations and cores to spare beside the web server's workers.
 PARTNER_FINDER_THREADS = env.int("PARTNER_FINDER_THREADS", default=1)

@@ -60,7 +60,6 @@ def test_an_api_replacement_with_a_nul_is_refused(arrangement, users):
 def test_an_excel_upload_is_not_refused_for_the_nul_bytes_every_xlsx_holds(arrangement, users, settings):
     from openpyxl import Workbook
 
-    settings.IMPORTS_IN_BACKGROUND = False
     workbook = Workbook()
     workbook.active.append(["title"])
     buffer = io.BytesIO()

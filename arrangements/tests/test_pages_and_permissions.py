@@ -147,7 +147,6 @@ def test_upload_page_runs_the_import_and_shows_row_level_problems(places, servic
                                                                   csv_file):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.IMPORTS_IN_BACKGROUND = False
     assert client_for(users["viewer"]).get("/arrangements/import/").status_code == 403
     assert Client().get("/arrangements/import/").status_code == 302
     editor = client_for(users["editor"])

@@ -288,7 +288,6 @@ def test_a_cell_of_200000_characters_is_a_clear_problem_not_a_traceback(places, 
 def test_problem_counts_are_by_row(places, service_list, users, csv_file, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.IMPORTS_IN_BACKGROUND = False
     good = "Good,desc,legal,joint committee,live,2019,,Northtown District Council,,,,,,,None yet,"
     bad = "Bad,,lgsl 99999,magic,flying,2019-13-45,,Northtown District Council,Nowhere DC,abc,,,,,,ftp://x"
     client = Client()
@@ -308,7 +307,6 @@ def test_a_check_only_run_says_so_and_a_long_preview_says_it_shows_the_first_row
 
     from arrangements import jobs
 
-    settings.IMPORTS_IN_BACKGROUND = False
     rows = [
         f"Row {n},desc,legal,joint committee,live,2019,,Northtown District Council,,,,,,,None yet,"
         for n in range(jobs.MAX_TITLES_SHOWN + 5)

@@ -30,8 +30,6 @@ def assert_accessible(page):
     assert violations == [], f"axe found WCAG 2.2 AA violations on {page.url}: {violations}"
 
 
-
-
 def test_the_public_filters_the_register_opens_an_arrangement_and_downloads_the_same_view(page, register):
     register_page = ArrangementListPage(page).open()
     assert register_page.result_count() == "3 arrangements"
@@ -59,8 +57,10 @@ def test_the_public_filters_the_register_opens_an_arrangement_and_downloads_the_
     assert arrangement.partners() == [("Northtown", "Lead or host"), ("Southvale", "Member")]
     # Expected and achieved savings each in their own column, never added together.
     money = {(row[0], row[1].splitlines()[0], row[2], row[5]) for row in arrangement.money()}
-    assert {("2018/19", "Expected saving", "£300,000", "Expected (a plan)"),
-            ("2018/19", "Achieved saving", "£250,000", "Reported")} <= money
+    assert {
+        ("2018/19", "Expected saving", "£300,000", "Expected (a plan)"),
+        ("2018/19", "Achieved saving", "£250,000", "Reported"),
+    } <= money
     expect(page.get_by_text("£2,000,000")).to_be_visible()  # the baseline
     assert_accessible(page)
 
@@ -68,7 +68,6 @@ def test_the_public_filters_the_register_opens_an_arrangement_and_downloads_the_
 def test_an_editor_imports_a_spreadsheet_in_everyday_words_and_a_bad_one_imports_nothing(
     page, register, settings, tmp_path
 ):
-    settings.IMPORTS_IN_BACKGROUND = False
     SignInPage(page).sign_in("north.editor", PASSWORD, next_url="/arrangements/import/")
     importer = ImportPage(page)
     assert page.get_by_role("heading", level=1).inner_text() == "Import arrangements from a spreadsheet"
@@ -205,7 +204,8 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
             "If there is no savings figure, why not (optional)": "Too early to say",
         }
     ).choose(**{"Kind": "Shared service", "Delivery model": "Joint committee", "Status": "Implementing"}).date(
-        "Start date (optional)", year="2027").save()
+        "Start date (optional)", year="2027"
+    ).save()
     expect(page.get_by_text("“Shared building control” added. A moderator will publish it.")).to_be_visible()
     expect(page.get_by_role("heading", level=1)).to_have_text("Shared building control")
     assert_accessible(page)
@@ -213,3 +213,58 @@ def test_an_editor_answers_the_survey_and_then_adds_a_new_arrangement(page, regi
     assert (added.status, added.start_year, added.published) == ("implementing", 2027, False)
     assert set(added.partnerships.values_list("organisation__code", flat=True)) == {"NTT", "SVL"}
     assert added.created_by == register["editor"]
+
+
+def test_an_import_waiting_for_the_worker_shows_its_progress_with_and_without_javascript(
+    browser, live_server, page, register, queued_jobs, tmp_path
+):
+    from arrangements.models import ImportJob
+    from background.worker import run_queued_tasks
+
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    no_js = context.new_page()
+    no_js.set_default_timeout(15_000)
+    # Each page's requests wait in Playwright while this thread runs the worker below, so they
+    # never meet it on the test database's one connection.
+    for each in (no_js, page):
+        each.route("**/*", lambda route: route.continue_())
+    SignInPage(no_js).sign_in("north.editor", PASSWORD, next_url="/arrangements/import/")
+    upload = tmp_path / "one.csv"
+    upload.write_text(
+        HEADER + "Shared waiting,Waits for a worker,audit,joint committee,live,2021-04-01,,"
+        "Northtown DC,Testshire County Council,,,,,,None yet,\n"
+    )
+    ImportPage(no_js).upload(upload, check_only=False)
+    expect(no_js.get_by_role("heading", name="Waiting to start")).to_be_visible()
+    expect(no_js.get_by_text("The import is waiting for the worker to start it")).to_be_visible()
+
+    # With JavaScript the same page, and a stalled import's, pass axe; the waiting one updates itself.
+    job = ImportJob.objects.get(filename="one.csv")
+    stalled = ImportJob.objects.create(
+        user=job.user,
+        filename="stalled.csv",
+        content=b"x",
+        state="running",
+        stage="Saving",
+        done=250,
+        total=500,
+        heartbeat_at=timezone.now() - dt.timedelta(hours=1),
+    )
+    SignInPage(page).sign_in("north.editor", PASSWORD, next_url=f"/arrangements/import/{stalled.pk}/")
+    expect(page.get_by_role("heading", name="The import has stalled")).to_be_visible()
+    expect(page.get_by_text("(250 of 500 rows): the background worker running it seems to")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"/arrangements/import/{job.pk}/")
+    expect(page.get_by_role("heading", name="Waiting to start")).to_be_visible()
+    assert_accessible(page)
+
+    run_queued_tasks()
+    expect(page.get_by_role("heading", name="Import complete")).to_be_visible()  # no reload: it updated itself
+    expect(page.get_by_role("heading", name="Import complete")).to_be_focused()
+    assert page.url.endswith(f"/arrangements/import/{job.pk}/")
+    assert_accessible(page)
+    # Without JavaScript, following "refresh it" shows the outcome.
+    no_js.get_by_role("link", name="refresh it").click()
+    expect(no_js.get_by_role("heading", name="Import complete")).to_be_visible()
+    expect(no_js.get_by_text("1 added, 0 updated")).to_be_visible()
+    context.close()
