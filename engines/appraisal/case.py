@@ -377,8 +377,10 @@ def switching_values(savings: FloatArray, costs: FloatArray, factors: FloatArray
     pv_costs = float(costs @ factors)
     npv = pv_savings - pv_costs
     tolerance = _tolerance(np.concatenate((savings, costs)))
-    savings_pct = 100 * npv / pv_savings if pv_savings > 0 else None
-    costs_pct = 100 * npv / pv_costs if pv_costs > 0 else None
+    # Written as 1 − costs/savings (not npv/savings) so a case with no costs switches at exactly
+    # 100%, never a hair over, which would ask for negative savings.
+    savings_pct = 100 * (1 - pv_costs / pv_savings) if pv_savings > 0 else None
+    costs_pct = 100 * (pv_savings / pv_costs - 1) if pv_costs > 0 else None
     return SwitchingValues(savings_pct, costs_pct, _delay_to_zero(savings, factors, pv_costs, npv, tolerance))
 
 

@@ -108,7 +108,7 @@ def test_without_stand_alone_costs_worse_off_means_a_negative_npv() -> None:
 
 
 @pytest.mark.parametrize(
-    "partners, settings, field",
+    "partners, split_settings, field",
     [
         ([Partner("A"), Partner("B")], SplitSettings("shapley"), "partners[0].standalone_cost"),
         ([Partner("A", standalone_cost=1), Partner("A", standalone_cost=1)], SplitSettings(), "partners[1].code"),
@@ -120,9 +120,9 @@ def test_without_stand_alone_costs_worse_off_means_a_negative_npv() -> None:
         ([], SplitSettings(), "partners"),
     ],
 )  # fmt: skip
-def test_split_problems_name_the_field(partners: list[Partner], settings: SplitSettings, field: str) -> None:
+def test_split_problems_name_the_field(partners: list[Partner], split_settings: SplitSettings, field: str) -> None:
     with pytest.raises(InvalidCase) as raised:
-        split_case(simple_case(), partners, settings)
+        split_case(simple_case(), partners, split_settings)
     assert field in [p.field for p in raised.value.problems]
 
 
