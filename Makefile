@@ -65,8 +65,7 @@ serve-prod: migrate ## Serve as a server would (Procfile, gunicorn, DEBUG off) o
 	DEBUG=false STATIC_ROOT=$(STATIC_ROOT) BIND_ADDRESS=$(HOST) PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
 	  $(BIN)/honcho start --env /dev/null $(PROCESSES)
 
-test: install-dev ## Run the whole test suite (browser tests too, where Chromium is installed)
-	$(BIN)/ruff check .
+test: lint ## Lint, then run the whole test suite (browser tests too, where Chromium is installed)
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || { echo "Model changes lack a migration: run manage.py makemigrations"; exit 1; }
 	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$status
@@ -75,7 +74,7 @@ test-browser: install-dev ## Run only the browser tests (Playwright on Debian's 
 	$(BIN)/pytest -m browser $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no browser tests: that is a failure"; exit 1; fi; exit $$status
 
-lint: install-dev ## Lint and type-check the pure modules
+lint: install-dev ## Lint, check the formatting and type-check the pure modules
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy

@@ -27,8 +27,10 @@ class UserAdmin(BaseUserAdmin):
         fieldsets = super().get_fieldsets(request, obj)
         if request.user.is_superuser or obj is None:
             return fieldsets
-        return [(name, {**options, "fields": [f for f in options["fields"] if f not in self._SUPERUSER_ONLY]})
-                for name, options in fieldsets]
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f not in self._SUPERUSER_ONLY]})
+            for name, options in fieldsets
+        ]
 
     def has_add_permission(self, request):
         # Adding a user means choosing their password: only superusers; others join by invitation.

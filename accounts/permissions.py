@@ -11,11 +11,7 @@ def has_role(user, organisation, minimum: str) -> bool:
         return False
     if user.is_moderator:
         return True
-    role = (
-        Membership.objects.filter(user=user, organisation=organisation)
-        .values_list("role", flat=True)
-        .first()
-    )
+    role = Membership.objects.filter(user=user, organisation=organisation).values_list("role", flat=True).first()
     return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role(minimum)]
 
 

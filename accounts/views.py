@@ -24,8 +24,9 @@ class SignOutView(auth_views.LogoutView):
 
 
 class TokenForm(GovukFormMixin, forms.Form):
-    name = forms.CharField(label="What is the token for?", max_length=100,
-                           help_text="For example “survey upload script”")
+    name = forms.CharField(
+        label="What is the token for?", max_length=100, help_text="For example “survey upload script”"
+    )
 
 
 @login_required
@@ -40,7 +41,12 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         _token, secret = ApiToken.issue(request.user, form.cleaned_data["name"])
         form = TokenForm()
-    return render(request, "accounts/tokens.html", {
-        "form": form, "secret": secret,
-        "tokens": ApiToken.objects.filter(user=request.user, revoked=False).order_by("-created"),
-    })
+    return render(
+        request,
+        "accounts/tokens.html",
+        {
+            "form": form,
+            "secret": secret,
+            "tokens": ApiToken.objects.filter(user=request.user, revoked=False).order_by("-created"),
+        },
+    )

@@ -46,9 +46,12 @@ def _one(request, pk: int) -> dict:
 
 
 def problems_body(problems) -> dict:
-    return {"detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved",
-            "problems": [{"field": p.field, "code": p.code, "message": p.message, "value": p.value or None}
-                         for p in problems]}
+    return {
+        "detail": f"{len(problems)} problem{'s' if len(problems) != 1 else ''}: nothing was saved",
+        "problems": [
+            {"field": p.field, "code": p.code, "message": p.message, "value": p.value or None} for p in problems
+        ],
+    }
 
 
 def _answer(request, outcome: writes.Outcome, success: int = 200):
@@ -65,8 +68,10 @@ def _editable(request, pk: int) -> Arrangement:
 
 
 WRITE = {200: ArrangementOut, 202: ArrangementOut, 403: MessageOut, 404: MessageOut, 422: ProblemsOut}
-HELD = ("An editor's change to a published arrangement answers 202: it is held as a pending revision, shown in "
-        "`pending_revision`, until a moderator approves it.")
+HELD = (
+    "An editor's change to a published arrangement answers 202: it is held as a pending revision, shown in "
+    "`pending_revision`, until a moderator approves it."
+)
 
 
 @router.get("", response=ArrangementPage, auth=ReadAuth(), summary="List and filter arrangements")
@@ -80,8 +85,12 @@ def list_arrangements(request, query: Query[ArrangementQuery]):
     base = _base(request)
     rows = list(page.object_list)
     pending = services.pending_revisions(rows, request.user)
-    return {"count": paginator.count, "page": page.number, "page_size": page_size,
-            "results": [services.record(a, base, pending=pending) for a in rows]}
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "page_size": page_size,
+        "results": [services.record(a, base, pending=pending) for a in rows],
+    }
 
 
 @router.get("/{pk}", response={200: ArrangementOut, 404: MessageOut}, auth=ReadAuth(), summary="One arrangement")
@@ -90,10 +99,14 @@ def get_arrangement(request, pk: int):
     return _one(request, pk)
 
 
-@router.post("", auth=TokenAuth(), response={201: ArrangementOut, 403: MessageOut, 422: ProblemsOut},
-             summary="Add an arrangement (editors of a partner organisation)",
-             description="Send an `Idempotency-Key` header (any unique text) to make a retry safe: a second request "
-                         "with the same key answers with the arrangement the first one made.")
+@router.post(
+    "",
+    auth=TokenAuth(),
+    response={201: ArrangementOut, 403: MessageOut, 422: ProblemsOut},
+    summary="Add an arrangement (editors of a partner organisation)",
+    description="Send an `Idempotency-Key` header (any unique text) to make a retry safe: a second request "
+    "with the same key answers with the arrangement the first one made.",
+)
 def create_arrangement(request, payload: ArrangementCreate):
     """Organisations by name, code or GSS code; services by LGSL number, name or category; money as `ledger`
     entries. New arrangements are published by a moderator."""
@@ -113,26 +126,40 @@ def create_arrangement(request, payload: ArrangementCreate):
     return _answer(request, outcome, success=201)
 
 
-@router.put("/{pk}", auth=TokenAuth(), response=WRITE, summary="Replace an arrangement (every field required)",
-            description="Send every field (as `GET` returns them); lists replace the whole list. Money entries that "
-                        "keep their `id` keep their history. " + HELD)
+@router.put(
+    "/{pk}",
+    auth=TokenAuth(),
+    response=WRITE,
+    summary="Replace an arrangement (every field required)",
+    description="Send every field (as `GET` returns them); lists replace the whole list. Money entries that "
+    "keep their `id` keep their history. " + HELD,
+)
 def replace_arrangement(request, pk: int, payload: ArrangementPut):
     arrangement = _editable(request, pk)
     return _answer(request, writes.change(request.user, arrangement, payload.dict(), writes.api()))
 
 
-@router.patch("/{pk}", auth=TokenAuth(), response=WRITE, summary="Change some of an arrangement's fields",
-              description="Only the fields sent change; a list sent (ledger, partners, services, sources) replaces "
-                          "that whole list. " + HELD)
+@router.patch(
+    "/{pk}",
+    auth=TokenAuth(),
+    response=WRITE,
+    summary="Change some of an arrangement's fields",
+    description="Only the fields sent change; a list sent (ledger, partners, services, sources) replaces "
+    "that whole list. " + HELD,
+)
 def patch_arrangement(request, pk: int, payload: ArrangementPatch):
     arrangement = _editable(request, pk)
-    return _answer(request, writes.change(request.user, arrangement, payload.dict(exclude_unset=True), writes.api(),
-                                          partial=True))
+    return _answer(
+        request, writes.change(request.user, arrangement, payload.dict(exclude_unset=True), writes.api(), partial=True)
+    )
 
 
-@router.delete("/{pk}", auth=TokenAuth(), response={200: MessageOut, 202: MessageOut, 403: MessageOut,
-                                                    404: MessageOut},
-               summary="Delete an arrangement (a soft delete a moderator can undo)")
+@router.delete(
+    "/{pk}",
+    auth=TokenAuth(),
+    response={200: MessageOut, 202: MessageOut, 403: MessageOut, 404: MessageOut},
+    summary="Delete an arrangement (a soft delete a moderator can undo)",
+)
 def delete_arrangement(request, pk: int):
     arrangement = _editable(request, pk)
     outcome = writes.delete(request.user, arrangement, writes.api())
@@ -143,8 +170,12 @@ def delete_arrangement(request, pk: int):
     return 200, {"detail": f"Deleted “{arrangement.title}”. A moderator can restore it."}
 
 
-@router.post("/{pk}/publish", auth=TokenAuth(), response={200: ArrangementOut, 403: MessageOut, 404: MessageOut},
-             summary="Publish an arrangement (moderators)")
+@router.post(
+    "/{pk}/publish",
+    auth=TokenAuth(),
+    response={200: ArrangementOut, 403: MessageOut, 404: MessageOut},
+    summary="Publish an arrangement (moderators)",
+)
 def publish_arrangement(request, pk: int):
     arrangement = _editable(request, pk)
     outcome = writes.publish(request.user, arrangement)

@@ -13,21 +13,36 @@ DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 
 class ContractForm(GovukFormMixin, forms.ModelForm):
     category = forms.ModelChoiceField(
-        ServiceCategory.objects.order_by("label"), label="Which service does the contract cover?",
-        empty_label="Choose a service", error_messages={"required": "Choose the service the contract covers"})
+        ServiceCategory.objects.order_by("label"),
+        label="Which service does the contract cover?",
+        empty_label="Choose a service",
+        error_messages={"required": "Choose the service the contract covers"},
+    )
     lgsl = forms.IntegerField(
-        label="LGSL number (optional)", required=False, min_value=1,
+        label="LGSL number (optional)",
+        required=False,
+        min_value=1,
         help_text="To name one service within it, for example 524 for household waste collection",
-        error_messages={"invalid": "Enter the LGSL number as a whole number, like 524"})
+        error_messages={"invalid": "Enter the LGSL number as a whole number, like 524"},
+    )
     description = forms.CharField(
-        label="Describe the contract", max_length=300,
+        label="Describe the contract",
+        max_length=300,
         help_text="Who it is with and what it covers, for example “Waste collection with Biffa”",
-        error_messages={"required": "Describe the contract",
-                        "max_length": "Describe the contract in 300 characters or fewer"})
+        error_messages={
+            "required": "Describe the contract",
+            "max_length": "Describe the contract in 300 characters or fewer",
+        },
+    )
     ends_on = forms.DateField(
-        label="When does it end?", input_formats=DATE_FORMATS, help_text="For example, 31/3/2027",
-        error_messages={"required": "Enter the date the contract ends",
-                        "invalid": "Enter the date the contract ends as day/month/year, for example 31/3/2027"})
+        label="When does it end?",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 31/3/2027",
+        error_messages={
+            "required": "Enter the date the contract ends",
+            "invalid": "Enter the date the contract ends as day/month/year, for example 31/3/2027",
+        },
+    )
 
     class Meta:
         model = Contract

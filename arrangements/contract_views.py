@@ -34,8 +34,9 @@ def add(request, code: str):
         contract = form.save()
         messages.success(request, f"Contract recorded: {contract}.")
         return redirect(_back(organisation))
-    return render(request, "arrangements/contract_form.html",
-                  {"form": form, "organisation": organisation, "adding": True})
+    return render(
+        request, "arrangements/contract_form.html", {"form": form, "organisation": organisation, "adding": True}
+    )
 
 
 @login_required
@@ -48,8 +49,11 @@ def edit(request, pk: int):
         form.save()
         messages.success(request, f"Contract saved: {contract}.")
         return redirect(_back(contract.organisation))
-    return render(request, "arrangements/contract_form.html",
-                  {"form": form, "organisation": contract.organisation, "contract": contract})
+    return render(
+        request,
+        "arrangements/contract_form.html",
+        {"form": form, "organisation": contract.organisation, "contract": contract},
+    )
 
 
 @login_required

@@ -81,9 +81,13 @@ def partner_counts(arrangements: QuerySet[Arrangement]) -> list[dict]:
     rows = list(
         Partnership.objects.filter(arrangement__in=_ids(arrangements))
         .values(
-            code=F("organisation__code"), gss_code=F("organisation__gss_code"), name=F("organisation__name"),
-            org_type=F("organisation__org_type"), nation=F("organisation__nation"),
-            region=F("organisation__region"), latitude=F("organisation__latitude"),
+            code=F("organisation__code"),
+            gss_code=F("organisation__gss_code"),
+            name=F("organisation__name"),
+            org_type=F("organisation__org_type"),
+            nation=F("organisation__nation"),
+            region=F("organisation__region"),
+            latitude=F("organisation__latitude"),
             longitude=F("organisation__longitude"),
         )
         .annotate(arrangements=Count("arrangement", distinct=True))
@@ -101,8 +105,14 @@ def map_arrangements(arrangements: QuerySet[Arrangement], limit: int = MAP_ARRAN
     partners: dict[int, list[dict]] = {row["pk"]: [] for row in rows}
     for p in (
         Partnership.objects.filter(arrangement_id__in=partners)
-        .values("arrangement_id", "role", code=F("organisation__code"), name=F("organisation__name"),
-                latitude=F("organisation__latitude"), longitude=F("organisation__longitude"))
+        .values(
+            "arrangement_id",
+            "role",
+            code=F("organisation__code"),
+            name=F("organisation__name"),
+            latitude=F("organisation__latitude"),
+            longitude=F("organisation__longitude"),
+        )
         .order_by("arrangement_id", "role", "organisation__name")
     ):
         partners[p["arrangement_id"]].append(p)
@@ -123,6 +133,7 @@ def map_arrangements(arrangements: QuerySet[Arrangement], limit: int = MAP_ARRAN
 def map_data(counts: list[dict], arrangements: list[dict], bins: list[Bin], total: int) -> dict:
     """The compact JSON the map script reads: counts keyed by organisation code (with the GSS
     code that matches the boundaries' AREACD) and each arrangement's partner centres."""
+
     def point(p):
         if p["latitude"] is None or p["longitude"] is None:
             return None
@@ -131,16 +142,24 @@ def map_data(counts: list[dict], arrangements: list[dict], bins: list[Bin], tota
     return {
         "organisations": {
             c["code"]: {
-                "name": c["name"], "gss": c["gss_code"], "type": c["org_type"], "count": c["arrangements"],
-                "url": reverse("organisations:detail", args=[c["code"]]), "point": point(c),
+                "name": c["name"],
+                "gss": c["gss_code"],
+                "type": c["org_type"],
+                "count": c["arrangements"],
+                "url": reverse("organisations:detail", args=[c["code"]]),
+                "point": point(c),
             }
             for c in counts
         },
         "arrangements": [
             {
-                "id": a["id"], "title": a["title"], "url": a["url"],
-                "partners": [{"code": p["code"], "lead": p["role"] == Partnership.Role.LEAD, "point": point(p)}
-                             for p in a["partners"]],
+                "id": a["id"],
+                "title": a["title"],
+                "url": a["url"],
+                "partners": [
+                    {"code": p["code"], "lead": p["role"] == Partnership.Role.LEAD, "point": point(p)}
+                    for p in a["partners"]
+                ],
             }
             for a in arrangements
         ],
@@ -163,14 +182,13 @@ def status_counts(arrangements: QuerySet[Arrangement]) -> list[dict]:
 def organisations_taking_part(arrangements: QuerySet[Arrangement]) -> dict:
     """How many distinct organisations are partners, in total and by type."""
     partnerships = Partnership.objects.filter(arrangement__in=_ids(arrangements)).order_by()
-    by_type = dict(
-        partnerships.values_list("organisation__org_type").annotate(n=Count("organisation", distinct=True))
-    )
+    by_type = dict(partnerships.values_list("organisation__org_type").annotate(n=Count("organisation", distinct=True)))
     return {
         "total": partnerships.values("organisation").distinct().count(),
         "by_type": [
             {"key": value, "label": label, "count": by_type[value]}
-            for value, label in OrganisationType.choices if by_type.get(value)
+            for value, label in OrganisationType.choices
+            if by_type.get(value)
         ],
     }
 
@@ -183,29 +201,41 @@ def council_share(arrangements: QuerySet[Arrangement], by: str) -> list[dict]:
     sharing = Partnership.objects.filter(arrangement__in=_ids(arrangements)).order_by().values("organisation")
     rows = {
         row[by]: row
-        for row in Organisation.objects.current().principal_councils()
-        .values(by).annotate(councils=Count("pk"), sharing=Count("pk", filter=Q(pk__in=sharing)))
+        for row in Organisation.objects.current()
+        .principal_councils()
+        .values(by)
+        .annotate(councils=Count("pk"), sharing=Count("pk", filter=Q(pk__in=sharing)))
         .order_by(by)
     }
-    choices = Nation.choices if by == "nation" else [
-        (value, label) for value, label in OrganisationType.choices if value in PRINCIPAL_COUNCIL_TYPES
-    ]
+    choices = (
+        Nation.choices
+        if by == "nation"
+        else [(value, label) for value, label in OrganisationType.choices if value in PRINCIPAL_COUNCIL_TYPES]
+    )
     result = []
     for value, label in choices:
         row = rows.get(value)
         if not row:
             continue
-        result.append({
-            "key": value, "label": label, "councils": row["councils"], "sharing": row["sharing"],
-            "percent": round(100 * row["sharing"] / row["councils"]) if row["councils"] else 0,
-        })
+        result.append(
+            {
+                "key": value,
+                "label": label,
+                "councils": row["councils"],
+                "sharing": row["sharing"],
+                "percent": round(100 * row["sharing"] / row["councils"]) if row["councils"] else 0,
+            }
+        )
     return result
 
 
 def council_share_total(arrangements: QuerySet[Arrangement]) -> dict:
     sharing = Partnership.objects.filter(arrangement__in=_ids(arrangements)).values("organisation")
-    totals = Organisation.objects.current().principal_councils().aggregate(
-        councils=Count("pk"), sharing=Count("pk", filter=Q(pk__in=sharing)))
+    totals = (
+        Organisation.objects.current()
+        .principal_councils()
+        .aggregate(councils=Count("pk"), sharing=Count("pk", filter=Q(pk__in=sharing)))
+    )
     totals["percent"] = round(100 * totals["sharing"] / totals["councils"]) if totals["councils"] else 0
     return totals
 

@@ -45,6 +45,8 @@ class GovukDateWidget(forms.MultiWidget):
         if day.isdigit() and month.isdigit() and year.isdigit():
             return f"{year}-{int(month):02d}-{int(day):02d}"
         return f"{day}/{month}/{year}"
+
+
 # A form offers these standings; "signed off" is set only by the sign-off action.
 STANDING_CHOICES = [("", "Choose"), (Standing.EXPECTED, "Expected (a plan)"), (Standing.REPORTED, "Reported")]
 MEASURE_CHOICES = [("", "Choose"), *Measure.choices]
@@ -74,9 +76,12 @@ class ArrangementForm(GovukFormMixin, forms.Form):
     (`ledger-0-period`, `ledger-0-amount`…) and the sources, one per line."""
 
     sources_text = forms.CharField(
-        label="Sources", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label="Sources",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text="One per line: a link, a citation, or both separated by “ | ”, for example "
-                  "“https://example.org/report | Cabinet report, 12 March 2019”")
+        "“https://example.org/report | Cabinet report, 12 March 2019”",
+    )
 
     def __init__(self, *args, initial_record: dict | None = None, extra_rows: int = 1, **kwargs):
         record = initial_record or {}
@@ -108,13 +113,19 @@ class ArrangementForm(GovukFormMixin, forms.Form):
     def _partner_row(self, index: int, values: dict) -> None:
         p = f"partner-{index}-"
         self.fields[p + "organisation"] = forms.CharField(
-            label="Organisation", required=False, initial=values.get("code", ""),
-            widget=forms.TextInput(attrs=AUTOCOMPLETE), help_text="A name, code or GSS code")
-        self.fields[p + "role"] = forms.ChoiceField(label="Role", choices=PARTNER_ROLES,
-                                                    required=False, initial=values.get("role", "member"))
+            label="Organisation",
+            required=False,
+            initial=values.get("code", ""),
+            widget=forms.TextInput(attrs=AUTOCOMPLETE),
+            help_text="A name, code or GSS code",
+        )
+        self.fields[p + "role"] = forms.ChoiceField(
+            label="Role", choices=PARTNER_ROLES, required=False, initial=values.get("role", "member")
+        )
         for part in ("joined_on", "left_on"):
-            self.fields[p + part] = forms.CharField(required=False, widget=forms.HiddenInput,
-                                                    initial=values.get(part) or "")
+            self.fields[p + part] = forms.CharField(
+                required=False, widget=forms.HiddenInput, initial=values.get(part) or ""
+            )
 
     def partner_fields(self) -> list[list]:
         return [[self[f"partner-{i}-organisation"], self[f"partner-{i}-role"]] for i in range(self.partner_rows)]
@@ -122,27 +133,42 @@ class ArrangementForm(GovukFormMixin, forms.Form):
     def _money_row(self, index: int, values: dict) -> None:
         p = f"ledger-{index}-"
         self.fields[p + "id"] = forms.CharField(required=False, widget=forms.HiddenInput, initial=values.get("id"))
-        self.fields[p + "period"] = forms.CharField(label="Financial year", required=False,
-                                                    initial=values.get("period", ""),
-                                                    help_text="Like 2026/27, or a range like 2010/11-2011/12")
-        self.fields[p + "measure"] = forms.ChoiceField(label="What the figure is", choices=MEASURE_CHOICES,
-                                                       required=False, initial=values.get("measure", ""))
-        self.fields[p + "amount"] = forms.CharField(label="Amount (£)", required=False,
-                                                    initial=_text(values.get("amount")))
-        self.fields[p + "staff"] = forms.CharField(label="of which staff (£)", required=False,
-                                                   initial=_text(values.get("staff")))
-        self.fields[p + "other"] = forms.CharField(label="of which other (£)", required=False,
-                                                   initial=_text(values.get("other")))
+        self.fields[p + "period"] = forms.CharField(
+            label="Financial year",
+            required=False,
+            initial=values.get("period", ""),
+            help_text="Like 2026/27, or a range like 2010/11-2011/12",
+        )
+        self.fields[p + "measure"] = forms.ChoiceField(
+            label="What the figure is", choices=MEASURE_CHOICES, required=False, initial=values.get("measure", "")
+        )
+        self.fields[p + "amount"] = forms.CharField(
+            label="Amount (£)", required=False, initial=_text(values.get("amount"))
+        )
+        self.fields[p + "staff"] = forms.CharField(
+            label="of which staff (£)", required=False, initial=_text(values.get("staff"))
+        )
+        self.fields[p + "other"] = forms.CharField(
+            label="of which other (£)", required=False, initial=_text(values.get("other"))
+        )
         standing = values.get("standing", "")
-        choices = STANDING_CHOICES if standing != Standing.SIGNED_OFF else [*STANDING_CHOICES[1:],
-                                                                            (Standing.SIGNED_OFF, "Signed off")]
-        self.fields[p + "standing"] = forms.ChoiceField(label="Standing", choices=choices, required=False,
-                                                        initial=standing)
-        self.fields[p + "partner"] = forms.CharField(label="Partner's share (optional)", required=False,
-                                                     initial=values.get("partner") or "",
-                                                     help_text="Leave blank for the arrangement as a whole")
-        self.fields[p + "source"] = forms.CharField(label="Source of the figure (optional)", required=False,
-                                                    initial=values.get("source", ""))
+        choices = (
+            STANDING_CHOICES
+            if standing != Standing.SIGNED_OFF
+            else [*STANDING_CHOICES[1:], (Standing.SIGNED_OFF, "Signed off")]
+        )
+        self.fields[p + "standing"] = forms.ChoiceField(
+            label="Standing", choices=choices, required=False, initial=standing
+        )
+        self.fields[p + "partner"] = forms.CharField(
+            label="Partner's share (optional)",
+            required=False,
+            initial=values.get("partner") or "",
+            help_text="Leave blank for the arrangement as a whole",
+        )
+        self.fields[p + "source"] = forms.CharField(
+            label="Source of the figure (optional)", required=False, initial=values.get("source", "")
+        )
 
     def money_fields(self) -> list[list]:
         return [[self[f"ledger-{i}-{part}"] for part in MONEY_PARTS] for i in range(self.money_rows)]
@@ -168,10 +194,15 @@ class ArrangementForm(GovukFormMixin, forms.Form):
                 value = {"yes": True, "no": False}.get(value)
             raw[f.name] = value
         raw["partners"] = [
-            {"code": data[f"partner-{i}-organisation"], "role": data.get(f"partner-{i}-role") or "member",
-             "joined_on": data.get(f"partner-{i}-joined_on") or None,
-             "left_on": data.get(f"partner-{i}-left_on") or None}
-            for i in range(self.partner_rows) if data.get(f"partner-{i}-organisation")]
+            {
+                "code": data[f"partner-{i}-organisation"],
+                "role": data.get(f"partner-{i}-role") or "member",
+                "joined_on": data.get(f"partner-{i}-joined_on") or None,
+                "left_on": data.get(f"partner-{i}-left_on") or None,
+            }
+            for i in range(self.partner_rows)
+            if data.get(f"partner-{i}-organisation")
+        ]
         raw["sources"] = []
         for line in (data.get("sources_text") or "").splitlines():
             if line.strip():
@@ -189,21 +220,23 @@ class ArrangementForm(GovukFormMixin, forms.Form):
 
     def add_problems(self, problems, raw: dict) -> None:
         """Put each problem beside its field: `ledger[2].amount` is row 2's amount."""
-        ledger_rows = [i for i in range(self.money_rows)
-                       if any(self.cleaned_data.get(f"ledger-{i}-{p}") for p in ("period", "measure", "amount",
-                                                                                 "staff", "other"))]
+        ledger_rows = [
+            i
+            for i in range(self.money_rows)
+            if any(self.cleaned_data.get(f"ledger-{i}-{p}") for p in ("period", "measure", "amount", "staff", "other"))
+        ]
         for problem in problems:
             name = problem.field
             target = None
             if name.startswith("ledger[") and "]" in name:
-                index = int(name[7:name.index("]")])
+                index = int(name[7 : name.index("]")])
                 part = name.split(".", 1)[1] if "." in name else "period"
                 if index < len(ledger_rows):
                     target = f"ledger-{ledger_rows[index]}-{part if part in MONEY_PARTS else 'period'}"
             elif name.startswith("sources"):
                 target = "sources_text"
             elif name.startswith("partners[") and "]" in name:
-                index = int(name[9:name.index("]")])
+                index = int(name[9 : name.index("]")])
                 part = "role" if name.endswith(".role") else "organisation"
                 chosen = [i for i in range(self.partner_rows) if self.cleaned_data.get(f"partner-{i}-organisation")]
                 target = f"partner-{chosen[index]}-{part}" if index < len(chosen) else None
@@ -237,7 +270,8 @@ def _initial(record: dict) -> dict:
             value = record.get(f.name) or _text(record.get(f.name.replace("date", "year")))
         initial[f.name] = value
     initial["sources_text"] = "\n".join(
-        " | ".join(x for x in (s.get("url"), s.get("citation")) if x) for s in record.get("sources", []))
+        " | ".join(x for x in (s.get("url"), s.get("citation")) if x) for s in record.get("sources", [])
+    )
     return initial
 
 

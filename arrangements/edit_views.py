@@ -25,8 +25,11 @@ def _outcome_messages(request, outcome: writes.Outcome, done: str) -> None:
     for note in outcome.notes:
         messages.warning(request, note)
     if outcome.revision is not None:
-        messages.success(request, "Your change is waiting for a moderator. Until it is approved, the public sees "
-                                  "the published version; your organisation sees the change on this page.")
+        messages.success(
+            request,
+            "Your change is waiting for a moderator. Until it is approved, the public sees "
+            "the published version; your organisation sees the change on this page.",
+        )
     elif outcome.changed:
         messages.success(request, done)
     else:
@@ -47,8 +50,11 @@ def _form_page(request, arrangement: Arrangement | None):
         if outcome.problems:
             form.add_problems(outcome.problems, raw)
         else:
-            done = (f"“{outcome.arrangement.title}” added. A moderator will publish it." if arrangement is None
-                    else "Changes saved.")
+            done = (
+                f"“{outcome.arrangement.title}” added. A moderator will publish it."
+                if arrangement is None
+                else "Changes saved."
+            )
             _outcome_messages(request, outcome, done)
             return redirect(outcome.arrangement)
     return render(request, "arrangements/edit.html", {"form": form, "arrangement": arrangement})
@@ -83,11 +89,16 @@ def history(request, pk: int):
     versions = list(arrangement.versions.select_related("user", "organisation").order_by("-number")[:200])
     show_people = permissions.is_partner_member(request.user, arrangement)
     entries = [{"version": v, "who": _who(v, show_people)} for v in versions]
-    return render(request, "arrangements/history.html", {
-        "arrangement": arrangement, "entries": entries,
-        "can_restore": permissions.can_edit(request.user, arrangement),
-        "pending": services.pending_revision(arrangement, request.user),
-    })
+    return render(
+        request,
+        "arrangements/history.html",
+        {
+            "arrangement": arrangement,
+            "entries": entries,
+            "can_restore": permissions.can_edit(request.user, arrangement),
+            "pending": services.pending_revision(arrangement, request.user),
+        },
+    )
 
 
 @login_required
@@ -102,13 +113,17 @@ def restore_version(request, pk: int, number: int):
     if request.method == "POST":
         outcome = writes.restore(request.user, arrangement, version)
         if outcome.problems:
-            return render(request, "arrangements/restore.html", {
-                "arrangement": arrangement, "version": version, "changes": changes, "problems": outcome.problems})
+            return render(
+                request,
+                "arrangements/restore.html",
+                {"arrangement": arrangement, "version": version, "changes": changes, "problems": outcome.problems},
+            )
         when = timezone.localtime(version.created_at)
         _outcome_messages(request, outcome, f"Restored the version of {when:%-d %B %Y, %H:%M:%S}.")
         return redirect(arrangement)
-    return render(request, "arrangements/restore.html", {"arrangement": arrangement, "version": version,
-                                                          "changes": changes})
+    return render(
+        request, "arrangements/restore.html", {"arrangement": arrangement, "version": version, "changes": changes}
+    )
 
 
 @login_required

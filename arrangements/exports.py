@@ -17,12 +17,18 @@ LICENCE = (
     "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). Organisation data: "
     "mySociety (CC BY 4.0) and ONS (OGL v3). Each arrangement cites its own sources."
 )
+
+
 def _flat_columns() -> tuple[str, ...]:
     columns = ["id", "url"]
     for f in spec.FIELDS:
         if f.kind == "ledger":
-            columns += ["expected_savings_gbp", "achieved_savings_signed_off_gbp", "achieved_savings_reported_gbp",
-                        "money"]
+            columns += [
+                "expected_savings_gbp",
+                "achieved_savings_signed_off_gbp",
+                "achieved_savings_reported_gbp",
+                "money",
+            ]
         elif f.kind == "sources":
             columns += ["source_urls", "source_citations"]
         elif f.kind == "partners":
@@ -52,19 +58,21 @@ def flat(arrangement, base_url: str) -> dict:
     data = record(arrangement, base_url)
     counted = figures.arrangement_totals(list(arrangement.ledger.all()))
     row = {k: data.get(k) for k in FLAT_COLUMNS if k in data}
-    row.update({
-        "categories": _joined(data["categories"]),
-        "services": _joined(s["lgsl"] for s in data["services"]),
-        "benefit_tags": _joined(data["benefit_tags"]),
-        "partner_codes": _joined(p["code"] for p in data["partners"]),
-        "partner_names": _joined(p["name"] for p in data["partners"]),
-        "source_urls": _joined(s["url"] for s in data["sources"]),
-        "source_citations": _joined(s["citation"] for s in data["sources"]),
-        "expected_savings_gbp": counted.expected if data["ledger"] else None,
-        "achieved_savings_signed_off_gbp": counted.achieved_signed_off if data["ledger"] else None,
-        "achieved_savings_reported_gbp": counted.achieved_reported if data["ledger"] else None,
-        "money": _joined(_money_text(e) for e in data["ledger"]),
-    })
+    row.update(
+        {
+            "categories": _joined(data["categories"]),
+            "services": _joined(s["lgsl"] for s in data["services"]),
+            "benefit_tags": _joined(data["benefit_tags"]),
+            "partner_codes": _joined(p["code"] for p in data["partners"]),
+            "partner_names": _joined(p["name"] for p in data["partners"]),
+            "source_urls": _joined(s["url"] for s in data["sources"]),
+            "source_citations": _joined(s["citation"] for s in data["sources"]),
+            "expected_savings_gbp": counted.expected if data["ledger"] else None,
+            "achieved_savings_signed_off_gbp": counted.achieved_signed_off if data["ledger"] else None,
+            "achieved_savings_reported_gbp": counted.achieved_reported if data["ledger"] else None,
+            "money": _joined(_money_text(e) for e in data["ledger"]),
+        }
+    )
     return row
 
 
@@ -97,14 +105,16 @@ def as_xlsx(arrangements, base_url: str) -> HttpResponse:
     about.append([LICENCE])
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return _download(buffer.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     "sharewell-arrangements.xlsx")
+    return _download(
+        buffer.getvalue(),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "sharewell-arrangements.xlsx",
+    )
 
 
 def as_json(arrangements, base_url: str) -> HttpResponse:
     body = {"licence": LICENCE, "arrangements": [record(a, base_url) for a in arrangements]}
-    return _download(json.dumps(body, ensure_ascii=False, indent=1), "application/json",
-                     "sharewell-arrangements.json")
+    return _download(json.dumps(body, ensure_ascii=False, indent=1), "application/json", "sharewell-arrangements.json")
 
 
 def as_geojson(arrangements, base_url: str) -> HttpResponse:
@@ -116,11 +126,13 @@ def as_geojson(arrangements, base_url: str) -> HttpResponse:
             for p in arrangement.partnerships.all()
             if p.organisation.latitude is not None and p.organisation.longitude is not None
         ]
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "MultiPoint", "coordinates": points} if points else None,
-            "properties": flat(arrangement, base_url),
-        })
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "MultiPoint", "coordinates": points} if points else None,
+                "properties": flat(arrangement, base_url),
+            }
+        )
     body = {"type": "FeatureCollection", "licence": LICENCE, "features": features}
     return _download(json.dumps(body, ensure_ascii=False), "application/geo+json", "sharewell-arrangements.geojson")
 

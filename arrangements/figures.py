@@ -13,9 +13,11 @@ from arrangements.models import Arrangement, LedgerEntry, Measure
 from engines import ledger as engine
 from services.models import ServiceCategory
 
-SHARE_NOTE = ("Each pound is counted once. An arrangement in several service categories is split evenly between "
-              "them. Where a figure for one year and a figure for several years overlap, the one-year figure is "
-              "counted and the other left out; a figure for several years is spread evenly over them.")
+SHARE_NOTE = (
+    "Each pound is counted once. An arrangement in several service categories is split evenly between "
+    "them. Where a figure for one year and a figure for several years overlap, the one-year figure is "
+    "counted and the other left out; a figure for several years is spread evenly over them."
+)
 NO_CATEGORY_LABEL = "No category recorded"
 
 
@@ -31,7 +33,8 @@ class RegisterFigures:
     def as_api(self) -> dict:
         f = self.figures
         return {
-            "expected": f.expected, "achieved_signed_off": f.achieved_signed_off,
+            "expected": f.expected,
+            "achieved_signed_off": f.achieved_signed_off,
             "achieved_reported": f.achieved_reported,
             "by_category": [{**row.as_dict(), "label": self.label(row.category)} for row in f.by_category],
             "by_year": [row.as_dict() for row in f.by_year],
@@ -51,16 +54,20 @@ def _ids(arrangements: QuerySet[Arrangement]) -> QuerySet:
 def register_figures(arrangements: QuerySet[Arrangement]) -> RegisterFigures:
     """Savings over the arrangements a person may see after the filters: two queries, then the engine."""
     ids = _ids(arrangements)
-    rows = (LedgerEntry.objects.filter(arrangement__in=ids,
-                                       measure__in=[Measure.EXPECTED_SAVING, Measure.ACHIEVED_SAVING])
-            .values_list("arrangement_id", "partner_id", "period_first", "period_last", "measure", "basis",
-                         "standing", "amount"))
-    entries = [engine.Entry(a, p, engine.Period(first, last), m, b, s, amount)
-               for a, p, first, last, m, b, s, amount in rows.iterator(chunk_size=5000)]
+    rows = LedgerEntry.objects.filter(
+        arrangement__in=ids, measure__in=[Measure.EXPECTED_SAVING, Measure.ACHIEVED_SAVING]
+    ).values_list(
+        "arrangement_id", "partner_id", "period_first", "period_last", "measure", "basis", "standing", "amount"
+    )
+    entries = [
+        engine.Entry(a, p, engine.Period(first, last), m, b, s, amount)
+        for a, p, first, last, m, b, s, amount in rows.iterator(chunk_size=5000)
+    ]
     shares: dict[int, dict[str, float]] = defaultdict(dict)
     through = Arrangement.categories.through
     for arrangement_id, key in through.objects.filter(arrangement__in=ids).values_list(
-            "arrangement_id", "servicecategory__key"):
+        "arrangement_id", "servicecategory__key"
+    ):
         shares[arrangement_id][key] = 1.0
     labels = dict(ServiceCategory.objects.values_list("key", "label"))
     return RegisterFigures(engine.totals(entries, shares), labels, len({e.arrangement for e in entries}))
@@ -71,8 +78,15 @@ def left_out_of(entries: list[LedgerEntry]) -> dict[int, str]:
     by_key = {}
     engine_entries = []
     for e in entries:
-        item = engine.Entry(e.arrangement_id, e.partner_id, engine.Period(e.period_first, e.period_last), e.measure,
-                            e.basis, e.standing, e.amount)
+        item = engine.Entry(
+            e.arrangement_id,
+            e.partner_id,
+            engine.Period(e.period_first, e.period_last),
+            e.measure,
+            e.basis,
+            e.standing,
+            e.amount,
+        )
         by_key[id(item)] = e.pk
         engine_entries.append(item)
     selection = engine.count_once(engine_entries)
@@ -81,5 +95,17 @@ def left_out_of(entries: list[LedgerEntry]) -> dict[int, str]:
 
 def arrangement_totals(entries: list[LedgerEntry]) -> engine.Figures:
     """One arrangement's savings, counted once (for its row in a download)."""
-    return engine.totals([engine.Entry(e.arrangement_id, e.partner_id, engine.Period(e.period_first, e.period_last),
-                                       e.measure, e.basis, e.standing, e.amount) for e in entries])
+    return engine.totals(
+        [
+            engine.Entry(
+                e.arrangement_id,
+                e.partner_id,
+                engine.Period(e.period_first, e.period_last),
+                e.measure,
+                e.basis,
+                e.standing,
+                e.amount,
+            )
+            for e in entries
+        ]
+    )

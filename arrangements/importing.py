@@ -121,12 +121,16 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
         try:
             for row in reader:
                 if len(rows) >= MAX_ROWS:
-                    raise FileProblem(f"The file has more than {MAX_ROWS:,} rows of data; the limit is {MAX_ROWS:,}: "
-                                      "split it into several files")
+                    raise FileProblem(
+                        f"The file has more than {MAX_ROWS:,} rows of data; the limit is {MAX_ROWS:,}: "
+                        "split it into several files"
+                    )
                 rows.append(_clean(row))
         except csv.Error as error:
-            raise FileProblem(f"Row {reader.line_num}: a cell is longer than {MAX_CELL:,} characters, or the file "
-                              f"is not a CSV ({error})") from error
+            raise FileProblem(
+                f"Row {reader.line_num}: a cell is longer than {MAX_CELL:,} characters, or the file "
+                f"is not a CSV ({error})"
+            ) from error
         return rows
     raise FileProblem("The file must be a CSV or an Excel (.xlsx) file")
 
@@ -140,8 +144,10 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
     except zipfile.BadZipFile as error:
         raise FileProblem("The Excel file could not be read: is it a .xlsx workbook?") from error
     if unpacked > MAX_UNPACKED_BYTES:
-        raise FileProblem(f"The Excel file unpacks to {unpacked // 2**20:,} MB; the limit is "
-                          f"{MAX_UNPACKED_BYTES // 2**20:,} MB: save it as CSV, or split it")
+        raise FileProblem(
+            f"The Excel file unpacks to {unpacked // 2**20:,} MB; the limit is "
+            f"{MAX_UNPACKED_BYTES // 2**20:,} MB: save it as CSV, or split it"
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file
@@ -151,8 +157,9 @@ def _read_xlsx(content: bytes) -> list[dict[str, str]]:
         # The sheet says how many rows it has before any is read: refuse a huge one at once.
         claimed = sheet.max_row or 0
         if claimed > MAX_ROWS + 1:
-            raise FileProblem(f"The sheet has {claimed - 1:,} rows of data; the limit is {MAX_ROWS:,}: split it "
-                              "into several files")
+            raise FileProblem(
+                f"The sheet has {claimed - 1:,} rows of data; the limit is {MAX_ROWS:,}: split it into several files"
+            )
         rows = sheet.iter_rows(values_only=True)
         header = [str(h).strip() if h is not None else "" for h in next(rows, [])]
         result = []
@@ -180,8 +187,11 @@ def _cell(value) -> str:
 
 
 def _clean(row: dict) -> dict[str, str]:
-    return {" ".join((k or "").strip().lower().split()): (v or "").strip() if isinstance(v, str) else ""
-            for k, v in row.items() if k is not None}
+    return {
+        " ".join((k or "").strip().lower().split()): (v or "").strip() if isinstance(v, str) else ""
+        for k, v in row.items()
+        if k is not None
+    }
 
 
 # --- rows to records ---------------------------------------------------------------------
@@ -253,37 +263,79 @@ class RowReader:
             if not any(amounts.values()):
                 return
             if not period:
-                problems.append(Problem(column, "period_required", f"Give the year {column} refers to"
-                                        + (" in a baseline_year column, or a start date" if "baseline" in column
-                                           else ": a start date or a savings_year"), column=column,
-                                        value=row.get(column, "")))
+                problems.append(
+                    Problem(
+                        column,
+                        "period_required",
+                        f"Give the year {column} refers to"
+                        + (
+                            " in a baseline_year column, or a start date"
+                            if "baseline" in column
+                            else ": a start date or a savings_year"
+                        ),
+                        column=column,
+                        value=row.get(column, ""),
+                    )
+                )
                 return
             key = (measure, standing, period)
             for other in entries.values():
                 # A cumulative total for exactly the years of the annual figure restates it.
-                if (other["measure"], other.get("standing")) == (measure, standing) and _same_period(
-                        other["period"], period) and other.get("amount") == amounts.get("amount"):
+                if (
+                    (other["measure"], other.get("standing")) == (measure, standing)
+                    and _same_period(other["period"], period)
+                    and other.get("amount") == amounts.get("amount")
+                ):
                     return
-            entries[key] = {"period": period, "measure": measure, "standing": standing,
-                            **{k: v for k, v in amounts.items() if v}}
+            entries[key] = {
+                "period": period,
+                "measure": measure,
+                "standing": standing,
+                **{k: v for k, v in amounts.items() if v},
+            }
             origins[key] = column
 
-        add(Measure.BASELINE_COST, row.get("baseline_year") or (str(start - 1) if start else None),
-            "baseline_cost_gbp", amount=row.get("baseline_cost_gbp", ""))
-        add(Measure.ONE_OFF_COST, str(start) if start else row.get("savings_year"), "setup_cost_gbp",
-            amount=row.get("setup_cost_gbp", ""))
+        add(
+            Measure.BASELINE_COST,
+            row.get("baseline_year") or (str(start - 1) if start else None),
+            "baseline_cost_gbp",
+            amount=row.get("baseline_cost_gbp", ""),
+        )
+        add(
+            Measure.ONE_OFF_COST,
+            str(start) if start else row.get("savings_year"),
+            "setup_cost_gbp",
+            amount=row.get("setup_cost_gbp", ""),
+        )
         year = row.get("savings_year", "")
         expected, achieved = row.get("annual_savings_expected_gbp", ""), row.get("annual_savings_achieved_gbp", "")
         staff, other = row.get("staff_savings_gbp", ""), row.get("other_savings_gbp", "")
         if (expected or achieved or staff or other) and not year:
-            problems.append(Problem("savings_year", "required", "Enter the year the savings figure refers to, like "
-                                    "2021/22", column="savings_year"))
+            problems.append(
+                Problem(
+                    "savings_year",
+                    "required",
+                    "Enter the year the savings figure refers to, like 2021/22",
+                    column="savings_year",
+                )
+            )
         elif year:
             split = {"staff": staff, "other": other}
-            add(Measure.EXPECTED_SAVING, year, "annual_savings_expected_gbp", "expected", amount=expected,
-                **(split if not achieved else {}))
-            add(Measure.ACHIEVED_SAVING, year, "annual_savings_achieved_gbp", amount=achieved,
-                **(split if achieved or not expected else {}))
+            add(
+                Measure.EXPECTED_SAVING,
+                year,
+                "annual_savings_expected_gbp",
+                "expected",
+                amount=expected,
+                **(split if not achieved else {}),
+            )
+            add(
+                Measure.ACHIEVED_SAVING,
+                year,
+                "annual_savings_achieved_gbp",
+                amount=achieved,
+                **(split if achieved or not expected else {}),
+            )
         cumulative = row.get("cumulative_savings_gbp", "")
         if cumulative:
             to = financial_year_ending(row.get("cumulative_to", ""))
@@ -313,7 +365,7 @@ def _located(problem: Problem, number: int, reader: RowReader, origins: list[str
     name = problem.field
     column = problem.column
     if name.startswith("ledger[") and "]" in name:
-        index = int(name[7:name.index("]")])
+        index = int(name[7 : name.index("]")])
         column = origins[index] if index < len(origins) else "money columns"
     elif column is None:
         base = name.split("[")[0].split(".")[0]
@@ -336,23 +388,45 @@ class _Row:
     existing: Arrangement | None = None
 
 
-def check(rows: list[dict[str, str]], user, report: Report,
-          progress: Callable[[int, int], None] | None = None) -> list[_Row]:
+def check(
+    rows: list[dict[str, str]], user, report: Report, progress: Callable[[int, int], None] | None = None
+) -> list[_Row]:
     if not rows:
         report.problems.append(Problem("file", "empty", "The file has no rows of data under the header", row=1))
         return []
     header = list(dict.fromkeys(k for row in rows[:1] for k in row))
     reader = RowReader(header)
-    missing = [c for c in spec.REQUIRED_COLUMNS if not any(c2 in header for c2 in _columns_by_field().get(
-        next((f.name for f in spec.FIELDS if f.import_column == c), c), [c]))]
+    missing = [
+        c
+        for c in spec.REQUIRED_COLUMNS
+        if not any(
+            c2 in header
+            for c2 in _columns_by_field().get(next((f.name for f in spec.FIELDS if f.import_column == c), c), [c])
+        )
+    ]
     if missing:
-        report.problems.append(Problem("file", "missing_columns", "These columns are missing from the header row: "
-                                       "download the template to see them all", row=1, column=", ".join(missing)))
+        report.problems.append(
+            Problem(
+                "file",
+                "missing_columns",
+                "These columns are missing from the header row: download the template to see them all",
+                row=1,
+                column=", ".join(missing),
+            )
+        )
     unknown = reader.unknown_columns()
     if unknown:
-        report.problems.append(Problem("file", "unknown_columns", "These columns are not ones Sharewell knows, so "
-                                       "their values would be lost: rename or remove them (money columns are "
-                                       "written like “expected_saving 2026/27”)", row=1, column=", ".join(unknown)))
+        report.problems.append(
+            Problem(
+                "file",
+                "unknown_columns",
+                "These columns are not ones Sharewell knows, so "
+                "their values would be lost: rename or remove them (money columns are "
+                "written like “expected_saving 2026/27”)",
+                row=1,
+                column=", ".join(unknown),
+            )
+        )
     if report.problems:
         return []
     context = Context(user)
@@ -369,8 +443,16 @@ def check(rows: list[dict[str, str]], user, report: Report,
         if parsed is not None:
             key = (parsed.title_key, parsed.lead.pk)
             if key in seen:
-                problems.append(Problem("title", "duplicate", f"The same title and lead organisation are on row "
-                                        f"{seen[key]}", row=number, column="title", value=parsed.values["title"]))
+                problems.append(
+                    Problem(
+                        "title",
+                        "duplicate",
+                        f"The same title and lead organisation are on row {seen[key]}",
+                        row=number,
+                        column="title",
+                        value=parsed.values["title"],
+                    )
+                )
             seen[key] = number
             checked.append(_Row(number, raw, parsed))
         report.problems.extend(problems)
@@ -381,15 +463,29 @@ def check(rows: list[dict[str, str]], user, report: Report,
         item.existing = existing.get((item.parsed.title_key, item.parsed.lead.pk))
         if item.existing is None:
             if not writes._may_create(user, item.parsed):
-                report.problems.append(Problem(
-                    "lead_organisation", "forbidden", f"You are not an editor of {item.parsed.lead.name} or any "
-                    "partner, so you cannot add this arrangement", row=item.number, column="lead_organisation",
-                    value=item.parsed.lead.name))
+                report.problems.append(
+                    Problem(
+                        "lead_organisation",
+                        "forbidden",
+                        f"You are not an editor of {item.parsed.lead.name} or any "
+                        "partner, so you cannot add this arrangement",
+                        row=item.number,
+                        column="lead_organisation",
+                        value=item.parsed.lead.name,
+                    )
+                )
         elif not permissions.can_edit(user, item.existing):
-            report.problems.append(Problem(
-                "title", "forbidden", f"“{item.existing.title}” already exists, led by {item.parsed.lead.name}, and "
-                "you are not an editor of any of its partners, so this row cannot change it", row=item.number,
-                column="title", value=item.parsed.values["title"]))
+            report.problems.append(
+                Problem(
+                    "title",
+                    "forbidden",
+                    f"“{item.existing.title}” already exists, led by {item.parsed.lead.name}, and "
+                    "you are not an editor of any of its partners, so this row cannot change it",
+                    row=item.number,
+                    column="title",
+                    value=item.parsed.values["title"],
+                )
+            )
         else:
             _check_update(item, reader, user, context, report)
     return checked
@@ -410,8 +506,16 @@ def _check_update(item: _Row, reader: RowReader, user, context: Context, report:
         report.problems.append(replace(p, row=item.number, column=p.column or "money columns"))
 
 
-def run(content: bytes, filename: str, user, *, dry_run: bool = False, publish: bool = False,
-        progress: Callable[[str, int, int], None] | None = None, job: ImportJob | None = None) -> Report:
+def run(
+    content: bytes,
+    filename: str,
+    user,
+    *,
+    dry_run: bool = False,
+    publish: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+    job: ImportJob | None = None,
+) -> Report:
     """Read, check and (unless checking only, or any problem) write, all or nothing."""
     report = Report(dry_run=dry_run)
     try:
@@ -430,15 +534,15 @@ def run(content: bytes, filename: str, user, *, dry_run: bool = False, publish: 
     owned_job = job is None
     if job is None:
         author = user if getattr(user, "pk", None) else None
-        job = ImportJob.objects.create(user=author, filename=filename, content=b"", dry_run=False,
-                                       state=ImportJob.State.RUNNING)
+        job = ImportJob.objects.create(
+            user=author, filename=filename, content=b"", dry_run=False, state=ImportJob.State.RUNNING
+        )
     door = writes.import_of(filename, job)
     total = len(checked)
     try:
         for start in range(0, len(new), BATCH):
             with transaction.atomic():
-                writes.create_many(user, [r.parsed for r in new[start:start + BATCH]], door, job=job,
-                                   publish=publish)
+                writes.create_many(user, [r.parsed for r in new[start : start + BATCH]], door, job=job, publish=publish)
             if progress:
                 progress("Saving", min(start + BATCH, len(new)), total)
             if connection.vendor == "sqlite" and start + BATCH < len(new):
@@ -450,8 +554,7 @@ def run(content: bytes, filename: str, user, *, dry_run: bool = False, publish: 
     report.created = len(new)
     reader = RowReader(list(rows[0]))
     for done, item in enumerate(updates, start=len(new) + 1):
-        outcome = writes.change(user, item.existing, _update_raw(item, reader), door, partial=True,
-                                merge_ledger=True)
+        outcome = writes.change(user, item.existing, _update_raw(item, reader), door, partial=True, merge_ledger=True)
         if outcome.problems:  # changed since it was checked: say so, keep going with the rest
             report.problems += [replace(p, row=item.number, column=p.column or "title") for p in outcome.problems]
         elif outcome.revision is not None:

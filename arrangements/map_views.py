@@ -44,15 +44,19 @@ def map_page(request):
     total = qs.count()
     arrangements = figures.map_arrangements(qs, figures.MAP_ARRANGEMENT_LIMIT)
     bins = figures.count_bins(max((c["arrangements"] for c in counts), default=0))
-    return render(request, "arrangements/map.html", {
-        **context,
-        "counts": counts,
-        "total": total,
-        "arrangements": arrangements,
-        "capped": total > len(arrangements),
-        "bins": bins,
-        "map_data": figures.map_data(counts, arrangements, bins, total),
-    })
+    return render(
+        request,
+        "arrangements/map.html",
+        {
+            **context,
+            "counts": counts,
+            "total": total,
+            "arrangements": arrangements,
+            "capped": total > len(arrangements),
+            "bins": bins,
+            "map_data": figures.map_data(counts, arrangements, bins, total),
+        },
+    )
 
 
 def _largest(rows: list[dict], key: str) -> int:
@@ -64,6 +68,7 @@ def _savings_sections(money) -> list[dict]:
     """Expected and achieved savings by year and by category, from figures counted once."""
     sections = []
     for key, title in (("expected", "Expected savings"), ("achieved", "Achieved savings")):
+
         def amount(row, key=key):
             return row.expected if key == "expected" else row.achieved_signed_off + row.achieved_reported
 
@@ -71,15 +76,39 @@ def _savings_sections(money) -> list[dict]:
         for row in money.figures.by_year:
             if amount(row):
                 running += amount(row)
-                by_year.append({"year": row.year, "total": amount(row), "cumulative": running,
-                                "signed_off": row.achieved_signed_off, "reported": row.achieved_reported})
+                by_year.append(
+                    {
+                        "year": row.year,
+                        "total": amount(row),
+                        "cumulative": running,
+                        "signed_off": row.achieved_signed_off,
+                        "reported": row.achieved_reported,
+                    }
+                )
         by_category = sorted(
-            ({"label": money.label(row.category), "total": amount(row), "signed_off": row.achieved_signed_off,
-              "reported": row.achieved_reported} for row in money.figures.by_category if amount(row)),
-            key=lambda r: (-r["total"], r["label"]))
-        sections.append({"key": key, "title": title, "by_year": by_year, "by_category": by_category,
-                         "year_scale": _largest(by_year, "total"), "category_scale": _largest(by_category, "total"),
-                         "total": running})
+            (
+                {
+                    "label": money.label(row.category),
+                    "total": amount(row),
+                    "signed_off": row.achieved_signed_off,
+                    "reported": row.achieved_reported,
+                }
+                for row in money.figures.by_category
+                if amount(row)
+            ),
+            key=lambda r: (-r["total"], r["label"]),
+        )
+        sections.append(
+            {
+                "key": key,
+                "title": title,
+                "by_year": by_year,
+                "by_category": by_category,
+                "year_scale": _largest(by_year, "total"),
+                "category_scale": _largest(by_category, "total"),
+                "total": running,
+            }
+        )
     return sections
 
 
@@ -88,17 +117,35 @@ def dashboard(request):
     data = figures.summary(context.pop("arrangements_qs"))
     savings_sections = _savings_sections(data["money"])
     rankings = [
-        {"key": "top-categories", "title": "Service categories", "column": "Category",
-         "rows": data["top_categories"], "scale": _largest(data["top_categories"], "count")},
-        {"key": "top-services", "title": "Services (Local Government Service List)", "column": "Service",
-         "rows": data["top_services"], "scale": _largest(data["top_services"], "count")},
-    ]
-    return render(request, "arrangements/dashboard.html", {
-        **context, "data": data, "as_at_text": date_format(context["as_at"], "j F Y"),
-        "scales": {
-            "status": _largest(data["by_status"], "count"),
-            "types": _largest(data["organisations"]["by_type"], "count"),
+        {
+            "key": "top-categories",
+            "title": "Service categories",
+            "column": "Category",
+            "rows": data["top_categories"],
+            "scale": _largest(data["top_categories"], "count"),
         },
-        "savings_sections": savings_sections, "rankings": rankings, "share_note": SHARE_NOTE,
-        "achieved_total": data["money"].figures.achieved_signed_off + data["money"].figures.achieved_reported,
-    })
+        {
+            "key": "top-services",
+            "title": "Services (Local Government Service List)",
+            "column": "Service",
+            "rows": data["top_services"],
+            "scale": _largest(data["top_services"], "count"),
+        },
+    ]
+    return render(
+        request,
+        "arrangements/dashboard.html",
+        {
+            **context,
+            "data": data,
+            "as_at_text": date_format(context["as_at"], "j F Y"),
+            "scales": {
+                "status": _largest(data["by_status"], "count"),
+                "types": _largest(data["organisations"]["by_type"], "count"),
+            },
+            "savings_sections": savings_sections,
+            "rankings": rankings,
+            "share_note": SHARE_NOTE,
+            "achieved_total": data["money"].figures.achieved_signed_off + data["money"].figures.achieved_reported,
+        },
+    )

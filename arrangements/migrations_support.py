@@ -36,19 +36,30 @@ def entries_for(arrangement, savings: list) -> list[dict]:
         for existing in entries:
             if (existing["period"], existing["measure"], existing["basis"]) == key:
                 if existing["amount"] != amount:
-                    existing["source"] = "; ".join(x for x in (existing["source"],
-                                                               f"also recorded as £{amount:,}") if x)
+                    existing["source"] = "; ".join(
+                        x for x in (existing["source"], f"also recorded as £{amount:,}") if x
+                    )
                 return
-        entries.append({"period": period.label, "period_first": period.first, "period_last": period.last,
-                        "measure": measure, "basis": basis, "standing": standing, "amount": amount,
-                        "staff": staff, "other": other, "source": source[:500]})
+        entries.append(
+            {
+                "period": period.label,
+                "period_first": period.first,
+                "period_last": period.last,
+                "measure": measure,
+                "basis": basis,
+                "standing": standing,
+                "amount": amount,
+                "staff": staff,
+                "other": other,
+                "source": source[:500],
+            }
+        )
 
     for row in savings:
         period, note = _period(row.year, row.year_start)
         measure = "expected_saving" if row.basis == "expected" else "achieved_saving"
         standing = "expected" if row.basis == "expected" else "reported"
-        add(measure, standing, period, row.total, row.staff, row.other,
-            "; ".join(x for x in (row.note, note) if x))
+        add(measure, standing, period, row.total, row.staff, row.other, "; ".join(x for x in (row.note, note) if x))
     if arrangement.baseline_annual_cost is not None:
         if arrangement.baseline_year:
             period, note = _period(arrangement.baseline_year, (start - 1) if start else fallback)
@@ -57,9 +68,15 @@ def entries_for(arrangement, savings: list) -> list[dict]:
             note = "year not recorded: the year before it started" if start else "year not recorded"
         add("baseline_cost", "reported", period, arrangement.baseline_annual_cost, source=note)
     if arrangement.setup_cost is not None and fallback:
-        add("one_off_cost", "reported", Period(fallback, fallback), arrangement.setup_cost,
-            source="one-off set-up cost; year not recorded: the year it started" if start else
-            "one-off set-up cost; year not recorded")
+        add(
+            "one_off_cost",
+            "reported",
+            Period(fallback, fallback),
+            arrangement.setup_cost,
+            source="one-off set-up cost; year not recorded: the year it started"
+            if start
+            else "one-off set-up cost; year not recorded",
+        )
     if arrangement.cumulative_savings_achieved is not None:
         to = financial_year_ending(arrangement.cumulative_savings_to)
         if start and to and to >= start:
@@ -89,8 +106,9 @@ def move_money_to_ledger(apps, schema_editor) -> None:
             # Two records made at the same moment before the database refused it: keep both, apart.
             key = f"{key[:180]} (record {arrangement.pk})"
         seen.add((key, leads.get(arrangement.pk)))
-        Arrangement.objects.filter(pk=arrangement.pk).update(title_key=key,
-                                                             lead_organisation_id=leads.get(arrangement.pk))
+        Arrangement.objects.filter(pk=arrangement.pk).update(
+            title_key=key, lead_organisation_id=leads.get(arrangement.pk)
+        )
         try:
             entries = entries_for(arrangement, savings.get(arrangement.pk, []))
         except PeriodError as error:  # a year outside 1900-2100 in old data: keep the record, say so

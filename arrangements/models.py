@@ -83,7 +83,9 @@ class Arrangement(models.Model):
     status = models.CharField(max_length=16, choices=Status.choices, db_index=True)
     services = models.ManyToManyField("services.Service", blank=True, related_name="arrangements")
     categories = models.ManyToManyField(
-        "services.ServiceCategory", blank=True, related_name="arrangements",
+        "services.ServiceCategory",
+        blank=True,
+        related_name="arrangements",
         help_text="Categories named directly, plus those of its services",
     )
     # Dates: often only the year is known, so the year is kept on its own too.
@@ -92,7 +94,8 @@ class Arrangement(models.Model):
     end_date = models.DateField(null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(null=True, blank=True)
     no_savings_reason = models.CharField(
-        max_length=300, blank=True,
+        max_length=300,
+        blank=True,
         help_text="Required when no savings figure is given, e.g. “not set up to save money”",
     )
     non_financial_benefits = models.TextField(blank=True)
@@ -107,24 +110,29 @@ class Arrangement(models.Model):
     # Publication and soft deletion.
     published = models.BooleanField(default=False, db_index=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                     related_name="+")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
-    deleted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     # Kept by the write path from the title and the lead partnership, so that the database
     # itself refuses a second arrangement with the same title and lead (two simultaneous
     # creates cannot both pass a check made in Python).
     title_key = models.CharField(max_length=200, editable=False, default="")
-    lead_organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
-                                          on_delete=models.PROTECT, related_name="+", editable=False)
+    lead_organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
     # Written by an import that has not finished: hidden from every reader until it has.
-    held_for_import = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="held_arrangements", editable=False)
+    held_for_import = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="held_arrangements", editable=False
+    )
 
     objects = ArrangementQuerySet.as_manager()
 
@@ -135,8 +143,11 @@ class Arrangement(models.Model):
             models.Index(fields=["-start_year", "title", "id"], name="arrangement_listing_order"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["title_key", "lead_organisation"], condition=Q(deleted_at__isnull=True),
-                                    name="one_arrangement_per_title_and_lead"),
+            models.UniqueConstraint(
+                fields=["title_key", "lead_organisation"],
+                condition=Q(deleted_at__isnull=True),
+                name="one_arrangement_per_title_and_lead",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -164,8 +175,9 @@ class Partnership(models.Model):
 
     arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="partnerships")
     # PROTECT: abolished organisations stay attached to past arrangements.
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT,
-                                     related_name="partnerships")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="partnerships"
+    )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
@@ -212,8 +224,9 @@ class LedgerEntry(models.Model):
     """
 
     arrangement = models.ForeignKey(Arrangement, on_delete=models.CASCADE, related_name="ledger")
-    partner = models.ForeignKey("organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+")
+    partner = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     period = models.CharField(max_length=20, help_text="A financial year (2026/27) or a range (2010/11-2011/12)")
     period_first = models.PositiveSmallIntegerField(help_text="First calendar year of the period's first year")
     period_last = models.PositiveSmallIntegerField(help_text="First calendar year of the period's last year")
@@ -224,8 +237,9 @@ class LedgerEntry(models.Model):
     staff = models.BigIntegerField("of which staff (£)", null=True, blank=True)
     other = models.BigIntegerField("of which other (£)", null=True, blank=True)
     source = models.CharField(max_length=500, blank=True)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     entered_at = models.DateTimeField(default=timezone.now)
     signed_off_by = models.CharField(max_length=200, blank=True, help_text="The named person who signed it off")
     signed_off_on = models.DateField(null=True, blank=True)
@@ -234,15 +248,24 @@ class LedgerEntry(models.Model):
         ordering = ["period_first", "period_last", "measure", "partner_id"]
         verbose_name_plural = "ledger entries"
         constraints = [
-            models.UniqueConstraint(fields=["arrangement", "period", "measure", "basis"],
-                                    condition=Q(partner__isnull=True), name="one_whole_entry_per_key"),
-            models.UniqueConstraint(fields=["arrangement", "partner", "period", "measure", "basis"],
-                                    condition=Q(partner__isnull=False), name="one_partner_entry_per_key"),
-            models.CheckConstraint(condition=Q(basis="planned", standing="expected")
-                                   | Q(basis="actual", standing__in=["reported", "signed_off"]),
-                                   name="standing_matches_basis"),
-            models.CheckConstraint(condition=~Q(measure="expected_saving") | Q(basis="planned"),
-                                   name="expected_savings_are_planned"),
+            models.UniqueConstraint(
+                fields=["arrangement", "period", "measure", "basis"],
+                condition=Q(partner__isnull=True),
+                name="one_whole_entry_per_key",
+            ),
+            models.UniqueConstraint(
+                fields=["arrangement", "partner", "period", "measure", "basis"],
+                condition=Q(partner__isnull=False),
+                name="one_partner_entry_per_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(basis="planned", standing="expected")
+                | Q(basis="actual", standing__in=["reported", "signed_off"]),
+                name="standing_matches_basis",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="expected_saving") | Q(basis="planned"), name="expected_savings_are_planned"
+            ),
         ]
         indexes = [models.Index(fields=["measure", "standing"], name="ledger_by_measure")]
 
@@ -260,11 +283,17 @@ class Version(models.Model):
     snapshot = models.JSONField()
     changes = models.JSONField(default=list, help_text="The change from the version before, in words")
     door = models.CharField(max_length=300, help_text="How it was made: on the site, API, an import, a survey…")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="+")
-    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+",
-                                     help_text="Who the public sees as the author")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who the public sees as the author",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -290,26 +319,34 @@ class Revision(models.Model):
     changes = models.JSONField(default=list)
     door = models.CharField(max_length=300)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    organisation = models.ForeignKey("organisations.Organisation", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(max_length=12, choices=State.choices, default=State.PENDING)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True, help_text="Why it was rejected, for the editor's organisation")
-    replaced_note = models.CharField(max_length=300, blank=True,
-                                     help_text="Set when a later change replaced this one before a decision")
-    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="revisions")
-    survey_response = models.ForeignKey("surveys.SurveyResponse", null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="revisions")
+    replaced_note = models.CharField(
+        max_length=300, blank=True, help_text="Set when a later change replaced this one before a decision"
+    )
+    import_job = models.ForeignKey(
+        "ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    survey_response = models.ForeignKey(
+        "surveys.SurveyResponse", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
 
     class Meta:
         ordering = ["created_at", "pk"]
-        constraints = [models.UniqueConstraint(fields=["arrangement"], condition=Q(state="pending"),
-                                               name="one_pending_revision_per_arrangement")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement"], condition=Q(state="pending"), name="one_pending_revision_per_arrangement"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Change to {self.arrangement} ({self.get_state_display()})"
@@ -323,8 +360,9 @@ class StatusChange(models.Model):
     changed_on = models.DateField(null=True, blank=True)
     changed_year = models.PositiveSmallIntegerField(null=True, blank=True)
     note = models.CharField(max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -347,13 +385,14 @@ class Source(models.Model):
 class Contract(models.Model):
     """A contract that constrains when an organisation can share a service."""
 
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE,
-                                     related_name="contracts")
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="contracts")
     category = models.ForeignKey("services.ServiceCategory", on_delete=models.PROTECT, related_name="contracts")
-    service = models.ForeignKey("services.Service", null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="contracts")
-    arrangement = models.ForeignKey(Arrangement, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="contracts")
+    service = models.ForeignKey(
+        "services.Service", null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
+    )
+    arrangement = models.ForeignKey(
+        Arrangement, null=True, blank=True, on_delete=models.SET_NULL, related_name="contracts"
+    )
     description = models.CharField(max_length=300)
     ends_on = models.DateField()
 

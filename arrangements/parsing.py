@@ -138,8 +138,9 @@ class Parsed:
 class Context:
     """What checking needs to look up, loaded once for many rows (an import may have thousands)."""
 
-    def __init__(self, user=None, organisations: OrganisationResolver | None = None,
-                 services: ServiceResolver | None = None):
+    def __init__(
+        self, user=None, organisations: OrganisationResolver | None = None, services: ServiceResolver | None = None
+    ):
         self.user = user
         self.moderator = bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_moderator)
         self._organisations = organisations
@@ -159,8 +160,9 @@ class Context:
 
 
 class _Checker:
-    def __init__(self, raw: Mapping[str, Any], context: Context, existing_ledger: Iterable[LedgerEntry],
-                 lenient_ids: bool):
+    def __init__(
+        self, raw: Mapping[str, Any], context: Context, existing_ledger: Iterable[LedgerEntry], lenient_ids: bool
+    ):
         self.raw = raw
         self.context = context
         self.problems: list[Problem] = []
@@ -185,8 +187,11 @@ class _Checker:
             value = str(value)
         value = unicodedata.normalize("NFC", value).strip()
         if match := _CONTROL.search(value):
-            self.problem(name, "control_character",
-                         f"{label} contains a control character (U+{ord(match.group()):04X}): remove it")
+            self.problem(
+                name,
+                "control_character",
+                f"{label} contains a control character (U+{ord(match.group()):04X}): remove it",
+            )
             return ""
         if f.kind != "longtext" and name == f.name and _LINE_BREAKS.search(value):
             value = " ".join(value.split())
@@ -207,8 +212,9 @@ class _Checker:
         found = f.lookup(text)
         if not found:
             examples = " or ".join(f"“{label.lower()}”" for _value, label in f.choices[:3])
-            self.problem(f.name, "invalid",
-                         f"{f.label} “{text[:60]}” is not one we know: choose one such as {examples}", text)
+            self.problem(
+                f.name, "invalid", f"{f.label} “{text[:60]}” is not one we know: choose one such as {examples}", text
+            )
             return ""
         return found
 
@@ -241,8 +247,9 @@ class _Checker:
             year = int(str(value).strip())
             _check_year(year)
         except ValueError:
-            self.problem(f.name, "invalid_year", f"{f.label}: enter a year between {spec.FIRST_YEAR} and "
-                                                 f"{spec.LAST_YEAR}", value)
+            self.problem(
+                f.name, "invalid_year", f"{f.label}: enter a year between {spec.FIRST_YEAR} and {spec.LAST_YEAR}", value
+            )
             return None
         return year
 
@@ -284,8 +291,12 @@ class _Checker:
                 continue
             role = ROLES.get(normalise_name(str(details.get("role") or "member")))
             if role is None:
-                self.problem(f"{name}.role", "invalid", f"Partner {index + 1}: the role must be lead, member, "
-                                                        "client or provider", details.get("role"))
+                self.problem(
+                    f"{name}.role",
+                    "invalid",
+                    f"Partner {index + 1}: the role must be lead, member, client or provider",
+                    details.get("role"),
+                )
                 continue
             joined = self._partner_date(f"{name}.joined_on", details.get("joined_on"))
             left = self._partner_date(f"{name}.left_on", details.get("left_on"))
@@ -294,8 +305,12 @@ class _Checker:
                 self.lead_dates = (joined, left)
                 continue
             if role == Partnership.Role.LEAD:
-                self.problem(f"{name}.role", "two_leads", f"{organisation.name} is marked lead, but the lead "
-                                                          f"organisation is {lead.name if lead else 'another'}")
+                self.problem(
+                    f"{name}.role",
+                    "two_leads",
+                    f"{organisation.name} is marked lead, but the lead "
+                    f"organisation is {lead.name if lead else 'another'}",
+                )
                 continue
             if organisation.pk in seen:
                 continue
@@ -343,8 +358,11 @@ class _Checker:
             elif category not in categories:
                 categories.append(category)
         if not services and not categories and not any(p.field == "services" for p in self.problems):
-            self.problem("services", "required", "Enter at least one service: an LGSL number, a service name or "
-                                                 "a category such as “legal”")
+            self.problem(
+                "services",
+                "required",
+                "Enter at least one service: an LGSL number, a service name or a category such as “legal”",
+            )
         return services, categories
 
     def tags(self, f: spec.Field) -> list[str]:
@@ -370,8 +388,9 @@ class _Checker:
             url = self.text(f, url, name=f"sources[{index}].url", max_length=500)
             citation = self.text(f, citation, name=f"sources[{index}].citation", max_length=500)
             if url and not _URL.match(url):
-                self.problem(f"sources[{index}].url", "invalid_url",
-                             "Enter a web address starting with http:// or https://", url)
+                self.problem(
+                    f"sources[{index}].url", "invalid_url", "Enter a web address starting with http:// or https://", url
+                )
             if url or citation:
                 result.append((url, citation))
         return result
@@ -391,10 +410,13 @@ class _Checker:
             if draft is None:
                 continue
             if draft.key in keys:
-                self.problem(f"{name}.period", "duplicate",
-                             f"Money entry {index + 1} repeats entry {keys[draft.key]}: the same "
-                             f"{spec.MEASURE_LABELS[draft.measure].lower()} for {draft.period.label}"
-                             f"{' for ' + draft.partner.name if draft.partner else ''}")
+                self.problem(
+                    f"{name}.period",
+                    "duplicate",
+                    f"Money entry {index + 1} repeats entry {keys[draft.key]}: the same "
+                    f"{spec.MEASURE_LABELS[draft.measure].lower()} for {draft.period.label}"
+                    f"{' for ' + draft.partner.name if draft.partner else ''}",
+                )
                 continue
             keys[draft.key] = index + 1
             drafts.append(draft)
@@ -404,9 +426,12 @@ class _Checker:
             for entry in self.existing.values():
                 key = (entry.partner_id, entry.period, entry.measure, entry.basis)
                 if entry.standing == Standing.SIGNED_OFF and entry.pk not in kept and key not in kept_keys:
-                    self.problem("ledger", "signed_off_removed",
-                                 f"The signed-off {spec.MEASURE_LABELS[entry.measure].lower()} for {entry.period} "
-                                 "is missing: only a moderator can remove a signed-off figure")
+                    self.problem(
+                        "ledger",
+                        "signed_off_removed",
+                        f"The signed-off {spec.MEASURE_LABELS[entry.measure].lower()} for {entry.period} "
+                        "is missing: only a moderator can remove a signed-off figure",
+                    )
         return drafts
 
     def _entry(self, name: str, number: int, item: Mapping, partners_by_pk: dict[int, Any]) -> LedgerDraft | None:
@@ -423,8 +448,12 @@ class _Checker:
                 self.problem(f"{name}.period", "invalid_period", f"{label}: {error}", period_text)
         measure = _measure(item.get("measure"))
         if measure is None:
-            self.problem(f"{name}.measure", "invalid", f"{label}: the measure must be one of "
-                                                       f"{', '.join(m.value for m in Measure)}", item.get("measure"))
+            self.problem(
+                f"{name}.measure",
+                "invalid",
+                f"{label}: the measure must be one of {', '.join(m.value for m in Measure)}",
+                item.get("measure"),
+            )
         amounts = {}
         for part in ("amount", "staff", "other"):
             try:
@@ -438,22 +467,34 @@ class _Checker:
         if amount is None and not any(p.field == f"{name}.amount" for p in self.problems[before:]):
             self.problem(f"{name}.amount", "required", f"{label}: enter the amount in pounds")
         if amount is not None and staff is not None and other is not None and staff + other != amount:
-            self.problem(f"{name}.amount", "split_mismatch",
-                         f"{label}: staff (£{staff:,}) plus other (£{other:,}) do not add up to £{amount:,}")
+            self.problem(
+                f"{name}.amount",
+                "split_mismatch",
+                f"{label}: staff (£{staff:,}) plus other (£{other:,}) do not add up to £{amount:,}",
+            )
         partner = None
         if item.get("partner") not in (None, ""):
             partner = self.organisation(f"{name}.partner", item.get("partner"), f"{label}, partner")
             if partner is not None and partner.pk not in partners_by_pk:
-                self.problem(f"{name}.partner", "not_a_partner",
-                             f"{label}: {partner.name} is not a partner in this arrangement")
+                self.problem(
+                    f"{name}.partner", "not_a_partner", f"{label}: {partner.name} is not a partner in this arrangement"
+                )
         standing_text = item.get("standing")
         standing = _standing(standing_text, measure)
         if standing is None:
-            self.problem(f"{name}.standing", "invalid", f"{label}: standing must be expected, reported or signed_off",
-                         standing_text)
+            self.problem(
+                f"{name}.standing",
+                "invalid",
+                f"{label}: standing must be expected, reported or signed_off",
+                standing_text,
+            )
         if measure == Measure.EXPECTED_SAVING and standing not in (None, Standing.EXPECTED):
-            self.problem(f"{name}.standing", "invalid", f"{label}: an expected saving is a plan: its standing is "
-                                                        "“expected”. Record what was saved as an achieved saving.")
+            self.problem(
+                f"{name}.standing",
+                "invalid",
+                f"{label}: an expected saving is a plan: its standing is "
+                "“expected”. Record what was saved as an achieved saving.",
+            )
         source = self.text(spec.BY_NAME["sources"], item.get("source"), name=f"{name}.source", max_length=500)
         if len(self.problems) > before:
             return None
@@ -462,8 +503,9 @@ class _Checker:
         draft = LedgerDraft(None, partner, period, measure, basis, standing, amount, staff, other, source)
         return self._match_existing(name, label, item, draft, standing_text)
 
-    def _match_existing(self, name: str, label: str, item: Mapping, draft: LedgerDraft,
-                        standing_text: Any) -> LedgerDraft | None:
+    def _match_existing(
+        self, name: str, label: str, item: Mapping, draft: LedgerDraft, standing_text: Any
+    ) -> LedgerDraft | None:
         """Keep an entry's id (and its history) when it is the same entry; apply the sign-off rules."""
         existing = None
         raw_id = item.get("id")
@@ -473,8 +515,9 @@ class _Checker:
             except (TypeError, ValueError):
                 existing = None
             if existing is None and not self.lenient_ids:
-                self.problem(f"{name}.id", "unknown_entry", f"{label}: this arrangement has no money entry {raw_id}",
-                             raw_id)
+                self.problem(
+                    f"{name}.id", "unknown_entry", f"{label}: this arrangement has no money entry {raw_id}", raw_id
+                )
                 return None
         if existing is None:
             existing = self.existing_by_key.get((draft.key[0], draft.period.label, draft.measure, draft.basis))
@@ -491,8 +534,11 @@ class _Checker:
                 draft.standing = Standing.REPORTED  # changed figures are no longer the ones signed off
             return draft
         if asked_signed_off:
-            self.problem(f"{name}.standing", "sign_off_only",
-                         f"{label}: only the sign-off action can mark a figure signed off; record it as reported")
+            self.problem(
+                f"{name}.standing",
+                "sign_off_only",
+                f"{label}: only the sign-off action can mark a figure signed off; record it as reported",
+            )
             return None
         return draft
 
@@ -501,16 +547,26 @@ def _table(entries: dict[str, str]) -> dict[str, str]:
     return {normalise_name(k.replace("_", " ")): v for k, v in entries.items()}
 
 
-_MEASURES = _table({
-    **{m.value: m.value for m in Measure}, **{m.label: m.value for m in Measure},
-    **{m.label + "s": m.value for m in Measure},
-    "baseline": Measure.BASELINE_COST, "set up cost": Measure.ONE_OFF_COST, "setup cost": Measure.ONE_OFF_COST,
-    "one off cost": Measure.ONE_OFF_COST,
-})
-_STANDINGS = _table({
-    **{s.value: s.value for s in Standing}, **{s.label: s.value for s in Standing},
-    "planned": Standing.EXPECTED, "plan": Standing.EXPECTED, "actual": Standing.REPORTED,
-})
+_MEASURES = _table(
+    {
+        **{m.value: m.value for m in Measure},
+        **{m.label: m.value for m in Measure},
+        **{m.label + "s": m.value for m in Measure},
+        "baseline": Measure.BASELINE_COST,
+        "set up cost": Measure.ONE_OFF_COST,
+        "setup cost": Measure.ONE_OFF_COST,
+        "one off cost": Measure.ONE_OFF_COST,
+    }
+)
+_STANDINGS = _table(
+    {
+        **{s.value: s.value for s in Standing},
+        **{s.label: s.value for s in Standing},
+        "planned": Standing.EXPECTED,
+        "plan": Standing.EXPECTED,
+        "actual": Standing.REPORTED,
+    }
+)
 
 
 def _measure(value: Any) -> str | None:
@@ -525,8 +581,9 @@ def _standing(value: Any, measure: str | None) -> str | None:
     return _STANDINGS.get(normalise_name(str(value).replace("_", " ")))
 
 
-def parse(raw: Mapping[str, Any], context: Context, *, existing_ledger: Iterable[LedgerEntry] = (),
-          lenient_ids: bool = False) -> tuple[Parsed | None, list[Problem]]:
+def parse(
+    raw: Mapping[str, Any], context: Context, *, existing_ledger: Iterable[LedgerEntry] = (), lenient_ids: bool = False
+) -> tuple[Parsed | None, list[Problem]]:
     """Check every field of `raw` at once; the parsed arrangement, or None and every problem."""
     checker = _Checker(raw, context, existing_ledger, lenient_ids)
     checker.lead_dates = (None, None)
@@ -549,8 +606,11 @@ def parse(raw: Mapping[str, Any], context: Context, *, existing_ledger: Iterable
     end_date, end_year = checker.date(spec.BY_NAME["end_date"], raw.get("end_date"))
     start_year = start_year or checker.year(spec.BY_NAME["start_year"], raw.get("start_year"))
     end_year = end_year or checker.year(spec.BY_NAME["end_year"], raw.get("end_year"))
-    if start_year and end_year and (end_year, end_date or dt.date(end_year, 12, 31)) < (
-            start_year, start_date or dt.date(start_year, 1, 1)):
+    if (
+        start_year
+        and end_year
+        and (end_year, end_date or dt.date(end_year, 12, 31)) < (start_year, start_date or dt.date(start_year, 1, 1))
+    ):
         checker.problem("end_date", "end_before_start", "The end date must be after the start date")
     values.update(start_date=start_date, start_year=start_year, end_date=end_date, end_year=end_year)
 
@@ -567,13 +627,26 @@ def parse(raw: Mapping[str, Any], context: Context, *, existing_ledger: Iterable
         partners_by_pk[lead.pk] = lead
     ledger = checker.ledger(partners_by_pk)
     savings = {Measure.EXPECTED_SAVING, Measure.ACHIEVED_SAVING}
-    if not values["no_savings_reason"] and not any(e.measure in savings for e in ledger) and not any(
-            p.field.startswith("ledger") for p in checker.problems):
-        checker.problem("no_savings_reason", "required",
-                        "Give a savings figure, or say why there is none, for example “not set up to save money”")
+    if (
+        not values["no_savings_reason"]
+        and not any(e.measure in savings for e in ledger)
+        and not any(p.field.startswith("ledger") for p in checker.problems)
+    ):
+        checker.problem(
+            "no_savings_reason",
+            "required",
+            "Give a savings figure, or say why there is none, for example “not set up to save money”",
+        )
     if checker.problems:
         return None, checker.problems
     joined, left = checker.lead_dates
     lead_draft = PartnerDraft(lead, Partnership.Role.LEAD, joined or start_date, left)
-    return Parsed(values=values, lead=lead_draft.organisation, partners=[lead_draft, *partners], services=services,
-                  categories=categories, sources=sources, ledger=ledger), []
+    return Parsed(
+        values=values,
+        lead=lead_draft.organisation,
+        partners=[lead_draft, *partners],
+        services=services,
+        categories=categories,
+        sources=sources,
+        ledger=ledger,
+    ), []

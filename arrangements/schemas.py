@@ -91,15 +91,35 @@ class RevisionOut(Schema):
 
 
 _OUT: dict[str, Any] = {
-    "text": str, "longtext": str, "email": str, "choice": str, "bool": bool | None, "date": str | None,
-    "year": int | None, "organisation": str | None, "partners": list[PartnerOut], "services": list[ServiceOut],
-    "categories": list[str], "tags": list[str], "sources": list[SourceOut], "ledger": list[LedgerOut],
+    "text": str,
+    "longtext": str,
+    "email": str,
+    "choice": str,
+    "bool": bool | None,
+    "date": str | None,
+    "year": int | None,
+    "organisation": str | None,
+    "partners": list[PartnerOut],
+    "services": list[ServiceOut],
+    "categories": list[str],
+    "tags": list[str],
+    "sources": list[SourceOut],
+    "ledger": list[LedgerOut],
 }
 _IN: dict[str, Any] = {
-    "text": str | None, "longtext": str | None, "email": str | None, "choice": str | None, "bool": bool | str | None,
-    "date": str | int | None, "year": int | None, "organisation": str | None,
-    "partners": list[str | PartnerIn] | str | None, "services": list[int | str | ServiceIn] | str | None,
-    "categories": list[str] | None, "tags": list[str] | None, "sources": list[SourceIn] | None,
+    "text": str | None,
+    "longtext": str | None,
+    "email": str | None,
+    "choice": str | None,
+    "bool": bool | str | None,
+    "date": str | int | None,
+    "year": int | None,
+    "organisation": str | None,
+    "partners": list[str | PartnerIn] | str | None,
+    "services": list[int | str | ServiceIn] | str | None,
+    "categories": list[str] | None,
+    "tags": list[str] | None,
+    "sources": list[SourceIn] | None,
     "ledger": list[LedgerIn] | None,
 }
 
@@ -119,11 +139,17 @@ def _described(kind_map: dict[str, Any], required: str) -> dict[str, Any]:
 
 
 ArrangementOut = create_model(
-    "ArrangementOut", __base__=Schema,
-    id=(int, ...), url=(str, ...),
+    "ArrangementOut",
+    __base__=Schema,
+    id=(int, ...),
+    url=(str, ...),
     **{name: (kind, ...) for name, (kind, _d) in _described(_OUT, "all").items()},
-    kind_label=(str, ...), delivery_model_label=(str, ...), status_label=(str, ...),
-    status_history=(list[StatusOut], ...), published=(bool, ...), pending_revision=(RevisionOut | None, None),
+    kind_label=(str, ...),
+    delivery_model_label=(str, ...),
+    status_label=(str, ...),
+    status_history=(list[StatusOut], ...),
+    published=(bool, ...),
+    pending_revision=(RevisionOut | None, None),
 )
 ArrangementCreate = create_model("ArrangementCreate", __base__=Schema, **_described(_IN, "spec"))
 ArrangementPut = create_model("ArrangementPut", __base__=Schema, **_described(_IN, "all"))

@@ -59,11 +59,15 @@ def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
     if filters.category:
-        qs = qs.filter(pk__in=Arrangement.categories.through.objects.filter(
-            servicecategory__key=filters.category).values("arrangement_id"))
+        qs = qs.filter(
+            pk__in=Arrangement.categories.through.objects.filter(servicecategory__key=filters.category).values(
+                "arrangement_id"
+            )
+        )
     if filters.service:
-        qs = qs.filter(pk__in=Arrangement.services.through.objects.filter(
-            service__lgsl=filters.service).values("arrangement_id"))
+        qs = qs.filter(
+            pk__in=Arrangement.services.through.objects.filter(service__lgsl=filters.service).values("arrangement_id")
+        )
     if filters.model:
         qs = qs.filter(delivery_model=filters.model)
     if filters.status:
@@ -72,8 +76,17 @@ def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
         qs = qs.filter(start_year=filters.start_year)
     if filters.organisation:
         qs = qs.filter(pk__in=_partners_where(organisation__code=filters.organisation))
-    narrowed = any((filters.q, filters.category, filters.service, filters.model, filters.status,
-                    filters.start_year, filters.organisation))
+    narrowed = any(
+        (
+            filters.q,
+            filters.category,
+            filters.service,
+            filters.model,
+            filters.status,
+            filters.start_year,
+            filters.organisation,
+        )
+    )
     if filters.nation:
         qs = _with_a_partner_where(qs, narrowed, organisation__nation=filters.nation)
         narrowed = True
@@ -89,7 +102,9 @@ def with_details(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
     """Everything a table, download or API record shows, in a fixed number of queries."""
     return qs.prefetch_related(
         Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
-        "categories", "services", "sources",
+        "categories",
+        "services",
+        "sources",
         Prefetch("ledger", queryset=LedgerEntry.objects.select_related("partner").order_by("pk")),
         "status_changes",  # in the model's order: dated changes first, unknown dates last
     )
@@ -126,14 +141,23 @@ def record(arrangement: Arrangement, base_url: str = "", user=None, pending: dic
         "delivery_model_label": arrangement.get_delivery_model_display(),
         "status_label": arrangement.get_status_display(),
         "status_history": [
-            {"status": c.status, "date": c.changed_on.isoformat() if c.changed_on else None, "year": c.changed_year,
-             "note": c.note}
+            {
+                "status": c.status,
+                "date": c.changed_on.isoformat() if c.changed_on else None,
+                "year": c.changed_year,
+                "note": c.note,
+            }
             for c in arrangement.status_changes.all()
         ],
         "published": arrangement.published,
         "pending_revision": {
-            "id": revision.pk, "created_at": revision.created_at.isoformat(), "door": revision.door,
+            "id": revision.pk,
+            "created_at": revision.created_at.isoformat(),
+            "door": revision.door,
             "organisation": revision.organisation.name if revision.organisation else None,
-            "changes": revision.changes, "proposed": revision.proposed,
-        } if revision else None,
+            "changes": revision.changes,
+            "proposed": revision.proposed,
+        }
+        if revision
+        else None,
     }

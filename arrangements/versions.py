@@ -53,17 +53,31 @@ def snapshot(arrangement: Arrangement) -> dict[str, Any]:
     data["benefit_tags"] = list(arrangement.benefit_tags or [])
     data.update(
         lead_organisation=lead.code if lead else None,
-        partners=sorted(({"code": p.organisation.code, "name": p.organisation.name, "role": p.role,
-                          "joined_on": _iso(p.joined_on), "left_on": _iso(p.left_on)} for p in partnerships),
-                        key=_partner_order),
-        services=sorted(({"lgsl": s.lgsl, "label": s.label} for s in arrangement.services.all()),
-                        key=lambda s: s["lgsl"]),
+        partners=sorted(
+            (
+                {
+                    "code": p.organisation.code,
+                    "name": p.organisation.name,
+                    "role": p.role,
+                    "joined_on": _iso(p.joined_on),
+                    "left_on": _iso(p.left_on),
+                }
+                for p in partnerships
+            ),
+            key=_partner_order,
+        ),
+        services=sorted(
+            ({"lgsl": s.lgsl, "label": s.label} for s in arrangement.services.all()), key=lambda s: s["lgsl"]
+        ),
         categories=sorted(c.key for c in arrangement.categories.all()),
-        start_date=_iso(arrangement.start_date), start_year=arrangement.start_year,
-        end_date=_iso(arrangement.end_date), end_year=arrangement.end_year,
+        start_date=_iso(arrangement.start_date),
+        start_year=arrangement.start_year,
+        end_date=_iso(arrangement.end_date),
+        end_year=arrangement.end_year,
         sources=[{"url": s.url, "citation": s.citation} for s in sorted(arrangement.sources.all(), key=lambda s: s.pk)],
-        ledger=sorted((_entry(e, e.partner.code if e.partner_id else None) for e in arrangement.ledger.all()),
-                      key=_ledger_order),
+        ledger=sorted(
+            (_entry(e, e.partner.code if e.partner_id else None) for e in arrangement.ledger.all()), key=_ledger_order
+        ),
     )
     return data
 
@@ -77,16 +91,33 @@ def snapshot_of(parsed: Parsed, ledger_ids: list[int | None] | None = None) -> d
     ids = ledger_ids or [e.id for e in parsed.ledger]
     data.update(
         lead_organisation=parsed.lead.code,
-        partners=sorted(({"code": p.organisation.code, "name": p.organisation.name, "role": p.role,
-                          "joined_on": _iso(p.joined_on), "left_on": _iso(p.left_on)} for p in parsed.partners),
-                        key=_partner_order),
+        partners=sorted(
+            (
+                {
+                    "code": p.organisation.code,
+                    "name": p.organisation.name,
+                    "role": p.role,
+                    "joined_on": _iso(p.joined_on),
+                    "left_on": _iso(p.left_on),
+                }
+                for p in parsed.partners
+            ),
+            key=_partner_order,
+        ),
         services=sorted(({"lgsl": s.lgsl, "label": s.label} for s in parsed.services), key=lambda s: s["lgsl"]),
         categories=sorted(categories),
-        start_date=_iso(parsed.values["start_date"]), start_year=parsed.values["start_year"],
-        end_date=_iso(parsed.values["end_date"]), end_year=parsed.values["end_year"],
+        start_date=_iso(parsed.values["start_date"]),
+        start_year=parsed.values["start_year"],
+        end_date=_iso(parsed.values["end_date"]),
+        end_year=parsed.values["end_year"],
         sources=[{"url": url, "citation": citation} for url, citation in parsed.sources],
-        ledger=sorted((_entry(e, e.partner.code if e.partner else None) | {"id": i}
-                       for e, i in zip(parsed.ledger, ids, strict=True)), key=_ledger_order),
+        ledger=sorted(
+            (
+                _entry(e, e.partner.code if e.partner else None) | {"id": i}
+                for e, i in zip(parsed.ledger, ids, strict=True)
+            ),
+            key=_ledger_order,
+        ),
     )
     return data
 
@@ -148,8 +179,10 @@ def describe(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
             lines.append(f"{label}: {before or 'not recorded'} → {after or 'not recorded'}")
     names = {p["code"]: p["name"] for p in [*old.get("partners", []), *new.get("partners", [])]}
     if old.get("lead_organisation") != new.get("lead_organisation"):
-        lines.append(f"Lead organisation: {names.get(old.get('lead_organisation'), 'none')} → "
-                     f"{names.get(new.get('lead_organisation'), 'none')}")
+        lines.append(
+            f"Lead organisation: {names.get(old.get('lead_organisation'), 'none')} → "
+            f"{names.get(new.get('lead_organisation'), 'none')}"
+        )
     before = {p["code"]: p for p in old.get("partners", [])}
     after = {p["code"]: p for p in new.get("partners", [])}
     for code in after.keys() - before.keys():
@@ -158,13 +191,18 @@ def describe(old: dict[str, Any] | None, new: dict[str, Any]) -> list[str]:
         lines.append(f"Partner removed: {before[code]['name']}")
     for code in before.keys() & after.keys():
         for part, label in (("role", "role"), ("joined_on", "joined"), ("left_on", "left")):
-            if before[code][part] != after[code][part] and not (part == "role" and "lead" in
-                                                                 (before[code][part], after[code][part])):
-                lines.append(f"{after[code]['name']}, {label}: {before[code][part] or 'not recorded'} → "
-                             f"{after[code][part] or 'not recorded'}")
+            if before[code][part] != after[code][part] and not (
+                part == "role" and "lead" in (before[code][part], after[code][part])
+            ):
+                lines.append(
+                    f"{after[code]['name']}, {label}: {before[code][part] or 'not recorded'} → "
+                    f"{after[code][part] or 'not recorded'}"
+                )
     for key, label in (("services", "Service"), ("categories", "Category")):
+
         def name_of(item):
             return f"{item['label']} (LGSL {item['lgsl']})" if isinstance(item, dict) else item
+
         olds = {name_of(i) for i in old.get(key, [])}
         news = {name_of(i) for i in new.get(key, [])}
         lines += [f"{label} added: {n}" for n in sorted(news - olds)]

@@ -23,10 +23,17 @@ def arrangement_list(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "arrangements/list.html", {
-        "form": form, "page": page, "page_range": paginator.get_elided_page_range(page.number),
-        "query": query.urlencode(), "filters": filters,
-    })
+    return render(
+        request,
+        "arrangements/list.html",
+        {
+            "form": form,
+            "page": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "query": query.urlencode(),
+            "filters": filters,
+        },
+    )
 
 
 def download(request, fmt: str):
@@ -40,12 +47,17 @@ def download(request, fmt: str):
 def detail(request, pk: int):
     arrangement = get_object_or_404(services.with_details(Arrangement.objects.visible_to(request.user)), pk=pk)
     entries = list(arrangement.ledger.all())
-    return render(request, "arrangements/detail.html", {
-        "arrangement": arrangement, "ledger": entries,
-        "has_baseline": any(e.measure == Measure.BASELINE_COST for e in entries),
-        "left_out": figures.left_out_of(entries),
-        "partnerships": list(arrangement.partnerships.all()),
-        "can_edit": permissions.can_edit(request.user, arrangement),
-        "can_publish": not arrangement.published and permissions.can_publish(request.user, arrangement),
-        "pending": services.pending_revision(arrangement, request.user),
-    })
+    return render(
+        request,
+        "arrangements/detail.html",
+        {
+            "arrangement": arrangement,
+            "ledger": entries,
+            "has_baseline": any(e.measure == Measure.BASELINE_COST for e in entries),
+            "left_out": figures.left_out_of(entries),
+            "partnerships": list(arrangement.partnerships.all()),
+            "can_edit": permissions.can_edit(request.user, arrangement),
+            "can_publish": not arrangement.published and permissions.can_publish(request.user, arrangement),
+            "pending": services.pending_revision(arrangement, request.user),
+        },
+    )

@@ -97,7 +97,9 @@ def _author(user):
 def _details(queryset):
     return queryset.prefetch_related(
         Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
-        "services", "categories", "sources",
+        "services",
+        "categories",
+        "sources",
         Prefetch("ledger", queryset=LedgerEntry.objects.select_related("partner").order_by("pk")),
     )
 
@@ -120,8 +122,9 @@ def _acting_for(user, organisation_ids: Iterable[int]):
 
 
 def _existing_duplicate(parsed: Parsed, exclude: int | None = None) -> Arrangement | None:
-    queryset = Arrangement.objects.filter(deleted_at__isnull=True, title_key=parsed.title_key,
-                                          lead_organisation=parsed.lead)
+    queryset = Arrangement.objects.filter(
+        deleted_at__isnull=True, title_key=parsed.title_key, lead_organisation=parsed.lead
+    )
     if exclude:
         queryset = queryset.exclude(pk=exclude)
     return queryset.first()
@@ -136,8 +139,9 @@ def _may_create(user, parsed: Parsed) -> bool:
 # --- create ---------------------------------------------------------------------------
 
 
-def create(user, raw: Mapping[str, Any], door: Door, *, context: Context | None = None,
-           publish: bool = False) -> Outcome:
+def create(
+    user, raw: Mapping[str, Any], door: Door, *, context: Context | None = None, publish: bool = False
+) -> Outcome:
     """Add an arrangement. Editors add for an organisation they edit; moderators for any.
     New arrangements wait unpublished until a moderator publishes them, unless `publish`
     (moderators only: the demo loader, a moderator's import)."""
@@ -148,8 +152,10 @@ def create(user, raw: Mapping[str, Any], door: Door, *, context: Context | None 
     if problems:
         return Outcome(problems=problems)
     if not _may_create(user, parsed):
-        return _refuse("lead_organisation", f"You are not an editor of {parsed.lead.name} or any partner, so you "
-                                            "cannot add this arrangement")
+        return _refuse(
+            "lead_organisation",
+            f"You are not an editor of {parsed.lead.name} or any partner, so you cannot add this arrangement",
+        )
     if _existing_duplicate(parsed):
         return _refuse("title", DUPLICATE, code="duplicate")
     try:
@@ -163,8 +169,17 @@ def create(user, raw: Mapping[str, Any], door: Door, *, context: Context | None 
 # --- change ---------------------------------------------------------------------------
 
 
-def change(user, arrangement: Arrangement, raw: Mapping[str, Any], door: Door, *, partial: bool = False,
-           merge_ledger: bool = False, context: Context | None = None, moderate: bool | None = None) -> Outcome:
+def change(
+    user,
+    arrangement: Arrangement,
+    raw: Mapping[str, Any],
+    door: Door,
+    *,
+    partial: bool = False,
+    merge_ledger: bool = False,
+    context: Context | None = None,
+    moderate: bool | None = None,
+) -> Outcome:
     """Change an arrangement: `raw` is the whole record, or with `partial` only the fields to
     change (a list given replaces the whole list; with `merge_ledger`, money entries are
     added or replaced by their period and measure and the rest kept, as an import does).
@@ -173,8 +188,7 @@ def change(user, arrangement: Arrangement, raw: Mapping[str, Any], door: Door, *
     becomes a pending revision; the arrangement is untouched until a moderator approves.
     """
     if not permissions.can_edit(user, arrangement):
-        return _refuse("title", f"You are not an editor of a partner in “{arrangement.title}”, so you cannot "
-                                "change it")
+        return _refuse("title", f"You are not an editor of a partner in “{arrangement.title}”, so you cannot change it")
     current = current_snapshot(arrangement)
     if partial:
         raw = {**current, **raw}
@@ -188,13 +202,22 @@ def change(user, arrangement: Arrangement, raw: Mapping[str, Any], door: Door, *
     if not permissions.is_moderator(user):
         keeps = {p.organisation.pk for p in parsed.partners if p.left_on is None}
         if not keeps & permissions.editable_organisation_ids(user):
-            return Outcome(arrangement=arrangement, problems=[Problem(
-                "partners", "forbidden", "The change would leave none of your organisations as a current partner, "
-                                         "so you could no longer change it: ask a moderator")])
+            return Outcome(
+                arrangement=arrangement,
+                problems=[
+                    Problem(
+                        "partners",
+                        "forbidden",
+                        "The change would leave none of your organisations as a current partner, "
+                        "so you could no longer change it: ask a moderator",
+                    )
+                ],
+            )
     if _existing_duplicate(parsed, exclude=arrangement.pk):
-        return Outcome(arrangement=arrangement, problems=[Problem("title", "duplicate",
-                                                                  "Another arrangement has this title and lead "
-                                                                  "organisation")])
+        return Outcome(
+            arrangement=arrangement,
+            problems=[Problem("title", "duplicate", "Another arrangement has this title and lead organisation")],
+        )
     proposed = snapshot_of(parsed)
     changes = describe(current, proposed)
     if not changes:
@@ -214,6 +237,7 @@ def change(user, arrangement: Arrangement, raw: Mapping[str, Any], door: Door, *
 def _merged_ledger(current: list[dict], incoming: Any) -> list:
     if not isinstance(incoming, list):
         return incoming
+
     def key(item):
         period = str(item.get("period") or "")
         try:
@@ -221,35 +245,49 @@ def _merged_ledger(current: list[dict], incoming: Any) -> list:
         except PeriodError:
             pass
         measure = _measure(item.get("measure")) or item.get("measure")
-        return (item.get("partner") or None, period, measure,
-                (item.get("standing") or ("expected" if measure == "expected_saving" else "")) == "expected")
+        return (
+            item.get("partner") or None,
+            period,
+            measure,
+            (item.get("standing") or ("expected" if measure == "expected_saving" else "")) == "expected",
+        )
+
     incoming_keys = {key(i) for i in incoming if isinstance(i, Mapping)}
     return [e for e in current if key(e) not in incoming_keys] + incoming
 
 
-def _hold(user, arrangement: Arrangement, proposed: dict, changes: list[str], door: Door,
-          action: str = "change") -> Outcome:
+def _hold(
+    user, arrangement: Arrangement, proposed: dict, changes: list[str], door: Door, action: str = "change"
+) -> Outcome:
     """Keep the change as the arrangement's one pending revision."""
     author = _author(user)
     organisation = _acting_for(author, arrangement.partnerships.values_list("organisation_id", flat=True))
     notes = []
     with transaction.atomic():
-        earlier = Revision.objects.select_for_update().filter(arrangement=arrangement,
-                                                              state=Revision.State.PENDING).first()
+        earlier = (
+            Revision.objects.select_for_update().filter(arrangement=arrangement, state=Revision.State.PENDING).first()
+        )
         if earlier is not None:
             who = organisation.name if organisation else "another person"
             earlier.state = Revision.State.SUPERSEDED
-            earlier.replaced_note = (f"Replaced on {timezone.localtime():%-d %B %Y at %H:%M} by a later change "
-                                     f"from {who}, before a moderator decided")
+            earlier.replaced_note = (
+                f"Replaced on {timezone.localtime():%-d %B %Y at %H:%M} by a later change "
+                f"from {who}, before a moderator decided"
+            )
             earlier.decided_at = timezone.now()
             earlier.save()
             if earlier.created_by_id != getattr(author, "pk", None):
                 by = earlier.organisation.name if earlier.organisation else "someone else"
-                notes.append(f"This replaces a change from {by} that was waiting for a moderator: they have been "
-                             "told")
+                notes.append(f"This replaces a change from {by} that was waiting for a moderator: they have been told")
         revision = Revision.objects.create(
-            arrangement=arrangement, proposed=proposed, changes=changes, door=door.label, created_by=author,
-            organisation=organisation, action=action, import_job=door.import_job,
+            arrangement=arrangement,
+            proposed=proposed,
+            changes=changes,
+            door=door.label,
+            created_by=author,
+            organisation=organisation,
+            action=action,
+            import_job=door.import_job,
             survey_response=door.survey_response,
         )
     return Outcome(arrangement=arrangement, revision=revision, notes=notes)
@@ -277,8 +315,7 @@ def delete(user, arrangement: Arrangement, door: Door) -> Outcome:
     """A soft delete a moderator can undo. An editor's request to delete a published
     arrangement waits for a moderator, like any other change to it."""
     if not permissions.can_edit(user, arrangement):
-        return _refuse("title", f"You are not an editor of a partner in “{arrangement.title}”, so you cannot "
-                                "delete it")
+        return _refuse("title", f"You are not an editor of a partner in “{arrangement.title}”, so you cannot delete it")
     if arrangement.published and not permissions.can_publish(user, arrangement):
         current = current_snapshot(arrangement)
         return _hold(user, arrangement, current, ["Delete this arrangement"], door, action="delete")
@@ -293,23 +330,31 @@ def _mark_deleted(arrangement: Arrangement, user, door: Door) -> None:
     arrangement.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
     # Changes waiting on a deleted record can no longer be decided: say so to their senders.
     Revision.objects.filter(arrangement=arrangement, state=Revision.State.PENDING).exclude(action="delete").update(
-        state=Revision.State.SUPERSEDED, decided_at=timezone.now(),
-        replaced_note=f"Not applied: the arrangement was deleted on {timezone.localtime():%-d %B %Y}")
+        state=Revision.State.SUPERSEDED,
+        decided_at=timezone.now(),
+        replaced_note=f"Not applied: the arrangement was deleted on {timezone.localtime():%-d %B %Y}",
+    )
     _version(arrangement, current_snapshot(arrangement), ["Deleted"], user, door)
 
 
 def undelete(user, arrangement: Arrangement) -> Outcome:
     if not permissions.can_undelete(user, arrangement):
         return _refuse("title", "Only moderators can restore a deleted arrangement")
-    if Arrangement.objects.filter(deleted_at__isnull=True, title_key=arrangement.title_key,
-                                  lead_organisation_id=arrangement.lead_organisation_id).exists():
+    if Arrangement.objects.filter(
+        deleted_at__isnull=True, title_key=arrangement.title_key, lead_organisation_id=arrangement.lead_organisation_id
+    ).exists():
         return _refuse("title", f"{DUPLICATE}: rename one of them first", code="duplicate")
     with transaction.atomic():
         arrangement.deleted_at = None
         arrangement.deleted_by = None
         arrangement.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
-        _version(arrangement, current_snapshot(arrangement), ["Restored from deletion"], user,
-                 Door("restored from deletion by a moderator", "site"))
+        _version(
+            arrangement,
+            current_snapshot(arrangement),
+            ["Restored from deletion"],
+            user,
+            Door("restored from deletion by a moderator", "site"),
+        )
     return Outcome(arrangement=arrangement, changed=True)
 
 
@@ -339,8 +384,9 @@ def approve(user, revision: Revision) -> Outcome:
         # Survey returns always wait for a platform moderator, even where lead admins may publish.
         return _refuse("revision", "Only moderators can approve survey returns")
     if revision.state != Revision.State.PENDING:
-        return _refuse("revision", f"This change is no longer waiting: {revision.get_state_display().lower()}",
-                       code="not_pending")
+        return _refuse(
+            "revision", f"This change is no longer waiting: {revision.get_state_display().lower()}", code="not_pending"
+        )
     who = user.get_full_name() or user.get_username()
     door = Door(f"{revision.door}, approved by {who}", "moderation")
     author = revision.created_by
@@ -349,8 +395,9 @@ def approve(user, revision: Revision) -> Outcome:
             _mark_deleted(arrangement, author, door)
             _decide(revision, user, Revision.State.APPROVED)
         return Outcome(arrangement=arrangement, changed=True)
-    parsed, problems = parse(revision.proposed, Context(user), existing_ledger=list(arrangement.ledger.all()),
-                             lenient_ids=True)
+    parsed, problems = parse(
+        revision.proposed, Context(user), existing_ledger=list(arrangement.ledger.all()), lenient_ids=True
+    )
     if problems:
         return Outcome(arrangement=arrangement, problems=problems)
     if _existing_duplicate(parsed, exclude=arrangement.pk):
@@ -399,14 +446,31 @@ def first_status_history(arrangement: Arrangement, parsed: Parsed, note: str) ->
     expanded or came under review, the record does not say."""
     v = parsed.values
     if v["status"] not in LATER_STATUSES or not (v["start_date"] or v["start_year"]):
-        return [StatusChange(arrangement=arrangement, status=v["status"], changed_on=v["start_date"],
-                             changed_year=v["start_year"], note=note)]
+        return [
+            StatusChange(
+                arrangement=arrangement,
+                status=v["status"],
+                changed_on=v["start_date"],
+                changed_year=v["start_year"],
+                note=note,
+            )
+        ]
     ended = v["status"] in (Status.ENDED, Status.DISAGGREGATED)
     return [
-        StatusChange(arrangement=arrangement, status=Status.LIVE, changed_on=v["start_date"],
-                     changed_year=v["start_year"], note=f"Started ({note})"),
-        StatusChange(arrangement=arrangement, status=v["status"], changed_on=v["end_date"] if ended else None,
-                     changed_year=v["end_year"] if ended else None, note=note),
+        StatusChange(
+            arrangement=arrangement,
+            status=Status.LIVE,
+            changed_on=v["start_date"],
+            changed_year=v["start_year"],
+            note=f"Started ({note})",
+        ),
+        StatusChange(
+            arrangement=arrangement,
+            status=v["status"],
+            changed_on=v["end_date"] if ended else None,
+            changed_year=v["end_year"] if ended else None,
+            note=note,
+        ),
     ]
 
 
@@ -415,7 +479,10 @@ def _ensure_first_version(arrangement: Arrangement) -> Version | None:
     latest = arrangement.versions.order_by("-number").first()
     if latest is None:
         latest = Version.objects.create(
-            arrangement=arrangement, number=1, snapshot=current_snapshot(arrangement), changes=["Recorded"],
+            arrangement=arrangement,
+            number=1,
+            snapshot=current_snapshot(arrangement),
+            changes=["Recorded"],
             door="as recorded before version history began",
             created_at=arrangement.created_at or timezone.now(),
         )
@@ -426,8 +493,15 @@ def _version(arrangement: Arrangement, data: dict, changes: list[str], user, doo
     author = _author(user)
     number = (arrangement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     organisation = _acting_for(author, arrangement.partnerships.values_list("organisation_id", flat=True))
-    return Version.objects.create(arrangement=arrangement, number=number, snapshot=data, changes=changes,
-                                  door=door.label, user=author, organisation=organisation)
+    return Version.objects.create(
+        arrangement=arrangement,
+        number=number,
+        snapshot=data,
+        changes=changes,
+        door=door.label,
+        user=author,
+        organisation=organisation,
+    )
 
 
 def _write(arrangement: Arrangement | None, parsed: Parsed, user, door: Door, *, publish: bool = False) -> Arrangement:
@@ -463,15 +537,28 @@ def _write(arrangement: Arrangement | None, parsed: Parsed, user, door: Door, *,
         StatusChange.objects.bulk_create(first_status_history(arrangement, parsed, door.label))
     elif old_status != arrangement.status:
         today = timezone.localdate()
-        StatusChange.objects.create(arrangement=arrangement, status=arrangement.status, changed_on=today,
-                                    changed_year=today.year, note=f"Changed ({door.label})", recorded_by=author)
+        StatusChange.objects.create(
+            arrangement=arrangement,
+            status=arrangement.status,
+            changed_on=today,
+            changed_year=today.year,
+            note=f"Changed ({door.label})",
+            recorded_by=author,
+        )
     data = current_snapshot(arrangement)
     try:
         with transaction.atomic():
             _version(arrangement, data, describe(previous, data), user, door)
     except IntegrityError as error:
-        raise Refused([Problem("title", "conflict", "Someone else changed this arrangement at the same moment: "
-                                                    "check it and try again")]) from error
+        raise Refused(
+            [
+                Problem(
+                    "title",
+                    "conflict",
+                    "Someone else changed this arrangement at the same moment: check it and try again",
+                )
+            ]
+        ) from error
     return arrangement
 
 
@@ -483,8 +570,13 @@ def _write_partners(arrangement: Arrangement, parsed: Parsed, new: bool) -> None
     for pk, draft in sorted(wanted.items(), key=lambda item: item[1].role == Partnership.Role.LEAD):
         row = existing.get(pk)
         if row is None:
-            Partnership.objects.create(arrangement=arrangement, organisation=draft.organisation, role=draft.role,
-                                       joined_on=draft.joined_on, left_on=draft.left_on)
+            Partnership.objects.create(
+                arrangement=arrangement,
+                organisation=draft.organisation,
+                role=draft.role,
+                joined_on=draft.joined_on,
+                left_on=draft.left_on,
+            )
         elif (row.role, row.joined_on, row.left_on) != (draft.role, draft.joined_on, draft.left_on):
             row.role, row.joined_on, row.left_on = draft.role, draft.joined_on, draft.left_on
             row.save()
@@ -495,10 +587,21 @@ def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -
     keep = {d.id for d in parsed.ledger if d.id in existing}
     LedgerEntry.objects.filter(pk__in=existing.keys() - keep).delete()
     for draft in parsed.ledger:
-        values = dict(partner=draft.partner, period=draft.period.label, period_first=draft.period.first,
-                      period_last=draft.period.last, measure=draft.measure, basis=draft.basis,
-                      standing=draft.standing, amount=draft.amount, staff=draft.staff, other=draft.other,
-                      source=draft.source, signed_off_by=draft.signed_off_by, signed_off_on=draft.signed_off_on)
+        values = dict(
+            partner=draft.partner,
+            period=draft.period.label,
+            period_first=draft.period.first,
+            period_last=draft.period.last,
+            measure=draft.measure,
+            basis=draft.basis,
+            standing=draft.standing,
+            amount=draft.amount,
+            staff=draft.staff,
+            other=draft.other,
+            source=draft.source,
+            signed_off_by=draft.signed_off_by,
+            signed_off_on=draft.signed_off_on,
+        )
         row = existing.get(draft.id) if draft.id else None
         if row is None:
             LedgerEntry.objects.create(arrangement=arrangement, entered_by=author, **values)
@@ -518,27 +621,61 @@ def create_many(user, drafts: list[Parsed], door: Door, *, job, publish: bool = 
     author = _author(user)
     now = timezone.now()
     publish = publish and permissions.is_moderator(user)
-    arrangements = Arrangement.objects.bulk_create([
-        Arrangement(**d.values, title_key=d.title_key, lead_organisation=d.lead, created_by=author,
-                    held_for_import=job, published=publish, published_at=now if publish else None,
-                    published_by=author if publish else None)
-        for d in drafts
-    ])
+    arrangements = Arrangement.objects.bulk_create(
+        [
+            Arrangement(
+                **d.values,
+                title_key=d.title_key,
+                lead_organisation=d.lead,
+                created_by=author,
+                held_for_import=job,
+                published=publish,
+                published_at=now if publish else None,
+                published_by=author if publish else None,
+            )
+            for d in drafts
+        ]
+    )
     if any(a.pk is None for a in arrangements):  # a backend that does not return ids
         raise RuntimeError("The database did not return the new arrangements' ids")
     partnerships, services, categories, sources, statuses, entries = [], [], [], [], [], []
     for arrangement, d in zip(arrangements, drafts, strict=True):
-        partnerships += [Partnership(arrangement=arrangement, organisation=p.organisation, role=p.role,
-                                     joined_on=p.joined_on, left_on=p.left_on) for p in d.partners]
+        partnerships += [
+            Partnership(
+                arrangement=arrangement,
+                organisation=p.organisation,
+                role=p.role,
+                joined_on=p.joined_on,
+                left_on=p.left_on,
+            )
+            for p in d.partners
+        ]
         services += [Arrangement.services.through(arrangement_id=arrangement.pk, service_id=s.pk) for s in d.services]
-        categories += [Arrangement.categories.through(arrangement_id=arrangement.pk, servicecategory_id=c)
-                       for c in {c.pk for c in d.categories} | {s.category_id for s in d.services}]
+        categories += [
+            Arrangement.categories.through(arrangement_id=arrangement.pk, servicecategory_id=c)
+            for c in {c.pk for c in d.categories} | {s.category_id for s in d.services}
+        ]
         sources += [Source(arrangement=arrangement, url=u, citation=c) for u, c in d.sources]
         statuses += first_status_history(arrangement, d, door.label)
-        entries += [LedgerEntry(arrangement=arrangement, partner=e.partner, period=e.period.label,
-                                period_first=e.period.first, period_last=e.period.last, measure=e.measure,
-                                basis=e.basis, standing=e.standing, amount=e.amount, staff=e.staff, other=e.other,
-                                source=e.source, entered_by=author, entered_at=now) for e in d.ledger]
+        entries += [
+            LedgerEntry(
+                arrangement=arrangement,
+                partner=e.partner,
+                period=e.period.label,
+                period_first=e.period.first,
+                period_last=e.period.last,
+                measure=e.measure,
+                basis=e.basis,
+                standing=e.standing,
+                amount=e.amount,
+                staff=e.staff,
+                other=e.other,
+                source=e.source,
+                entered_by=author,
+                entered_at=now,
+            )
+            for e in d.ledger
+        ]
     Partnership.objects.bulk_create(partnerships)
     Arrangement.services.through.objects.bulk_create(services)
     Arrangement.categories.through.objects.bulk_create(categories)
@@ -547,11 +684,21 @@ def create_many(user, drafts: list[Parsed], door: Door, *, job, publish: bool = 
     entries = LedgerEntry.objects.bulk_create(entries)
     ids = iter(e.pk for e in entries)
     organisation = _acting_for(author, []) if author else None
-    Version.objects.bulk_create([
-        Version(arrangement=a, number=1, snapshot=snapshot_of(d, [next(ids) for _ in d.ledger]), changes=["Created"],
-                door=door.label, user=author, organisation=organisation, created_at=now)
-        for a, d in zip(arrangements, drafts, strict=True)
-    ])
+    Version.objects.bulk_create(
+        [
+            Version(
+                arrangement=a,
+                number=1,
+                snapshot=snapshot_of(d, [next(ids) for _ in d.ledger]),
+                changes=["Created"],
+                door=door.label,
+                user=author,
+                organisation=organisation,
+                created_at=now,
+            )
+            for a, d in zip(arrangements, drafts, strict=True)
+        ]
+    )
     return arrangements
 
 
@@ -572,14 +719,28 @@ def lookup_existing(keys: Iterable[tuple[str, int]]) -> dict[tuple[str, int], Ar
     found: dict[tuple[str, int], Arrangement] = {}
     titles = sorted({k[0] for k in keys})
     for start in range(0, len(titles), 500):
-        for arrangement in Arrangement.objects.filter(deleted_at__isnull=True, held_for_import__isnull=True,
-                                                      title_key__in=titles[start:start + 500]):
+        for arrangement in Arrangement.objects.filter(
+            deleted_at__isnull=True, held_for_import__isnull=True, title_key__in=titles[start : start + 500]
+        ):
             found[(arrangement.title_key, arrangement.lead_organisation_id)] = arrangement
     wanted = set(keys)
     return {k: v for k, v in found.items() if k in wanted}
 
 
 __all__ = [
-    "Door", "Outcome", "approve", "change", "create", "create_many", "delete", "discard", "lookup_existing",
-    "publish", "reject", "release", "restore", "title_key", "undelete",
+    "Door",
+    "Outcome",
+    "approve",
+    "change",
+    "create",
+    "create_many",
+    "delete",
+    "discard",
+    "lookup_existing",
+    "publish",
+    "reject",
+    "release",
+    "restore",
+    "title_key",
+    "undelete",
 ]

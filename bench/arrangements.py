@@ -21,9 +21,22 @@ PREFIX = "Benchmark arrangement"
 # The old template's columns, which every version of the import reads: the same file can be
 # timed before and after a change to the import.
 COLUMNS = (
-    "title", "description", "service", "model", "status", "start_date", "end_date", "lead_organisation",
-    "partner_organisations", "baseline_cost_gbp", "setup_cost_gbp", "annual_savings_expected_gbp",
-    "annual_savings_achieved_gbp", "savings_year", "no_savings_reason", "source_url",
+    "title",
+    "description",
+    "service",
+    "model",
+    "status",
+    "start_date",
+    "end_date",
+    "lead_organisation",
+    "partner_organisations",
+    "baseline_cost_gbp",
+    "setup_cost_gbp",
+    "annual_savings_expected_gbp",
+    "annual_savings_achieved_gbp",
+    "savings_year",
+    "no_savings_reason",
+    "source_url",
 )
 BATCH = 5000
 
@@ -182,6 +195,12 @@ def time_writes_during_import(rows: int, moderator, writer) -> dict:
         time.sleep(0.2)
     thread.join()
     Arrangement.objects.filter(title__startswith="Imported benchmark arrangement").delete()
-    return {"import_seconds": result["seconds"], "created": result["report"].created, "writes": len(waits),
-            "failures": failures, "max_wait": max(waits, default=0.0),
-            "median_wait": sorted(waits)[len(waits) // 2] if waits else 0.0, "slow": slow}
+    return {
+        "import_seconds": result["seconds"],
+        "created": result["report"].created,
+        "writes": len(waits),
+        "failures": failures,
+        "max_wait": max(waits, default=0.0),
+        "median_wait": sorted(waits)[len(waits) // 2] if waits else 0.0,
+        "slow": slow,
+    }

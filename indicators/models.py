@@ -51,9 +51,7 @@ class IndicatorValue(models.Model):
     objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "indicator"], name="one_value_per_indicator")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "indicator"], name="one_value_per_indicator")]
 
     def __str__(self) -> str:
         return f"{self.indicator_id} of {self.organisation_id}: {self.value} ({self.period})"

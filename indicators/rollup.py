@@ -48,8 +48,9 @@ class Combined:
         return len(self.parts) > 1
 
 
-def roll_up(counts_by_area: Mapping[str, Mapping[str, float | None]],
-            target_of: Mapping[str, str]) -> dict[str, Combined]:
+def roll_up(
+    counts_by_area: Mapping[str, Mapping[str, float | None]], target_of: Mapping[str, str]
+) -> dict[str, Combined]:
     """Sum each area's counts into its target; an area with no target is left out.
 
     A count that any part lacks (absent or None) is left out of the sum altogether:
@@ -61,13 +62,15 @@ def roll_up(counts_by_area: Mapping[str, Mapping[str, float | None]],
             grouped.setdefault(target_of[area], []).append(area)
     result = {}
     for target, areas in grouped.items():
-        names = set.intersection(*(
-            {name for name, value in counts_by_area[area].items() if value is not None} for area in areas
-        ))
+        names = set.intersection(
+            *({name for name, value in counts_by_area[area].items() if value is not None} for area in areas)
+        )
         result[target] = Combined(
             # Every part has a number for these names (the intersection above): the filter only tells mypy.
-            counts={name: sum(v for area in areas if (v := counts_by_area[area][name]) is not None)
-                    for name in sorted(names)},
+            counts={
+                name: sum(v for area in areas if (v := counts_by_area[area][name]) is not None)
+                for name in sorted(names)
+            },
             parts=list(areas),
         )
     return result

@@ -25,9 +25,16 @@ def _link(org: Organisation | None) -> dict | None:
 
 def _summary(org: Organisation, request) -> dict:
     return {
-        "code": org.code, "gss_code": org.gss_code, "name": org.name, "official_name": org.official_name,
-        "type": org.org_type, "type_label": org.get_org_type_display(), "tier": org.tier,
-        "nation": org.nation, "region": org.region, "current": org.is_current,
+        "code": org.code,
+        "gss_code": org.gss_code,
+        "name": org.name,
+        "official_name": org.official_name,
+        "type": org.org_type,
+        "type_label": org.get_org_type_display(),
+        "tier": org.tier,
+        "nation": org.nation,
+        "region": org.region,
+        "current": org.is_current,
         "url": request.build_absolute_uri(org.get_absolute_url()),
     }
 
@@ -36,14 +43,21 @@ def _summary(org: Organisation, request) -> dict:
 def list_organisations(request, filters: Query[DirectoryQuery]):
     """Search by any name variant, code or GSS code; filter by type, nation and region."""
     page_size = max(1, min(filters.page_size, settings.API_MAX_PAGE_SIZE))
-    queryset = services.directory(services.DirectoryFilters(
-        q=filters.q, org_type=filters.type, nation=filters.nation, region=filters.region,
-        include_former=filters.include_former,
-    ))
+    queryset = services.directory(
+        services.DirectoryFilters(
+            q=filters.q,
+            org_type=filters.type,
+            nation=filters.nation,
+            region=filters.region,
+            include_former=filters.include_former,
+        )
+    )
     paginator = Paginator(queryset, page_size)
     page = paginator.get_page(filters.page)
     return {
-        "count": paginator.count, "page": page.number, "page_size": page_size,
+        "count": paginator.count,
+        "page": page.number,
+        "page_size": page_size,
         "results": [_summary(org, request) for org in page.object_list],
     }
 
@@ -59,33 +73,47 @@ def get_organisation(request, code: str):
     org = profile.organisation
     return {
         **_summary(org, request),
-        "start_date": org.start_date, "end_date": org.end_date,
+        "start_date": org.start_date,
+        "end_date": org.end_date,
         "successors": [_link(o) for o in profile.successors],
         "predecessors": [_link(o) for o in profile.predecessors],
         "gss_codes": [{"code": g.code, "status": g.status} for g in profile.gss_codes],
         "names": profile.names,
-        "parent_county": _link(org.parent_county), "combined_authority": _link(org.combined_authority),
-        "population": org.population, "population_source": org.population_source,
-        "area_km2": org.area_km2, "density": org.density,
-        "latitude": org.latitude, "longitude": org.longitude, "homepage": org.homepage,
+        "parent_county": _link(org.parent_county),
+        "combined_authority": _link(org.combined_authority),
+        "population": org.population,
+        "population_source": org.population_source,
+        "area_km2": org.area_km2,
+        "density": org.density,
+        "latitude": org.latitude,
+        "longitude": org.longitude,
+        "homepage": org.homepage,
         "neighbours": [{**_link(n.neighbour), "border_km": n.border_km} for n in profile.neighbours],
-        "overlapping_bodies": [
-            {**_link(o.body), "share": o.share, "method": o.method} for o in profile.overlaps
-        ],
+        "overlapping_bodies": [{**_link(o.body), "share": o.share, "method": o.method} for o in profile.overlaps],
         "indicators": [
             {
-                "key": row.indicator.key, "label": row.indicator.label, "group": row.indicator.group,
-                "value": row.value.value if row.value else None, "unit": row.indicator.unit,
-                "period": row.value.period if row.value else None, "note": row.value.note if row.value else "",
-                "source": row.indicator.source, "source_url": row.indicator.source_url,
+                "key": row.indicator.key,
+                "label": row.indicator.label,
+                "group": row.indicator.group,
+                "value": row.value.value if row.value else None,
+                "unit": row.indicator.unit,
+                "period": row.value.period if row.value else None,
+                "note": row.value.note if row.value else "",
+                "source": row.indicator.source,
+                "source_url": row.indicator.source_url,
                 "licence": row.indicator.licence,
             }
             for row in profile.indicators
         ],
         # Recorded by the organisation's editors on its profile (arrangements.contract_views).
         "contracts": [
-            {"category": c.category.key, "category_label": c.category.label,
-             "lgsl": c.service.lgsl if c.service else None, "description": c.description, "ends_on": c.ends_on}
+            {
+                "category": c.category.key,
+                "category_label": c.category.label,
+                "lgsl": c.service.lgsl if c.service else None,
+                "description": c.description,
+                "ends_on": c.ends_on,
+            }
             for c in org.contracts.select_related("category", "service")
         ],
     }

@@ -5,8 +5,12 @@ from sharewell.widgets import GovukFormMixin
 
 
 class DirectoryFilterForm(GovukFormMixin, forms.Form):
-    q = forms.CharField(label="Name, code or GSS code", required=False, max_length=100,
-                        help_text="Any name a body goes by, for example “Cambs CC” or “E10000003”")
+    q = forms.CharField(
+        label="Name, code or GSS code",
+        required=False,
+        max_length=100,
+        help_text="Any name a body goes by, for example “Cambs CC” or “E10000003”",
+    )
     org_type = forms.ChoiceField(label="Type", required=False)
     nation = forms.ChoiceField(label="Nation", required=False)
     region = forms.ChoiceField(label="Region", required=False)
@@ -23,8 +27,9 @@ class OrganisationDetailsForm(GovukFormMixin, forms.ModelForm):
     """The fields users maintain; the importer never overwrites what they change."""
 
     homepage = forms.URLField(label="Website", required=False, max_length=300, assume_scheme="https")
-    political_control_source = forms.URLField(label="Source for political control (a link)", required=False,
-                                              max_length=300, assume_scheme="https")
+    political_control_source = forms.URLField(
+        label="Source for political control (a link)", required=False, max_length=300, assume_scheme="https"
+    )
 
     class Meta:
         model = Organisation

@@ -100,8 +100,9 @@ def area_km2(geometry) -> float:
     return abs(area) / 1_000_000.0
 
 
-def shared_borders(features: Sequence[Feature], progress: Progress | None = None,
-                   min_km: float = 0.0) -> list[tuple[str, str, float]]:
+def shared_borders(
+    features: Sequence[Feature], progress: Progress | None = None, min_km: float = 0.0
+) -> list[tuple[str, str, float]]:
     """Each unordered pair of features that share a border, with its length in km.
 
     Features from one topology share their arcs exactly, so the intersection of two
@@ -124,8 +125,9 @@ def shared_borders(features: Sequence[Feature], progress: Progress | None = None
     return pairs
 
 
-def overlaps(inner: Sequence[Feature], outer: Sequence[Feature], min_share: float = 0.05,
-             progress: Progress | None = None) -> list[tuple[str, str, float]]:
+def overlaps(
+    inner: Sequence[Feature], outer: Sequence[Feature], min_share: float = 0.05, progress: Progress | None = None
+) -> list[tuple[str, str, float]]:
     """(inner code, outer code, share of the inner area inside the outer) for real overlaps.
 
     Below `min_share` an overlap is taken as an artefact of generalised boundaries.
@@ -155,7 +157,7 @@ def centroid(geometry) -> tuple[float, float]:
 def to_geojson(geometry, precision: int = 4) -> dict:
     """GeoJSON geometry rounded to about 10 m, small enough to send to a browser."""
     # Through JSON text, so it compares equal to what the database gives back.
-    return json.loads(shapely.to_geojson(shapely.set_precision(geometry, 10 ** -precision, mode="pointwise")))
+    return json.loads(shapely.to_geojson(shapely.set_precision(geometry, 10**-precision, mode="pointwise")))
 
 
 def union_all(geometries: Iterable) -> Polygon | MultiPolygon:

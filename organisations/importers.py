@@ -50,7 +50,8 @@ OTHER_BODIES = {
     OrganisationType.POLICE: (
         "boundaries/Police_Force_Areas_December_2023_EW_BUC.json",
         lambda name: {"London, City of": "City of London Police"}.get(
-            name, name if "Police" in name else f"{name} Police"),
+            name, name if "Police" in name else f"{name} Police"
+        ),
     ),
     OrganisationType.ICB: ("boundaries/Integrated_Care_Boards_April_2023_EN_BSC.json", lambda name: name),
     OrganisationType.HEALTH_BOARD: ("boundaries/Local_Health_Boards_December_2023_WA_BUC.json", lambda name: name),
@@ -86,6 +87,7 @@ def _codes(context: Context) -> dict[str, int]:
 
 
 # --- councils and combined authorities --------------------------------------------
+
 
 def _combined_authority_changes(context: Context):
     """From the ONS change table: which CAs merged into which, and newer memberships."""
@@ -182,9 +184,16 @@ def other_body_rows(context: Context):
 def national_body_rows(context: Context):
     for row in read_csv(context, NATIONAL_BODIES):
         yield {
-            "code": row["code"], "gss_code": "", "official_name": row["official_name"], "name": row["name"],
-            "org_type": row["type"], "tier": Tier.NONE, "nation": row["nation"], "region": row["nation"],
-            "homepage": row["homepage"], "source": "Sharewell's list of national services (data/SOURCES.md)",
+            "code": row["code"],
+            "gss_code": "",
+            "official_name": row["official_name"],
+            "name": row["name"],
+            "org_type": row["type"],
+            "tier": Tier.NONE,
+            "nation": row["nation"],
+            "region": row["nation"],
+            "homepage": row["homepage"],
+            "source": "Sharewell's list of national services (data/SOURCES.md)",
         }
 
 
@@ -229,8 +238,11 @@ def gss_code_rows(context: Context):
         # Some abolished Northern Irish councils have no code: a blank is not a code.
         if row["gss-code"] and row["gss-code"] not in seen and row["local-authority-code"] in ids:
             seen.add(row["gss-code"])
-            yield {"code": row["gss-code"], "organisation_id": ids[row["local-authority-code"]],
-                   "status": GssCode.Status.FORMER}
+            yield {
+                "code": row["gss-code"],
+                "organisation_id": ids[row["local-authority-code"]],
+                "status": GssCode.Status.FORMER,
+            }
     for gss, code in GSS_ALIASES.items():
         if gss not in seen:
             yield {"code": gss, "organisation_id": ids[code], "status": GssCode.Status.ALIAS}
@@ -263,6 +275,7 @@ def name_rows(context: Context):
 
 # --- geometry ------------------------------------------------------------------
 
+
 def _boundary_layers(context: Context):
     """(features, which organisations they are) for every layer we draw."""
     types = dict(Organisation.objects.values_list("gss_code", "org_type"))
@@ -288,11 +301,17 @@ def boundary_rows(context: Context):
     for path, features in _boundary_layers(context):
         source = f"ONS: {path.split('/')[-1]} (OGL v3)"
         for feature in features:
-            yield {"organisation_id": codes[feature.code], "geojson": geometry.to_geojson(feature.geometry),
-                   "source": source}
+            yield {
+                "organisation_id": codes[feature.code],
+                "geojson": geometry.to_geojson(feature.geometry),
+                "source": source,
+            }
     gla = _greater_london(context)
-    yield {"organisation_id": codes[gla.code], "geojson": geometry.to_geojson(gla.geometry),
-           "source": "Union of the London borough boundaries, ONS December 2024 (OGL v3)"}
+    yield {
+        "organisation_id": codes[gla.code],
+        "geojson": geometry.to_geojson(gla.geometry),
+        "source": "Union of the London borough boundaries, ONS December 2024 (OGL v3)",
+    }
 
 
 def neighbour_rows(context: Context):
@@ -320,7 +339,8 @@ def overlap_rows(context: Context):
     # From the register: a district's county, a council's combined authority, and the
     # combined county authority its county is a member of (East Midlands, Lancashire...).
     for org_id, county_id, combined_id, county_combined_id in Organisation.objects.current().values_list(
-            "id", "parent_county_id", "combined_authority_id", "parent_county__combined_authority_id"):
+        "id", "parent_county_id", "combined_authority_id", "parent_county__combined_authority_id"
+    ):
         for body_id in dict.fromkeys(b for b in (county_id, combined_id, county_combined_id) if b):
             seen.add((org_id, body_id))
             yield {"organisation_id": org_id, "body_id": body_id, "share": 1.0, "method": Overlap.Method.REGISTER}
@@ -329,8 +349,12 @@ def overlap_rows(context: Context):
     for row in read_csv(context, NATIONAL_BODIES):
         for org_id in Organisation.objects.current().filter(org_type=row["covers_type"]).values_list("id", flat=True):
             seen.add((org_id, ids[row["code"]]))
-            yield {"organisation_id": org_id, "body_id": ids[row["code"]], "share": 1.0,
-                   "method": Overlap.Method.NATIONAL}
+            yield {
+                "organisation_id": org_id,
+                "body_id": ids[row["code"]],
+                "share": 1.0,
+                "method": Overlap.Method.NATIONAL,
+            }
     # From the boundaries: fire, police and health bodies, for every current council.
     types = dict(Organisation.objects.current().values_list("gss_code", "org_type"))
     councils = [f for f in _features(context, LOWER_TIER_BOUNDARIES) if types.get(f.code)]
@@ -341,28 +365,38 @@ def overlap_rows(context: Context):
             key = (codes[council], codes[body])
             if key not in seen:
                 seen.add(key)
-                yield {"organisation_id": key[0], "body_id": key[1], "share": round(share, 3),
-                       "method": Overlap.Method.BOUNDARY}
+                yield {
+                    "organisation_id": key[0],
+                    "body_id": key[1],
+                    "share": round(share, 3),
+                    "method": Overlap.Method.BOUNDARY,
+                }
 
 
 def body_population_rows(context: Context):
     """A wider body's population: the sum of the councils mostly inside it."""
     totals: dict[int, int] = {}
     for body_id, population in Overlap.objects.filter(
-        share__gte=0.5, method__in=[Overlap.Method.BOUNDARY, Overlap.Method.NATIONAL],
-        organisation__tier__in=[Tier.DISTRICT, Tier.UNITARY], organisation__population__isnull=False,
+        share__gte=0.5,
+        method__in=[Overlap.Method.BOUNDARY, Overlap.Method.NATIONAL],
+        organisation__tier__in=[Tier.DISTRICT, Tier.UNITARY],
+        organisation__population__isnull=False,
     ).values_list("body_id", "organisation__population"):
         totals[body_id] = totals.get(body_id, 0) + population
     for code, body_id in Organisation.objects.filter(pk__in=totals).values_list("code", "id"):
-        yield {"code": code, "population": totals[body_id],
-               "population_source": "Sum of the ONS mid-2020 estimates of the councils mostly inside it"}
+        yield {
+            "code": code,
+            "population": totals[body_id],
+            "population_source": "Sum of the ONS mid-2020 estimates of the councils mostly inside it",
+        }
 
 
 def national_body_area_rows(context: Context):
     """A national service's area: the sum of the councils it covers (it has no boundary file)."""
     totals: dict[str, float] = {}
     for code, area in Overlap.objects.filter(
-        method=Overlap.Method.NATIONAL, organisation__area_km2__isnull=False,
+        method=Overlap.Method.NATIONAL,
+        organisation__area_km2__isnull=False,
     ).values_list("body__code", "organisation__area_km2"):
         totals[code] = totals.get(code, 0.0) + area
     for code, area in totals.items():
@@ -373,31 +407,88 @@ _organisations = partial(Declaration, model=Organisation, key=("code",))
 
 DECLARATIONS = [
     _organisations(
-        name="Councils, combined authorities and the GLA", rows=council_rows,
-        source=f"{REGISTER}; homepages from {GOVUK}", licence="CC BY 4.0; OGL v3",
+        name="Councils, combined authorities and the GLA",
+        rows=council_rows,
+        source=f"{REGISTER}; homepages from {GOVUK}",
+        licence="CC BY 4.0; OGL v3",
         user_maintained=Organisation.USER_MAINTAINED_FIELDS,
     ),
-    _organisations(name="Combined authorities from the 2025 boundaries", rows=new_combined_authority_rows,
-                   source=COMBINED_AUTHORITY_BOUNDARIES, licence="OGL v3"),
-    _organisations(name="Fire, police and NHS bodies", rows=other_body_rows,
-                   source="boundaries/*.json", licence="OGL v3"),
-    _organisations(name="National police and fire services of Scotland and Northern Ireland",
-                   rows=national_body_rows, source=NATIONAL_BODIES, licence="Sharewell",
-                   user_maintained=Organisation.USER_MAINTAINED_FIELDS),
-    _organisations(name="Parent counties, combined authorities and successors", rows=relationship_rows,
-                   source=f"{REGISTER}; {CHANGES}", licence="CC BY 4.0; OGL v3", many_to_many=("successors",)),
-    Declaration(name="GSS codes, former codes and aliases", model=GssCode, key=("code",), rows=gss_code_rows,
-                source=GSS_LOOKUP, licence="CC BY 4.0"),
-    Declaration(name="Name variants", model=OrganisationName, key=("organisation_id", "normalised"),
-                rows=name_rows, source=NAME_LOOKUP, licence="CC BY 4.0"),
-    Declaration(name="Boundaries", model=Boundary, key=("organisation_id",), rows=boundary_rows,
-                source="boundaries/*.json", licence="OGL v3", prune=True),
-    Declaration(name="Neighbours (shared borders)", model=Neighbour, key=("organisation_id", "neighbour_id"),
-                rows=neighbour_rows, source="computed from the boundaries", licence="OGL v3", prune=True),
-    Declaration(name="Overlapping bodies", model=Overlap, key=("organisation_id", "body_id"),
-                rows=overlap_rows, source="register and boundaries", licence="OGL v3", prune=True),
-    _organisations(name="Populations of wider bodies", rows=body_population_rows,
-                   source="computed from council populations", licence="CC BY 4.0"),
-    _organisations(name="Areas of the national services", rows=national_body_area_rows,
-                   source="computed from council areas", licence="OGL v3"),
+    _organisations(
+        name="Combined authorities from the 2025 boundaries",
+        rows=new_combined_authority_rows,
+        source=COMBINED_AUTHORITY_BOUNDARIES,
+        licence="OGL v3",
+    ),
+    _organisations(
+        name="Fire, police and NHS bodies", rows=other_body_rows, source="boundaries/*.json", licence="OGL v3"
+    ),
+    _organisations(
+        name="National police and fire services of Scotland and Northern Ireland",
+        rows=national_body_rows,
+        source=NATIONAL_BODIES,
+        licence="Sharewell",
+        user_maintained=Organisation.USER_MAINTAINED_FIELDS,
+    ),
+    _organisations(
+        name="Parent counties, combined authorities and successors",
+        rows=relationship_rows,
+        source=f"{REGISTER}; {CHANGES}",
+        licence="CC BY 4.0; OGL v3",
+        many_to_many=("successors",),
+    ),
+    Declaration(
+        name="GSS codes, former codes and aliases",
+        model=GssCode,
+        key=("code",),
+        rows=gss_code_rows,
+        source=GSS_LOOKUP,
+        licence="CC BY 4.0",
+    ),
+    Declaration(
+        name="Name variants",
+        model=OrganisationName,
+        key=("organisation_id", "normalised"),
+        rows=name_rows,
+        source=NAME_LOOKUP,
+        licence="CC BY 4.0",
+    ),
+    Declaration(
+        name="Boundaries",
+        model=Boundary,
+        key=("organisation_id",),
+        rows=boundary_rows,
+        source="boundaries/*.json",
+        licence="OGL v3",
+        prune=True,
+    ),
+    Declaration(
+        name="Neighbours (shared borders)",
+        model=Neighbour,
+        key=("organisation_id", "neighbour_id"),
+        rows=neighbour_rows,
+        source="computed from the boundaries",
+        licence="OGL v3",
+        prune=True,
+    ),
+    Declaration(
+        name="Overlapping bodies",
+        model=Overlap,
+        key=("organisation_id", "body_id"),
+        rows=overlap_rows,
+        source="register and boundaries",
+        licence="OGL v3",
+        prune=True,
+    ),
+    _organisations(
+        name="Populations of wider bodies",
+        rows=body_population_rows,
+        source="computed from council populations",
+        licence="CC BY 4.0",
+    ),
+    _organisations(
+        name="Areas of the national services",
+        rows=national_body_area_rows,
+        source="computed from council areas",
+        licence="OGL v3",
+    ),
 ]

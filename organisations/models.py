@@ -99,12 +99,11 @@ class OrganisationQuerySet(models.QuerySet):
             matches |= Q(names__normalised__contains=normalised)
         if core and core != normalised:
             matches |= Q(names__normalised=core)  # "Cambs CC" finds "Cambridgeshire"
-        return self.filter(
-            pk__in=Organisation.objects.filter(matches).values("pk")
-        )
+        return self.filter(pk__in=Organisation.objects.filter(matches).values("pk"))
 
-    def filtered(self, *, q: str = "", org_type: str = "", nation: str = "", region: str = "",
-                 include_former: bool = False):
+    def filtered(
+        self, *, q: str = "", org_type: str = "", nation: str = "", region: str = "", include_former: bool = False
+    ):
         """The directory's and the API's one filter, so both doors agree."""
         qs = self if include_former else self.current()
         if q:
@@ -120,7 +119,8 @@ class OrganisationQuerySet(models.QuerySet):
 
 class Organisation(models.Model):
     code = models.CharField(
-        max_length=20, unique=True,
+        max_length=20,
+        unique=True,
         help_text="Stable code: mySociety's three-letter code for councils, the GSS code for other bodies.",
     )
     gss_code = models.CharField("GSS code", max_length=9, blank=True, db_index=True)
@@ -138,9 +138,7 @@ class Organisation(models.Model):
     )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True, help_text="Set for abolished bodies, which are kept.")
-    successors = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="predecessors"
-    )
+    successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors")
     population = models.PositiveIntegerField(null=True, blank=True)
     population_source = models.CharField(max_length=120, blank=True)
     area_km2 = models.FloatField("area (km²)", null=True, blank=True)
@@ -162,8 +160,11 @@ class Organisation(models.Model):
     history = HistoricalRecords(excluded_fields=["user_edited_fields"])
 
     USER_MAINTAINED_FIELDS = (
-        "homepage", "contact_email", "political_control",
-        "political_control_as_of", "political_control_source",
+        "homepage",
+        "contact_email",
+        "political_control",
+        "political_control_as_of",
+        "political_control_source",
     )
 
     class Meta:
@@ -248,9 +249,7 @@ class Neighbour(models.Model):
 
     class Meta:
         ordering = ["-border_km"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "neighbour"], name="unique_neighbour_pair")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "neighbour"], name="unique_neighbour_pair")]
 
     def __str__(self) -> str:
         return f"{self.organisation_id} borders {self.neighbour_id} for {self.border_km} km"
@@ -271,9 +270,7 @@ class Overlap(models.Model):
 
     class Meta:
         ordering = ["body__org_type", "-share"]
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "body"], name="unique_overlap_pair")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "body"], name="unique_overlap_pair")]
 
     def __str__(self) -> str:
         return f"{self.organisation_id} in {self.body_id} ({self.share:.0%})"

@@ -34,9 +34,23 @@ COUNTY_ABBREVIATIONS = {
 # Words that say what kind of council it is, longest first, so the rest is the place.
 _KIND_SUFFIXES = sorted(
     [
-        "metropolitan borough council", "royal borough council", "borough council", "district council",
-        "county council", "city council", "county borough council", "city and county council",
-        "council", "corporation", "mbc", "rbc", "bc", "dc", "cc", "cbc", "ua",
+        "metropolitan borough council",
+        "royal borough council",
+        "borough council",
+        "district council",
+        "county council",
+        "city council",
+        "county borough council",
+        "city and county council",
+        "council",
+        "corporation",
+        "mbc",
+        "rbc",
+        "bc",
+        "dc",
+        "cc",
+        "cbc",
+        "ua",
     ],
     key=len,
     reverse=True,
@@ -58,7 +72,7 @@ def core_name(name: str) -> str:
     text = normalise_name(name)
     for prefix in _KIND_PREFIXES:
         if text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
     for suffix in _KIND_SUFFIXES:
         if text.endswith(" " + suffix):
             text = text[: -len(suffix) - 1]

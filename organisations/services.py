@@ -21,19 +21,18 @@ class DirectoryFilters:
 
 
 def directory(filters: DirectoryFilters) -> QuerySet[Organisation]:
-    return (
-        Organisation.objects.filtered(
-            q=filters.q, org_type=filters.org_type, nation=filters.nation,
-            region=filters.region, include_former=filters.include_former,
-        )
-        .order_by("name", "code")
-    )
+    return Organisation.objects.filtered(
+        q=filters.q,
+        org_type=filters.org_type,
+        nation=filters.nation,
+        region=filters.region,
+        include_former=filters.include_former,
+    ).order_by("name", "code")
 
 
 def region_choices() -> list[str]:
     return list(
-        Organisation.objects.current().exclude(region="").order_by("region")
-        .values_list("region", flat=True).distinct()
+        Organisation.objects.current().exclude(region="").order_by("region").values_list("region", flat=True).distinct()
     )
 
 
@@ -41,9 +40,7 @@ def get_organisation(code: str) -> Organisation:
     """By stable code or any GSS code (current, former or alias); 404 if unknown."""
     found = (
         Organisation.objects.filter(code__iexact=code).first()
-        or Organisation.objects.filter(
-            pk__in=GssCode.objects.filter(code__iexact=code).values("organisation")
-        ).first()
+        or Organisation.objects.filter(pk__in=GssCode.objects.filter(code__iexact=code).values("organisation")).first()
     )
     if found is None:
         get_object_or_404(Organisation, code=code)  # raises Http404 with the usual message
@@ -76,9 +73,16 @@ def profile(code: str) -> Profile:
         .prefetch_related(
             Prefetch("neighbour_links", queryset=Neighbour.objects.select_related("neighbour")),
             Prefetch("overlaps", queryset=Overlap.objects.select_related("body")),
-            Prefetch("covered", queryset=Overlap.objects.select_related("organisation")
-                     .filter(organisation__end_date__isnull=True).order_by("organisation__name")),
-            "gss_codes", "names", "successors", "predecessors",
+            Prefetch(
+                "covered",
+                queryset=Overlap.objects.select_related("organisation")
+                .filter(organisation__end_date__isnull=True)
+                .order_by("organisation__name"),
+            ),
+            "gss_codes",
+            "names",
+            "successors",
+            "predecessors",
         )
         .get(pk=organisation.pk)
     )
@@ -102,17 +106,15 @@ def profile(code: str) -> Profile:
 def map_features(profile: Profile) -> dict:
     """GeoJSON of the organisation and its neighbours, for the profile map."""
     ids = [profile.organisation.pk, *(n.neighbour_id for n in profile.neighbours)]
-    boundaries = {
-        b.organisation_id: b.geojson
-        for b in Boundary.objects.filter(organisation_id__in=ids)
-    }
+    boundaries = {b.organisation_id: b.geojson for b in Boundary.objects.filter(organisation_id__in=ids)}
     features = []
     for org, role in [(profile.organisation, "self"), *((n.neighbour, "neighbour") for n in profile.neighbours)]:
         if org.pk in boundaries:
-            features.append({
-                "type": "Feature",
-                "geometry": boundaries[org.pk],
-                "properties": {"code": org.code, "name": org.name, "role": role,
-                               "url": org.get_absolute_url()},
-            })
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": boundaries[org.pk],
+                    "properties": {"code": org.code, "name": org.name, "role": role, "url": org.get_absolute_url()},
+                }
+            )
     return {"type": "FeatureCollection", "features": features}

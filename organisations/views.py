@@ -20,24 +20,35 @@ def directory(request):
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "organisations/directory.html", {
-        "form": form, "page": page, "query": query.urlencode(), "filters": filters,
-        "page_range": paginator.get_elided_page_range(page.number),
-    })
+    return render(
+        request,
+        "organisations/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "filters": filters,
+            "page_range": paginator.get_elided_page_range(page.number),
+        },
+    )
 
 
 def detail(request, code: str):
     profile = services.profile(code)
     if profile.organisation.code != code:
         return redirect(profile.organisation, permanent=False)  # a GSS code or other case
-    return render(request, "organisations/detail.html", {
-        "profile": profile,
-        "organisation": profile.organisation,
-        "map_features": services.map_features(profile),
-        "can_edit": can_edit_organisation(request.user, profile.organisation),
-        # Contracts live with the arrangements (their app); read here through the relation.
-        "contracts": profile.organisation.contracts.select_related("category", "service"),
-    })
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "profile": profile,
+            "organisation": profile.organisation,
+            "map_features": services.map_features(profile),
+            "can_edit": can_edit_organisation(request.user, profile.organisation),
+            # Contracts live with the arrangements (their app); read here through the relation.
+            "contracts": profile.organisation.contracts.select_related("category", "service"),
+        },
+    )
 
 
 @login_required
@@ -64,7 +75,10 @@ def history(request, code: str):
     for record in records:
         previous = record.prev_record
         diff = record.diff_against(previous).changes if previous else []
-        changes.append({"record": record, "changes": [
-            c for c in diff if c.field in Organisation.USER_MAINTAINED_FIELDS or previous is None
-        ]})
+        changes.append(
+            {
+                "record": record,
+                "changes": [c for c in diff if c.field in Organisation.USER_MAINTAINED_FIELDS or previous is None],
+            }
+        )
     return render(request, "organisations/history.html", {"organisation": organisation, "changes": changes})

@@ -63,13 +63,27 @@ def generated(n: int, *, k: int = 32, seed: int = 1, box=(36.0, 70.0, -10.0, 30.
     types = np.where(kind < 0.05, "CTY", np.where(kind < 0.35, "NMD", rng.choice(UNITARY_LIKE, n)))
     # Areas: cells of a grid, coarser for fire and police.
     cells = max(1, int(math.sqrt(n / 20)))
-    cell = (np.floor((lat - box[0]) / (box[1] - box[0]) * cells) * cells
-            + np.floor((lon - box[2]) / (box[3] - box[2]) * cells)).astype(int)
+    cell = (
+        np.floor((lat - box[0]) / (box[1] - box[0]) * cells) * cells
+        + np.floor((lon - box[2]) / (box[3] - box[2]) * cells)
+    ).astype(int)
     big = cell // 4
     organisations = [
-        {"code": f"G{i:06d}", "name": f"Place {i}", "org_type": str(types[i]), "nation": f"Nation {cell[i] % nations}",
-         "lat": float(lat[i]), "lon": float(lon[i]), "population": float(rng.lognormal(11.5, 1.0)),
-         "areas": {"county": f"C{cell[i]}", "fire": f"F{big[i]}", "police": f"P{big[i]}", "health": f"H{big[i] // 2}"}}
+        {
+            "code": f"G{i:06d}",
+            "name": f"Place {i}",
+            "org_type": str(types[i]),
+            "nation": f"Nation {cell[i] % nations}",
+            "lat": float(lat[i]),
+            "lon": float(lon[i]),
+            "population": float(rng.lognormal(11.5, 1.0)),
+            "areas": {
+                "county": f"C{cell[i]}",
+                "fire": f"F{big[i]}",
+                "police": f"P{big[i]}",
+                "health": f"H{big[i] // 2}",
+            },
+        }
         for i in range(n)
     ]
     specs = [IndicatorSpec(f"{GROUPS[j % 4]}-{j}", f"Indicator {j}", GROUPS[j % 4]) for j in range(k)]
@@ -78,8 +92,11 @@ def generated(n: int, *, k: int = 32, seed: int = 1, box=(36.0, 70.0, -10.0, 30.
     values[rng.random((n, k)) < 0.08] = np.nan
     # Borders: each organisation to the next three in a walk through the grid: about six each.
     order = np.lexsort((lon, cell))
-    borders = [(organisations[order[a]]["code"], organisations[order[b]]["code"], float(rng.uniform(1, 40)))
-               for a in range(n) for b in range(a + 1, min(n, a + 4))]
+    borders = [
+        (organisations[order[a]]["code"], organisations[order[b]]["code"], float(rng.uniform(1, 40)))
+        for a in range(n)
+        for b in range(a + 1, min(n, a + 4))
+    ]
     history = _random_history(rng, [o["code"] for o in organisations], borders, n // 2)
     return organisations, specs, values, borders, history
 
@@ -119,21 +136,43 @@ def uk(seed: int = 1):
     organisations = []
     for r in rows:
         code = r["local-authority-code"]
-        areas = {"county": r["county-la"] or (code if r["local-authority-type"] == "CTY" else ""),
-                 "combined": r["combined-authority"]}
+        areas = {
+            "county": r["county-la"] or (code if r["local-authority-type"] == "CTY" else ""),
+            "combined": r["combined-authority"],
+        }
         sa = service_areas.get(r["gss-code"], {})
-        for kind, prefix, org_type in (("fire", "fra", "FRA"), ("police", "pfa", "PFA"), ("health", "icb", "ICB"),
-                                       ("health", "lhb", "LHB")):
+        for kind, prefix, org_type in (
+            ("fire", "fra", "FRA"),
+            ("police", "pfa", "PFA"),
+            ("health", "icb", "ICB"),
+            ("health", "lhb", "LHB"),
+        ):
             if sa.get(f"{prefix}_cd"):
                 areas[kind] = sa[f"{prefix}_cd"]
-                body = bodies.setdefault(sa[f"{prefix}_cd"], {
-                    "code": sa[f"{prefix}_cd"], "name": sa[f"{prefix}_nm"], "org_type": org_type,
-                    "nation": r["nation"], "points": []})
+                body = bodies.setdefault(
+                    sa[f"{prefix}_cd"],
+                    {
+                        "code": sa[f"{prefix}_cd"],
+                        "name": sa[f"{prefix}_nm"],
+                        "org_type": org_type,
+                        "nation": r["nation"],
+                        "points": [],
+                    },
+                )
                 if r["lat"]:
                     body["points"].append((float(r["lat"]), float(r["long"])))
-        organisations.append({
-            "code": code, "name": r["nice-name"], "org_type": r["local-authority-type"], "nation": r["nation"],
-            "lat": r["lat"], "lon": r["long"], "population": r["pop-2020"], "areas": areas})
+        organisations.append(
+            {
+                "code": code,
+                "name": r["nice-name"],
+                "org_type": r["local-authority-type"],
+                "nation": r["nation"],
+                "lat": r["lat"],
+                "lon": r["long"],
+                "population": r["pop-2020"],
+                "areas": areas,
+            }
+        )
     for body in bodies.values():
         points = body.pop("points")
         if points:
@@ -191,8 +230,10 @@ def _service(data: MatchingData, seed: int) -> dict[str, Any]:
     board for one in a hundred."""
     rng = np.random.default_rng(seed)
     n, codes = data.size, data.codes
-    arrangements = [ArrangementFact(a, f"Arrangement {a}", tuple(codes[j] for j in rng.integers(0, n, size)))
-                    for a, size in enumerate(rng.integers(2, 6, max(10, n // 50)))]
+    arrangements = [
+        ArrangementFact(a, f"Arrangement {a}", tuple(codes[j] for j in rng.integers(0, n, size)))
+        for a, size in enumerate(rng.integers(2, 6, max(10, n // 50)))
+    ]
     ends = {codes[j]: int(rng.integers(2025, 2032)) for j in rng.integers(0, n, max(5, n // 20))}
     posts = {codes[j]: "Looking for a partner" for j in rng.integers(0, n, max(3, n // 100))}
     return {"arrangements": arrangements, "contract_end_years": ends, "interest": posts}
@@ -209,20 +250,28 @@ def bench(name: str, inputs, queries: int, seed: int, compare: bool) -> None:
     data = build_matching_data(organisations, specs, values, borders, history)
     build = (time.perf_counter() - start) * 1000
     pairs = sum(map(len, data.history.values())) // 2
-    print(f"\n{name}: {data.size:,} organisations, {len(data.indicators)} indicators, "
-          f"{len(data.border_indices) // 2:,} borders, {pairs:,} pairs with history")
+    print(
+        f"\n{name}: {data.size:,} organisations, {len(data.indicators)} indicators, "
+        f"{len(data.border_indices) // 2:,} borders, {pairs:,} pairs with history"
+    )
     print(f"  build once            {build:10.0f} ms")
     service = _service(data, seed)
     codes = _organisations(data, queries, seed)
     start = time.perf_counter()
     facts = service_facts(data, **service)
     prepare = (time.perf_counter() - start) * 1000
-    print(f"  service facts once    {prepare:10.1f} ms   ({len(facts.arrangements):,} live arrangements, "
-          f"{int(np.isfinite(facts.end_year).sum()):,} contract dates, {len(facts.posts):,} posts)")
+    print(
+        f"  service facts once    {prepare:10.1f} ms   ({len(facts.arrangements):,} live arrangements, "
+        f"{int(np.isfinite(facts.end_year).sum()):,} contract dates, {len(facts.posts):,} posts)"
+    )
 
     def query(n: int, prepared: bool = True) -> Query:
-        common: dict[str, Any] = {"service_key": "waste", "service_label": "waste collection", "tier_rule": "district",
-                                  "year": 2025}
+        common: dict[str, Any] = {
+            "service_key": "waste",
+            "service_label": "waste collection",
+            "tier_rule": "district",
+            "year": 2025,
+        }
         return Query(codes[n], facts=facts, **common) if prepared else Query(codes[n], **common, **service)
 
     find_partners(data, query(0))  # warm up
@@ -245,8 +294,10 @@ def bench(name: str, inputs, queries: int, seed: int, compare: bool) -> None:
     start = time.perf_counter()
     nn = NearestNeighbors(n_neighbors=20, algorithm="brute", metric="euclidean").fit(z)
     fit = (time.perf_counter() - start) * 1000
-    print(f"  similarity step alone (every organisation) against scikit-learn's brute-force NearestNeighbors\n"
-          f"  (fitted once in {fit:.0f} ms; then kneighbors on one row, 20 neighbours):")
+    print(
+        f"  similarity step alone (every organisation) against scikit-learn's brute-force NearestNeighbors\n"
+        f"  (fitted once in {fit:.0f} ms; then kneighbors on one row, 20 neighbours):"
+    )
     configured = max((pool["num_threads"] for pool in threadpool_info()), default=1)
     for threads in dict.fromkeys((configured, 1)):
         with threadpool_limits(threads) if threads == 1 else nullcontext():
@@ -277,8 +328,10 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError:
             print("threadpoolctl is not installed (it comes with scikit-learn): --threads ignored")
     with limits:
-        print(f"Partner finder engine: numpy {np.__version__}"
-              + (f", {args.threads} BLAS thread(s)" if args.threads else ""))
+        print(
+            f"Partner finder engine: numpy {np.__version__}"
+            + (f", {args.threads} BLAS thread(s)" if args.threads else "")
+        )
         inputs = uk(args.seed)
         label = "Every UK organisation (register files)"
         if inputs is None:
@@ -286,8 +339,10 @@ def main(argv: list[str] | None = None) -> int:
             inputs = generated(400, seed=args.seed, box=(50.0, 58.5, -6.0, 1.8), nations=4)
         bench(label, inputs, args.queries, args.seed, compare=False)
         bench("Generated", generated(args.size, seed=args.seed), args.queries, args.seed, compare=True)
-        print("\nAim: under 20 ms per full query at 100,000; the similarity step no slower than scikit-learn's."
-              "\nTimes are wall-clock: other processes on the machine make the p95, and threaded libraries, noisy.")
+        print(
+            "\nAim: under 20 ms per full query at 100,000; the similarity step no slower than scikit-learn's."
+            "\nTimes are wall-clock: other processes on the machine make the p95, and threaded libraries, noisy."
+        )
     return 0
 
 

@@ -34,8 +34,7 @@ import numpy as np
 # --- Vocabulary ------------------------------------------------------------------------
 
 # Factor keys, in the order they are shown.
-FACTORS = ("border", "distance", "areas", "similarity", "track_record", "joinable", "timing", "interest",
-           "political")
+FACTORS = ("border", "distance", "areas", "similarity", "track_record", "joinable", "timing", "interest", "political")
 FACTOR_LABELS = {
     "border": "Shared border",
     "distance": "Distance",
@@ -55,17 +54,19 @@ FACTOR_LABELS = {
 # but narrower signals (1 each). Same political control is reported as an advantage, but it
 # is the users' record, it changes at every election and it is not the engine's place to
 # steer by party: 0 unless a user turns it on.
-DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType({
-    "border": 2.0,
-    "distance": 1.0,
-    "areas": 1.0,
-    "similarity": 2.0,
-    "track_record": 2.0,
-    "joinable": 2.0,
-    "timing": 1.0,
-    "interest": 1.0,
-    "political": 0.0,
-})
+DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
+    {
+        "border": 2.0,
+        "distance": 1.0,
+        "areas": 1.0,
+        "similarity": 2.0,
+        "track_record": 2.0,
+        "joinable": 2.0,
+        "timing": 1.0,
+        "interest": 1.0,
+        "political": 0.0,
+    }
+)
 
 # Register type codes (organisations.models.OrganisationType).
 UNITARY_LIKE_TYPES = frozenset({"UA", "MD", "LBO", "CC", "SCO", "WPA", "NID"})
@@ -77,8 +78,13 @@ TIER_RULES = ("county", "district", "all", "")
 
 # Wider areas a council sits in. The first two are named in reasons.
 AREA_KINDS = ("county", "combined", "fire", "police", "health")
-AREA_WORDS = {"county": "county", "combined": "combined authority", "fire": "fire", "police": "police",
-              "health": "health"}
+AREA_WORDS = {
+    "county": "county",
+    "combined": "combined authority",
+    "fire": "fire",
+    "police": "police",
+    "health": "health",
+}
 NAMED_AREA_KINDS = ("county", "combined")
 
 # Arrangement statuses (arrangements.models.Status).
@@ -99,8 +105,12 @@ DISTANCE_KM_SCALE = 60.0
 # Similarity: exp(-D²/2), D² the mean squared z-score gap, each group of indicators counting
 # the same (see `similarity_scores`). Two places drawn at random are about 1.4 apart (a 37%
 # match); 0.4 apart is a 92% match.
-SIMILARITY_LEVELS = ((0.85, "A very similar place"), (0.65, "A similar place"), (0.4, "A somewhat similar place"),
-                     (0.0, "Not a very similar place"))
+SIMILARITY_LEVELS = (
+    (0.85, "A very similar place"),
+    (0.65, "A similar place"),
+    (0.4, "A somewhat similar place"),
+    (0.0, "Not a very similar place"),
+)
 ALIKE_Z_GAP = 0.5  # an indicator is "alike" when the z-scores are within half a standard deviation
 DISTINCT_Z = 0.5  # both above (below) this: "both high" ("both low")
 # Track record: no history is neutral (TRACK_RECORD_NEUTRAL); evidence moves it up towards
@@ -427,20 +437,38 @@ def build_matching_data(
 
     indptr, indices, km = _border_csr(borders, index)
     return MatchingData(
-        codes=codes, names=names, index=index, code_rank=_readonly(rank),
-        org_type=_readonly(org_type), tier=_readonly(tier), nation=_readonly(nation),
-        type_ids=_readonly(type_ids), nation_ids=_readonly(nation_ids), type_vocab=type_vocab,
+        codes=codes,
+        names=names,
+        index=index,
+        code_rank=_readonly(rank),
+        org_type=_readonly(org_type),
+        tier=_readonly(tier),
+        nation=_readonly(nation),
+        type_ids=_readonly(type_ids),
+        nation_ids=_readonly(nation_ids),
+        type_vocab=type_vocab,
         nation_vocab=nation_vocab,
-        lat=_readonly(lat), lon=_readonly(lon), population=_readonly(population), xyz=_readonly(xyz),
-        areas=_readonly(areas), area_codes=area_codes,
+        lat=_readonly(lat),
+        lon=_readonly(lon),
+        population=_readonly(population),
+        xyz=_readonly(xyz),
+        areas=_readonly(areas),
+        area_codes=area_codes,
         area_names=tuple(names_by_code.get(c, c) for c in area_codes),
         area_words=tuple((area_words or {}).get(c, "") for c in area_codes),
         eligible={k: _readonly(v) for k, v in eligible.items()},
-        indicators=specs, groups=groups, group_bounds=bounds, values=_readonly(raw),
-        features=_readonly(features), column_weights=_readonly(column_weights),
-        weighted_sumsq=_readonly(weighted_sumsq), weighted_present=_readonly(weighted_present),
+        indicators=specs,
+        groups=groups,
+        group_bounds=bounds,
+        values=_readonly(raw),
+        features=_readonly(features),
+        column_weights=_readonly(column_weights),
+        weighted_sumsq=_readonly(weighted_sumsq),
+        weighted_present=_readonly(weighted_present),
         present_count=_readonly(present_count),
-        border_indptr=_readonly(indptr), border_indices=_readonly(indices), border_km=_readonly(km),
+        border_indptr=_readonly(indptr),
+        border_indices=_readonly(indices),
+        border_km=_readonly(km),
         history=_history_index(history, index),
     )
 
@@ -510,8 +538,13 @@ def _z_scores(raw, bounds) -> tuple[np.ndarray, ...]:
     features = np.ascontiguousarray(np.vstack([z.T, present.T]), dtype=np.float32)
     z = features[: raw.shape[1]].T.astype(float)
     f32 = np.float32
-    return (features, weights.astype(f32), ((z**2) @ weights).astype(f32), (present @ weights).astype(f32),
-            present.sum(axis=1).astype(f32))
+    return (
+        features,
+        weights.astype(f32),
+        ((z**2) @ weights).astype(f32),
+        (present @ weights).astype(f32),
+        present.sum(axis=1).astype(f32),
+    )
 
 
 def _border_csr(borders, index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -555,8 +588,15 @@ def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -
     for codes, record in arrangements:
         members = sorted(set(codes))
         if record.members is None:
-            record = SharedRecord(record.service, record.start_year, record.status, record.end_year, record.title,
-                                  len(members), record.through)
+            record = SharedRecord(
+                record.service,
+                record.start_year,
+                record.status,
+                record.end_year,
+                record.title,
+                len(members),
+                record.through,
+            )
         pairs.extend((a, b, record) for a, b in combinations(members, 2))
     return pairs
 
@@ -613,8 +653,9 @@ def similarity_scores(data: MatchingData, organisation: str | int, threads: int 
     return match
 
 
-def _similarity_slice(data: MatchingData, coefficients: np.ndarray, lacking: list[int], known_by_i: int,
-                      out: np.ndarray, part: slice) -> None:
+def _similarity_slice(
+    data: MatchingData, coefficients: np.ndarray, lacking: list[int], known_by_i: int, out: np.ndarray, part: slice
+) -> None:
     """`similarity_scores` for the organisations in `part`, written into `out[part]`."""
     # einsum rather than BLAS: as fast on one core, and BLAS's own threads made the p95
     # eight times the median here (they spin and wake), where a slice per thread does not.
@@ -792,10 +833,17 @@ def service_facts(
     for j, p in records.items():
         control[j] = labels.setdefault(p.control.strip().lower(), len(labels))
     return ServiceFacts(
-        arrangements=tuple(running), member_indptr=indptr, members=members_array,
-        member_of=np.repeat(np.arange(len(rows)), sizes), title_rank=title_rank,
-        end_year=end_year, posts=posts, posted=posted,
-        control=control, control_records=records, no_overall_control=labels.get(NO_OVERALL_CONTROL, -1),
+        arrangements=tuple(running),
+        member_indptr=indptr,
+        members=members_array,
+        member_of=np.repeat(np.arange(len(rows)), sizes),
+        title_rank=title_rank,
+        end_year=end_year,
+        posts=posts,
+        posted=posted,
+        control=control,
+        control_records=records,
+        no_overall_control=labels.get(NO_OVERALL_CONTROL, -1),
     )
 
 
@@ -825,8 +873,9 @@ def find_partners(data: MatchingData, query: Query) -> Result:
     weights = effective_weights(query.weights)
     facts = query.facts
     if facts is None:
-        facts = service_facts(data, query.arrangements, query.contract_end_years, query.interest,
-                              query.political_control)
+        facts = service_facts(
+            data, query.arrangements, query.contract_end_years, query.interest, query.political_control
+        )
     elif query.arrangements or query.contract_end_years or query.interest or query.political_control:
         raise ValueError("give the service's facts either prepared (facts) or as they are, not both")
     year = query.year or dt.date.today().year
@@ -976,7 +1025,8 @@ def _match(ctx: _Context, j: int, score: float, weights: Mapping[str, float]) ->
     data = ctx.data
     factors = tuple(
         Factor(key, FACTOR_LABELS[key], float(ctx.values[key][j]), weights[key], *_REASONS[key](ctx, j))
-        for key in FACTORS if key in ctx.values
+        for key in FACTORS
+        if key in ctx.values
     )
     d = float(ctx.distances[j])
     return Match(
@@ -1014,6 +1064,7 @@ def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i = ctx.data, ctx.i
     shared = [k for k in range(len(AREA_KINDS)) if data.areas[k, i] >= 0 and data.areas[k, i] == data.areas[k, j]]
     kinds = [AREA_KINDS[k] for k in shared]
+
     def word(k: int) -> str:
         return data.area_words[data.areas[k, i]] or AREA_WORDS[AREA_KINDS[k]]
 
@@ -1089,14 +1140,20 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
             clauses.append(f"already shares {_join_words(_at_most(items, 3))} with you{_through(running)}")
     if ended := by_kind.get(ENDED):
         r = ended[0]
-        when = (f" from {r.start_year} to {r.end_year}" if r.start_year and r.end_year
-                else f" until {r.end_year}" if r.end_year else " in the past")
+        when = (
+            f" from {r.start_year} to {r.end_year}"
+            if r.start_year and r.end_year
+            else f" until {r.end_year}"
+            if r.end_year
+            else " in the past"
+        )
         more = f" (and {len(ended) - 1} more ended)" if len(ended) > 1 else ""
         clauses.append(f"shared {_lower_first(r.service)} with you{when}{more}{_through(ended)}")
     if preparing := by_kind.get("preparing"):
         r = preparing[0]
-        clauses.append(f"working with you towards sharing {_lower_first(r.service)} ({r.status.replace('_', ' ')})"
-                       f"{_through([r])}")
+        clauses.append(
+            f"working with you towards sharing {_lower_first(r.service)} ({r.status.replace('_', ' ')}){_through([r])}"
+        )
     for r in by_kind.get(DISAGGREGATED, ()):
         service = _lower_first(r.service)
         if not service.endswith(("service", "services")):
@@ -1104,8 +1161,9 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
         when = f", {r.end_year}" if r.end_year else ""
         clauses.append(f"a shared {service} with you was taken back in-house (disaggregated{when}){_through([r])}")
     if not clauses:
-        clauses.append(f"{len(records)} other shared arrangement{'s' if len(records) > 1 else ''} on record"
-                       f"{_through(records)}")
+        clauses.append(
+            f"{len(records)} other shared arrangement{'s' if len(records) > 1 else ''} on record{_through(records)}"
+        )
     return _capitalise("; ".join(clauses)), {"records": len(records)}
 
 
@@ -1148,8 +1206,10 @@ def _interest_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     if j not in posts:
         return f"Has not posted on the matchmaking board for {service}", {"posted": False}
     text = posts[j].strip()
-    return (f"Posted on the matchmaking board for {service}" + (f": “{text}”" if text else ""),
-            {"posted": True, "mutual": ctx.i in posts})
+    return (
+        f"Posted on the matchmaking board for {service}" + (f": “{text}”" if text else ""),
+        {"posted": True, "mutual": ctx.i in posts},
+    )
 
 
 def _political_reason(ctx: _Context, j: int) -> tuple[str, dict]:
@@ -1193,8 +1253,9 @@ def _flags(ctx: _Context, j: int) -> list[Flag]:
             flags.append(Flag("size", f"Very different size: your population is {_times(1 / ratio)} times its"))
     service = ctx.service or "this service"
     if ctx.facts.posted[ctx.i] and ctx.facts.posted[j]:
-        flags.append(Flag("mutual-interest",
-                          f"Mutual interest: you have both posted on the matchmaking board for {service}"))
+        flags.append(
+            Flag("mutual-interest", f"Mutual interest: you have both posted on the matchmaking board for {service}")
+        )
     return flags
 
 
@@ -1219,7 +1280,7 @@ def _at_most(items: Sequence[str], n: int) -> list[str]:
 
 
 def _lower_first(text: str) -> str:
-    """"Building control" -> "building control"; "ICT" stays."""
+    """ "Building control" -> "building control"; "ICT" stays."""
     if len(text) > 1 and text[0].isupper() and text[1].islower():
         return text[0].lower() + text[1:]
     return text

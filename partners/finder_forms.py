@@ -7,17 +7,29 @@ from sharewell.widgets import GovukFormMixin
 
 
 class FinderForm(GovukFormMixin, forms.Form):
-    organisation = forms.CharField(label="Your organisation", max_length=200,
-                                   help_text="A name or code, for example “Cambs CC” or CAM")
+    organisation = forms.CharField(
+        label="Your organisation", max_length=200, help_text="A name or code, for example “Cambs CC” or CAM"
+    )
     category = forms.ChoiceField(label="Service category")
-    service = forms.IntegerField(label="Or one service (LGSL number)", required=False, min_value=1,
-                                 help_text="Optional: narrows the search to one service, for example 524")
-    max_distance_km = forms.IntegerField(label="Within (km of your centre)", required=False, min_value=1,
-                                         max_value=1500)
+    service = forms.IntegerField(
+        label="Or one service (LGSL number)",
+        required=False,
+        min_value=1,
+        help_text="Optional: narrows the search to one service, for example 524",
+    )
+    max_distance_km = forms.IntegerField(
+        label="Within (km of your centre)", required=False, min_value=1, max_value=1500
+    )
     nation = forms.ChoiceField(label="Nation", required=False)
     org_type = forms.ChoiceField(label="Type of organisation", required=False)
-    limit = forms.TypedChoiceField(label="How many", coerce=int, choices=[(10, "10"), (20, "20"), (50, "50")],
-                                   initial=20, required=False, empty_value=20)
+    limit = forms.TypedChoiceField(
+        label="How many",
+        coerce=int,
+        choices=[(10, "10"), (20, "20"), (50, "50")],
+        initial=20,
+        required=False,
+        empty_value=20,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -26,14 +38,20 @@ class FinderForm(GovukFormMixin, forms.Form):
         self.fields["org_type"].choices = [("", "All types"), *OrganisationType.choices]
         for key in engine.FACTORS:
             self.fields[f"w_{key}"] = forms.FloatField(
-                label=engine.FACTOR_LABELS[key], required=False, min_value=0, max_value=10,
+                label=engine.FACTOR_LABELS[key],
+                required=False,
+                min_value=0,
+                max_value=10,
                 initial=engine.DEFAULT_WEIGHTS[key],
                 widget=forms.NumberInput(attrs={"step": "0.5", "class": "govuk-input govuk-input--width-3"}),
             )
 
     def weights(self) -> dict[str, float]:
-        return {key: self.cleaned_data[f"w_{key}"] for key in engine.FACTORS
-                if self.cleaned_data.get(f"w_{key}") is not None}
+        return {
+            key: self.cleaned_data[f"w_{key}"]
+            for key in engine.FACTORS
+            if self.cleaned_data.get(f"w_{key}") is not None
+        }
 
     def weights_changed(self) -> bool:
         """Whether the user moved any weight from its default (the weights panel then stays open)."""
@@ -45,5 +63,7 @@ class FinderForm(GovukFormMixin, forms.Form):
         return [self[f"w_{key}"] for key in engine.FACTORS]
 
     def search_fields(self):
-        return [self[name] for name in ("organisation", "category", "service", "max_distance_km", "nation",
-                                        "org_type", "limit")]
+        return [
+            self[name]
+            for name in ("organisation", "category", "service", "max_distance_km", "nation", "org_type", "limit")
+        ]

@@ -31,18 +31,19 @@ from services.resolve import ServiceResolver
 SIMILARITY_INDICATORS = (
     engine.IndicatorSpec("aged-under-15", "Children under 15", "people", "share of children"),
     engine.IndicatorSpec("aged-65-and-over", "People aged 65 and over", "people", "older population"),
-    engine.IndicatorSpec("managerial-professional", "Managerial and professional jobs", "people",
-                         "managerial and professional jobs"),
+    engine.IndicatorSpec(
+        "managerial-professional", "Managerial and professional jobs", "people", "managerial and professional jobs"
+    ),
     engine.IndicatorSpec("level-3-qualifications", "Level 3 qualifications", "people", "qualifications"),
     engine.IndicatorSpec("urban", "Urban population", "place", "urban share"),
     engine.IndicatorSpec("highly-rural", "Highly rural population", "place", "rural share"),
     engine.IndicatorSpec("population-density", "Population density", "place", "density", log=True),
     engine.IndicatorSpec("social-renters", "Social renters", "place", "social housing"),
-    engine.IndicatorSpec("households-without-a-car", "Households without a car", "place",
-                         "households without a car"),
+    engine.IndicatorSpec("households-without-a-car", "Households without a car", "place", "households without a car"),
     engine.IndicatorSpec("deprivation-score", "Deprivation score", "deprivation", "deprivation"),
-    engine.IndicatorSpec("high-deprivation", "Residents in the most deprived areas", "deprivation",
-                         "share in deprived areas"),
+    engine.IndicatorSpec(
+        "high-deprivation", "Residents in the most deprived areas", "deprivation", "share in deprived areas"
+    ),
     engine.IndicatorSpec("child-poverty-after-housing-costs", "Child poverty", "deprivation", "child poverty"),
     engine.IndicatorSpec("median-weekly-pay", "Median weekly pay", "economy", "pay"),
     engine.IndicatorSpec("employment-rate", "Employment rate", "economy", "employment"),
@@ -80,10 +81,17 @@ def matching_data() -> engine.MatchingData:
 
 
 def _candidates():
-    return (Organisation.objects.current()
-            .exclude(org_type__in=[OrganisationType.COMBINED_AUTHORITY,
-                                   OrganisationType.STRATEGIC_REGIONAL_AUTHORITY, *HAND_ADDED_TYPES])
-            .select_related("parent_county", "combined_authority"))
+    return (
+        Organisation.objects.current()
+        .exclude(
+            org_type__in=[
+                OrganisationType.COMBINED_AUTHORITY,
+                OrganisationType.STRATEGIC_REGIONAL_AUTHORITY,
+                *HAND_ADDED_TYPES,
+            ]
+        )
+        .select_related("parent_county", "combined_authority")
+    )
 
 
 def build() -> engine.MatchingData:
@@ -99,27 +107,47 @@ def build() -> engine.MatchingData:
             areas[o.pk]["combined"] = o.combined_authority.code
     best: dict[tuple[int, str], float] = {}
     for org_id, body_code, body_type, share in Overlap.objects.filter(organisation_id__in=ids).values_list(
-            "organisation_id", "body__code", "body__org_type", "share"):
-        kind = ("fire" if body_type == OrganisationType.FIRE else "police" if body_type == OrganisationType.POLICE
-                else "health" if body_type in HEALTH_TYPES else None)
+        "organisation_id", "body__code", "body__org_type", "share"
+    ):
+        kind = (
+            "fire"
+            if body_type == OrganisationType.FIRE
+            else "police"
+            if body_type == OrganisationType.POLICE
+            else "health"
+            if body_type in HEALTH_TYPES
+            else None
+        )
         if kind and share > best.get((org_id, kind), 0):
             best[(org_id, kind)] = share
             areas[org_id][kind] = body_code
-    records = [{
-        "code": o.code, "name": o.name, "org_type": o.org_type, "tier": o.tier, "nation": o.nation,
-        "lat": o.latitude, "lon": o.longitude, "population": o.population, "areas": areas[o.pk],
-    } for o in organisations]
+    records = [
+        {
+            "code": o.code,
+            "name": o.name,
+            "org_type": o.org_type,
+            "tier": o.tier,
+            "nation": o.nation,
+            "lat": o.latitude,
+            "lon": o.longitude,
+            "population": o.population,
+            "areas": areas[o.pk],
+        }
+        for o in organisations
+    ]
 
     keys = {spec.key for spec in SIMILARITY_INDICATORS}
     present = set(Indicator.objects.filter(key__in=keys).values_list("key", flat=True))
     specs = [spec for spec in SIMILARITY_INDICATORS if spec.key in present]
     values: dict[str, dict[str, float]] = {}
     for code, key, value in IndicatorValue.objects.filter(indicator__key__in=present).values_list(
-            "organisation__code", "indicator__key", "value"):
+        "organisation__code", "indicator__key", "value"
+    ):
         values.setdefault(code, {})[key] = value
 
     borders = Neighbour.objects.filter(organisation_id__in=ids, neighbour_id__in=ids).values_list(
-        "organisation__code", "neighbour__code", "border_km")
+        "organisation__code", "neighbour__code", "border_km"
+    )
 
     # Track record: every pair of partners in each published arrangement. A pair where one
     # partner has left counts as ended, whatever the arrangement's status now. An abolished
@@ -128,8 +156,8 @@ def build() -> engine.MatchingData:
     names = dict(Organisation.objects.filter(code__in=successors).values_list("code", "official_name"))
     members: dict[int, list[tuple[str, bool, tuple[str, ...]]]] = {}
     for arrangement_id, code, left_on in Partnership.objects.filter(
-            arrangement__deleted_at__isnull=True, arrangement__published=True).values_list(
-            "arrangement_id", "organisation__code", "left_on"):
+        arrangement__deleted_at__isnull=True, arrangement__published=True
+    ).values_list("arrangement_id", "organisation__code", "left_on"):
         for heir in successors.get(code, [code]):
             through = (names[code],) if heir != code else ()
             members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
@@ -141,15 +169,32 @@ def build() -> engine.MatchingData:
             if code_a == code_b:  # two predecessors of one council
                 continue
             status = engine.ENDED if (left_a or left_b) else a["status"]
-            history.append((code_a, code_b, engine.SharedRecord(
-                service=labels.get(a["pk"], "services"), start_year=a["start_year"], status=status,
-                end_year=a["end_year"], title=a["title"], members=len(partners), through=through_a + through_b)))
+            history.append(
+                (
+                    code_a,
+                    code_b,
+                    engine.SharedRecord(
+                        service=labels.get(a["pk"], "services"),
+                        start_year=a["start_year"],
+                        status=status,
+                        end_year=a["end_year"],
+                        title=a["title"],
+                        members=len(partners),
+                        through=through_a + through_b,
+                    ),
+                )
+            )
     area_names = dict(Organisation.objects.values_list("code", "name"))
     # The GLA stands where a combined authority would; the law calls both "strategic authorities".
-    area_words = {code: "strategic authority" for code in Organisation.objects.filter(
-        org_type=OrganisationType.STRATEGIC_REGIONAL_AUTHORITY).values_list("code", flat=True)}
-    return engine.build_matching_data(records, specs, values, borders, history, area_names=area_names,
-                                      area_words=area_words)
+    area_words = {
+        code: "strategic authority"
+        for code in Organisation.objects.filter(org_type=OrganisationType.STRATEGIC_REGIONAL_AUTHORITY).values_list(
+            "code", flat=True
+        )
+    }
+    return engine.build_matching_data(
+        records, specs, values, borders, history, area_names=area_names, area_words=area_words
+    )
 
 
 def current_successors() -> dict[str, list[str]]:
@@ -157,10 +202,14 @@ def current_successors() -> dict[str, list[str]]:
     replaced it, following chains of reorganisation (a district merged twice)."""
     direct: dict[str, list[str]] = {}
     for old, new in Organisation.successors.through.objects.values_list(
-            "from_organisation__code", "to_organisation__code"):
+        "from_organisation__code", "to_organisation__code"
+    ):
         direct.setdefault(old, []).append(new)
-    current = set(Organisation.objects.current().filter(code__in={c for v in direct.values() for c in v})
-                  .values_list("code", flat=True))
+    current = set(
+        Organisation.objects.current()
+        .filter(code__in={c for v in direct.values() for c in v})
+        .values_list("code", flat=True)
+    )
 
     def heirs(code: str, seen: frozenset) -> list[str]:
         found = []
@@ -178,7 +227,8 @@ def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
     """A few words for what each arrangement shares, e.g. "legal services"."""
     labels: dict[int, list[str]] = {}
     for arrangement_id, label in Arrangement.categories.through.objects.filter(
-            arrangement_id__in=arrangement_ids).values_list("arrangement_id", "servicecategory__label"):
+        arrangement_id__in=arrangement_ids
+    ).values_list("arrangement_id", "servicecategory__label"):
         labels.setdefault(arrangement_id, []).append(label.lower())
     return {k: " and ".join(sorted(v)[:2]) for k, v in labels.items()}
 
@@ -241,34 +291,53 @@ def service_facts(choice: ServiceChoice) -> dict:
         arrangements = arrangements.filter(services=choice.service)
     members: dict[int, list[str]] = {}
     for arrangement_id, code in Partnership.objects.filter(arrangement__in=arrangements).values_list(
-            "arrangement_id", "organisation__code"):
+        "arrangement_id", "organisation__code"
+    ):
         members.setdefault(arrangement_id, []).append(code)
-    facts = [engine.ArrangementFact(id=a.pk, title=a.title, members=tuple(members.get(a.pk, ())), status=a.status)
-             for a in arrangements.only("pk", "title", "status")]
+    facts = [
+        engine.ArrangementFact(id=a.pk, title=a.title, members=tuple(members.get(a.pk, ())), status=a.status)
+        for a in arrangements.only("pk", "title", "status")
+    ]
     contracts = {}
-    for code, ends_on in Contract.objects.filter(category=choice.category).values_list("organisation__code",
-                                                                                      "ends_on"):
+    for code, ends_on in Contract.objects.filter(category=choice.category).values_list("organisation__code", "ends_on"):
         contracts[code] = min(contracts.get(code, ends_on.year), ends_on.year)
     # The engine quotes the post's title in its reason.
-    interest = dict(Post.objects.active().filter(category=choice.category).order_by("created_at").values_list(
-        "organisation__code", "title"))
+    interest = dict(
+        Post.objects.active()
+        .filter(category=choice.category)
+        .order_by("created_at")
+        .values_list("organisation__code", "title")
+    )
     political = {
-        o.code: engine.PoliticalControl(o.political_control, f"{o.political_control_as_of:%Y-%m}",
-                                        o.political_control_source)
-        for o in Organisation.objects.current().exclude(political_control="").exclude(
-            political_control_as_of__isnull=True)
+        o.code: engine.PoliticalControl(
+            o.political_control, f"{o.political_control_as_of:%Y-%m}", o.political_control_source
+        )
+        for o in Organisation.objects.current()
+        .exclude(political_control="")
+        .exclude(political_control_as_of__isnull=True)
     }
-    return {"arrangements": facts, "contract_end_years": contracts, "interest": interest,
-            "political_control": political}
+    return {
+        "arrangements": facts,
+        "contract_end_years": contracts,
+        "interest": interest,
+        "political_control": political,
+    }
 
 
 def find(search: Search) -> engine.Result:
     data = matching_data()
     query = engine.Query(
-        organisation=search.organisation.code, service_key=search.service.key,
-        service_label=search.service.label.lower(), tier_rule=search.service.tier_rule, weights=search.weights,
-        max_distance_km=search.max_distance_km, nations=search.nations, org_types=search.org_types,
-        limit=search.limit, year=timezone.localdate().year, threads=settings.PARTNER_FINDER_THREADS,
+        organisation=search.organisation.code,
+        service_key=search.service.key,
+        service_label=search.service.label.lower(),
+        tier_rule=search.service.tier_rule,
+        weights=search.weights,
+        max_distance_km=search.max_distance_km,
+        nations=search.nations,
+        org_types=search.org_types,
+        limit=search.limit,
+        year=timezone.localdate().year,
+        threads=settings.PARTNER_FINDER_THREADS,
         **service_facts(search.service),
     )
     return engine.find_partners(data, query)

@@ -26,9 +26,13 @@ def _search(form: FinderForm) -> tuple[services.Search | None, str]:
         return None, ""
     data = form.cleaned_data
     return services.Search(
-        organisation=resolution.organisation, service=choice, weights=form.weights(),
-        max_distance_km=data.get("max_distance_km"), nations=[data["nation"]] if data.get("nation") else None,
-        org_types=[data["org_type"]] if data.get("org_type") else None, limit=data.get("limit") or 20,
+        organisation=resolution.organisation,
+        service=choice,
+        weights=form.weights(),
+        max_distance_km=data.get("max_distance_km"),
+        nations=[data["nation"]] if data.get("nation") else None,
+        org_types=[data["org_type"]] if data.get("org_type") else None,
+        limit=data.get("limit") or 20,
     ), ""
 
 
@@ -50,8 +54,10 @@ def finder(request):
             try:
                 result = services.find(search)
             except engine.UnknownOrganisation:
-                form.add_error("organisation", "This organisation cannot be matched (it is not a council or "
-                                               "public body with a place)")
+                form.add_error(
+                    "organisation",
+                    "This organisation cannot be matched (it is not a council or public body with a place)",
+                )
     map_points = []
     if result:
         data = services.matching_data()
@@ -59,14 +65,28 @@ def finder(request):
             code = search.organisation.code if match is None else match.code
             i = data.index.get(code)
             if i is not None and data.lat[i] == data.lat[i]:  # not NaN
-                map_points.append({"code": code, "name": data.names[i], "lat": float(data.lat[i]),
-                                   "lon": float(data.lon[i]), "self": match is None,
-                                   "score": round(match.score * 100) if match else None})
-    return render(request, "partners/finder.html", {
-        "form": form, "result": result, "search": search, "map_points": map_points,
-        "query": request.GET.urlencode(),
-        "can_record_contracts": bool(search) and can_edit_organisation(request.user, search.organisation),
-    })
+                map_points.append(
+                    {
+                        "code": code,
+                        "name": data.names[i],
+                        "lat": float(data.lat[i]),
+                        "lon": float(data.lon[i]),
+                        "self": match is None,
+                        "score": round(match.score * 100) if match else None,
+                    }
+                )
+    return render(
+        request,
+        "partners/finder.html",
+        {
+            "form": form,
+            "result": result,
+            "search": search,
+            "map_points": map_points,
+            "query": request.GET.urlencode(),
+            "can_record_contracts": bool(search) and can_edit_organisation(request.user, search.organisation),
+        },
+    )
 
 
 def compare(request):
@@ -87,5 +107,4 @@ def compare(request):
             pair = [m.factor(key) for m in matches]
             if any(pair):
                 rows.append({"label": engine.FACTOR_LABELS[key], "factors": pair})
-    return render(request, "partners/compare.html", {"form": form, "matches": matches, "rows": rows,
-                                                     "search": search})
+    return render(request, "partners/compare.html", {"form": form, "matches": matches, "rows": rows, "search": search})

@@ -126,9 +126,9 @@ def apply(declaration: Declaration, context: Context) -> Result:
             continue
         edited = set(getattr(obj, "user_edited_fields", None) or ())
         changed = [
-            name for name, value in row.items()
-            if not (name in declaration.user_maintained and name in edited)
-            and not _same(getattr(obj, name), value)
+            name
+            for name, value in row.items()
+            if not (name in declaration.user_maintained and name in edited) and not _same(getattr(obj, name), value)
         ]
         for name in changed:
             setattr(obj, name, row[name])
@@ -145,7 +145,7 @@ def apply(declaration: Declaration, context: Context) -> Result:
     if declaration.prune:
         stale = [obj.pk for key, obj in existing.items() if key not in seen]
         for start in range(0, len(stale), BATCH_SIZE):
-            model._default_manager.filter(pk__in=stale[start:start + BATCH_SIZE]).delete()
+            model._default_manager.filter(pk__in=stale[start : start + BATCH_SIZE]).delete()
         result.removed = len(stale)
     if m2m_values:
         _set_many_to_many(declaration, m2m_values, unchanged, result)
@@ -153,8 +153,7 @@ def apply(declaration: Declaration, context: Context) -> Result:
     return result
 
 
-def _set_many_to_many(declaration: Declaration, values: dict[tuple, dict], unchanged: set,
-                      result: Result) -> None:
+def _set_many_to_many(declaration: Declaration, values: dict[tuple, dict], unchanged: set, result: Result) -> None:
     """Set many-to-many fields; a row whose only change is here counts as updated."""
     queryset = declaration.scope() if declaration.scope else declaration.model._default_manager.all()
     objects = {tuple(getattr(o, k) for k in declaration.key): o for o in queryset}

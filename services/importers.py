@@ -32,8 +32,20 @@ def service_rows(context: Context):
 
 
 DECLARATIONS = [
-    Declaration(name="Service categories", model=ServiceCategory, key=("key",), rows=category_rows,
-                source="services/categories.py", licence="Sharewell"),
-    Declaration(name="Local Government Service List", model=Service, key=("lgsl",), rows=service_rows,
-                source=f"{LGSL}; tiers from {TIERS}", licence="OGL v3, credit LG Inform Plus"),
+    Declaration(
+        name="Service categories",
+        model=ServiceCategory,
+        key=("key",),
+        rows=category_rows,
+        source="services/categories.py",
+        licence="Sharewell",
+    ),
+    Declaration(
+        name="Local Government Service List",
+        model=Service,
+        key=("lgsl",),
+        rows=service_rows,
+        source=f"{LGSL}; tiers from {TIERS}",
+        licence="OGL v3, credit LG Inform Plus",
+    ),
 ]

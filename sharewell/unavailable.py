@@ -13,8 +13,17 @@ from django.shortcuts import render
 RETRY_AFTER_SECONDS = "5"
 # SQLite answers "database is locked" as an OperationalError: that is busy, not unreachable,
 # but the right answer to the person is the same: try again shortly.
-_MESSAGES = ("connection", "could not connect", "server closed", "terminating", "database is locked",
-             "the database system is", "timeout", "no route", "refused")
+_MESSAGES = (
+    "connection",
+    "could not connect",
+    "server closed",
+    "terminating",
+    "database is locked",
+    "the database system is",
+    "timeout",
+    "no route",
+    "refused",
+)
 
 
 def unreachable(error: Exception) -> bool:

@@ -49,8 +49,14 @@ def admin_form(organisation: Organisation, **changes) -> dict:
     data["successors"] = [s.pk for s in organisation.successors.all()]
     data.pop("id")
     for prefix, rows in (("names", organisation.names.all()), ("gss_codes", organisation.gss_codes.all())):
-        data.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows),
-                     f"{prefix}-MIN_NUM_FORMS": 0, f"{prefix}-MAX_NUM_FORMS": 1000})
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": len(rows),
+                f"{prefix}-INITIAL_FORMS": len(rows),
+                f"{prefix}-MIN_NUM_FORMS": 0,
+                f"{prefix}-MAX_NUM_FORMS": 1000,
+            }
+        )
         for index, row in enumerate(rows):
             data[f"{prefix}-{index}-id"] = row.pk
             data[f"{prefix}-{index}-organisation"] = organisation.pk
@@ -65,8 +71,9 @@ def test_a_moderator_edit_in_the_admin_is_protected_from_the_importer(client, te
     client.force_login(moderator)
     county = testshire.county
 
-    response = client.post(f"{CHANGELIST}{county.pk}/change/",
-                           admin_form(county, homepage="https://moderated.example/", population=1))
+    response = client.post(
+        f"{CHANGELIST}{county.pk}/change/", admin_form(county, homepage="https://moderated.example/", population=1)
+    )
 
     assert response.status_code == 302, response.content.decode()[:3000]
     county.refresh_from_db()
@@ -79,8 +86,10 @@ def test_a_moderator_edit_in_the_admin_is_protected_from_the_importer(client, te
 def test_a_moderator_cannot_set_or_see_another_persons_password_or_make_a_superuser(client, moderator, user):
     client.force_login(moderator)
     assert client.get(f"/admin/accounts/user/{user.pk}/password/").status_code == 403
-    response = client.post(f"/admin/accounts/user/{user.pk}/password/",
-                           {"password1": "a-new-password-123", "password2": "a-new-password-123"})
+    response = client.post(
+        f"/admin/accounts/user/{user.pk}/password/",
+        {"password1": "a-new-password-123", "password2": "a-new-password-123"},
+    )
     assert response.status_code == 403
     user.refresh_from_db()
     assert not user.check_password("a-new-password-123")

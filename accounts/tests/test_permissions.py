@@ -45,8 +45,9 @@ def test_moderators_may_do_anything_anywhere(testshire, moderator):
 
 def test_anonymous_and_inactive_people_may_do_nothing(testshire):
     inactive_moderator = UserFactory(is_moderator=True, is_active=False)
-    inactive_admin = MembershipFactory(organisation=testshire.county, role=Role.ADMIN,
-                                       user=UserFactory(is_active=False)).user
+    inactive_admin = MembershipFactory(
+        organisation=testshire.county, role=Role.ADMIN, user=UserFactory(is_active=False)
+    ).user
 
     for person in (AnonymousUser(), None, inactive_moderator, inactive_admin):
         assert not has_role(person, testshire.county, Role.VIEWER)

@@ -39,15 +39,13 @@ def test_right_password_signs_in_and_goes_home(client, user):
 
 
 def test_sign_in_goes_back_to_where_you_were(client, user):
-    response = client.post(SIGN_IN, {"username": user.username, "password": PASSWORD,
-                                     "next": "/organisations/"})
+    response = client.post(SIGN_IN, {"username": user.username, "password": PASSWORD, "next": "/organisations/"})
 
     assert response["Location"] == "/organisations/"
 
 
 def test_sign_in_never_sends_you_to_another_site(client, user):
-    response = client.post(SIGN_IN, {"username": user.username, "password": PASSWORD,
-                                     "next": "https://evil.example/"})
+    response = client.post(SIGN_IN, {"username": user.username, "password": PASSWORD, "next": "https://evil.example/"})
 
     assert response["Location"] == "/"
 
@@ -146,6 +144,7 @@ def test_signed_in_people_skip_the_sign_in_page(client, user):
 
 # --- password rules -------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "password, message",
     [
@@ -170,6 +169,7 @@ def test_a_long_uncommon_password_is_accepted():
 
 
 # --- the pages tell the truth about the limits ----------------------------------------------
+
 
 def lock_out(client, username: str):
     for _attempt in range(settings.AXES_FAILURE_LIMIT):

@@ -12,9 +12,15 @@ from services.importers import DECLARATIONS as SERVICE_DECLARATIONS
 
 
 def _organisation(code: str, name: str, official: str, org_type: str, **extra) -> Organisation:
-    org = Organisation.objects.create(code=code, name=name, official_name=official, org_type=org_type,
-                                      gss_code=extra.pop("gss_code", ""), nation=extra.pop("nation", "England"),
-                                      **extra)
+    org = Organisation.objects.create(
+        code=code,
+        name=name,
+        official_name=official,
+        org_type=org_type,
+        gss_code=extra.pop("gss_code", ""),
+        nation=extra.pop("nation", "England"),
+        **extra,
+    )
     for variant in {name, official}:
         OrganisationName.objects.create(organisation=org, name=variant)
     if org.gss_code:
@@ -25,20 +31,65 @@ def _organisation(code: str, name: str, official: str, org_type: str, **extra) -
 @pytest.fixture
 def places(db):
     """Testshire (a county), two of its districts, a Welsh council and an abolished district."""
-    county = _organisation("TST", "Testshire", "Testshire County Council", "CTY", gss_code="E10099991",
-                           tier="county", region="East of England", latitude=52.2, longitude=0.1)
-    north = _organisation("NTT", "Northtown", "Northtown District Council", "NMD", gss_code="E07099991",
-                          tier="district", region="East of England", parent_county=county, latitude=52.4,
-                          longitude=0.1)
-    south = _organisation("SVL", "Southvale", "Southvale District Council", "NMD", gss_code="E07099992",
-                          tier="district", region="East of England", parent_county=county, latitude=52.0,
-                          longitude=0.1)
-    welsh = _organisation("CWM", "Cwmtest", "Cwmtest County Borough Council", "WPA", gss_code="W06099991",
-                          tier="unitary", nation="Wales", region="Wales", latitude=51.7, longitude=-3.3)
+    county = _organisation(
+        "TST",
+        "Testshire",
+        "Testshire County Council",
+        "CTY",
+        gss_code="E10099991",
+        tier="county",
+        region="East of England",
+        latitude=52.2,
+        longitude=0.1,
+    )
+    north = _organisation(
+        "NTT",
+        "Northtown",
+        "Northtown District Council",
+        "NMD",
+        gss_code="E07099991",
+        tier="district",
+        region="East of England",
+        parent_county=county,
+        latitude=52.4,
+        longitude=0.1,
+    )
+    south = _organisation(
+        "SVL",
+        "Southvale",
+        "Southvale District Council",
+        "NMD",
+        gss_code="E07099992",
+        tier="district",
+        region="East of England",
+        parent_county=county,
+        latitude=52.0,
+        longitude=0.1,
+    )
+    welsh = _organisation(
+        "CWM",
+        "Cwmtest",
+        "Cwmtest County Borough Council",
+        "WPA",
+        gss_code="W06099991",
+        tier="unitary",
+        nation="Wales",
+        region="Wales",
+        latitude=51.7,
+        longitude=-3.3,
+    )
     import datetime as dt
 
-    old = _organisation("OLD", "Oldborough", "Oldborough Borough Council", "NMD", gss_code="E07099993",
-                        tier="district", region="East of England", end_date=dt.date(2020, 3, 31))
+    old = _organisation(
+        "OLD",
+        "Oldborough",
+        "Oldborough Borough Council",
+        "NMD",
+        gss_code="E07099993",
+        tier="district",
+        region="East of England",
+        end_date=dt.date(2020, 3, 31),
+    )
     old.successors.add(north)
     return {"county": county, "north": north, "south": south, "welsh": welsh, "old": old}
 
@@ -87,8 +138,10 @@ def arrangement(places, service_list, users):
     """A published shared legal service led by Northtown with Southvale, imported as a moderator."""
     from arrangements import importing
 
-    content = (HEADER + "Shared legal,One legal team,legal,lead authority delegation,live,2016-04-01,,"
-               "Northtown District Council,Southvale,2000000,150000,300000,250000,2018/19,,https://example.org/r\n")
+    content = (
+        HEADER + "Shared legal,One legal team,legal,lead authority delegation,live,2016-04-01,,"
+        "Northtown District Council,Southvale,2000000,150000,300000,250000,2018/19,,https://example.org/r\n"
+    )
     report = importing.run(content.encode(), "a.csv", users["moderator"], publish=True)
     assert not report.problems, report.problems
     from arrangements.models import Arrangement

@@ -32,27 +32,30 @@ def titles(response) -> list[str]:
     return sorted(r["title"] for r in response.json()["results"])
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("", ["Old audit", "Shared legal", "Welsh waste"]),
-    ("category=legal", ["Shared legal"]),
-    ("service=524", []),
-    ("model=joint_committee", ["Old audit", "Welsh waste"]),
-    ("status=ended", ["Old audit"]),
-    ("nation=Wales", ["Welsh waste"]),
-    ("region=East+of+England", ["Old audit", "Shared legal"]),
-    ("org_type=WPA", ["Welsh waste"]),
-    ("organisation=SVL", ["Shared legal"]),
-    ("start_year=2016", ["Shared legal"]),
-    ("q=legal", ["Shared legal"]),
-    ("category=audit&region=East+of+England", ["Old audit"]),
-    # A partner's nation, region or type is checked per arrangement once something else
-    # narrows the query (services.filtered): the same answers either way.
-    ("region=East+of+England&start_year=2010", ["Old audit"]),
-    ("org_type=WPA&status=live", ["Welsh waste"]),
-    ("nation=England&org_type=WPA", []),
-    ("nation=Wales&region=Wales&org_type=WPA", ["Welsh waste"]),
-    ("organisation=SVL&region=East+of+England", ["Shared legal"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", ["Old audit", "Shared legal", "Welsh waste"]),
+        ("category=legal", ["Shared legal"]),
+        ("service=524", []),
+        ("model=joint_committee", ["Old audit", "Welsh waste"]),
+        ("status=ended", ["Old audit"]),
+        ("nation=Wales", ["Welsh waste"]),
+        ("region=East+of+England", ["Old audit", "Shared legal"]),
+        ("org_type=WPA", ["Welsh waste"]),
+        ("organisation=SVL", ["Shared legal"]),
+        ("start_year=2016", ["Shared legal"]),
+        ("q=legal", ["Shared legal"]),
+        ("category=audit&region=East+of+England", ["Old audit"]),
+        # A partner's nation, region or type is checked per arrangement once something else
+        # narrows the query (services.filtered): the same answers either way.
+        ("region=East+of+England&start_year=2010", ["Old audit"]),
+        ("org_type=WPA&status=live", ["Welsh waste"]),
+        ("nation=England&org_type=WPA", []),
+        ("nation=Wales&region=Wales&org_type=WPA", ["Welsh waste"]),
+        ("organisation=SVL&region=East+of+England", ["Shared legal"]),
+    ],
+)
 def test_every_filter_in_the_api_and_the_table(register, query, expected):
     assert titles(Client().get(f"/api/v1/arrangements?{query}")) == expected
     page = Client().get(f"/arrangements/?{query}").content.decode()
@@ -76,8 +79,11 @@ def test_drafts_are_visible_to_their_members_only(register, users):
 def test_one_arrangement_keeps_expected_and_achieved_apart(arrangement):
     body = Client().get(f"/api/v1/arrangements/{arrangement.pk}").json()
     assert {(e["measure"], e["standing"], e["period"], e["amount"]) for e in body["ledger"]} == {
-        ("expected_saving", "expected", "2018/19", 300_000), ("achieved_saving", "reported", "2018/19", 250_000),
-        ("baseline_cost", "reported", "2015/16", 2_000_000), ("one_off_cost", "reported", "2016/17", 150_000)}
+        ("expected_saving", "expected", "2018/19", 300_000),
+        ("achieved_saving", "reported", "2018/19", 250_000),
+        ("baseline_cost", "reported", "2015/16", 2_000_000),
+        ("one_off_cost", "reported", "2016/17", 150_000),
+    }
     assert [p["code"] for p in body["partners"]] == ["NTT", "SVL"]
     assert Client().get("/api/v1/arrangements/999999").status_code == 404
     assert "detail" in Client().get("/api/v1/arrangements/999999").json()
@@ -116,9 +122,16 @@ def test_every_view_downloads_in_every_format_with_the_same_filter(register, fmt
 
 # --- writes with API tokens ----------------------------------------------------------
 
-NEW = {"title": "Shared ICT", "description": "One ICT team", "services": ["ict"], "delivery_model": "joint venture",
-       "status": "live", "lead_organisation": "Northtown DC", "partners": ["Southvale"],
-       "ledger": [{"period": "2025/26", "measure": "expected_saving", "amount": 50000}]}
+NEW = {
+    "title": "Shared ICT",
+    "description": "One ICT team",
+    "services": ["ict"],
+    "delivery_model": "joint venture",
+    "status": "live",
+    "lead_organisation": "Northtown DC",
+    "partners": ["Southvale"],
+    "ledger": [{"period": "2025/26", "measure": "expected_saving", "amount": 50000}],
+}
 
 
 def bearer(user) -> dict:
@@ -132,8 +145,7 @@ def test_writes_need_a_token(places, service_list):
     assert Client().post("/api/v1/arrangements", NEW, content_type="application/json", **bad).status_code == 401
 
 
-@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 201),
-                                           ("moderator", 201)])
+@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 201), ("moderator", 201)])
 def test_creating_through_the_api_has_the_pages_permissions(users, service_list, who, expected):
     response = Client().post("/api/v1/arrangements", NEW, content_type="application/json", **bearer(users[who]))
     assert response.status_code == expected, response.content
@@ -151,13 +163,13 @@ def test_api_validation_errors_name_the_field(users, service_list):
     assert not Arrangement.objects.exists()
 
 
-@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 202),
-                                           ("moderator", 200)])
+@pytest.mark.parametrize("who, expected", [("viewer", 403), ("other_editor", 403), ("editor", 202), ("moderator", 200)])
 def test_updating_and_deleting_through_the_api(arrangement, users, who, expected):
     """What GET returns can be sent back as a PUT; an editor's change to a published arrangement waits."""
     change = {**Client().get(f"/api/v1/arrangements/{arrangement.pk}").json(), "status": "under review"}
-    response = Client().put(f"/api/v1/arrangements/{arrangement.pk}", change, content_type="application/json",
-                            **bearer(users[who]))
+    response = Client().put(
+        f"/api/v1/arrangements/{arrangement.pk}", change, content_type="application/json", **bearer(users[who])
+    )
     assert response.status_code == expected, response.content
     arrangement.refresh_from_db()
     assert (arrangement.status == "under_review") == (expected == 200)
@@ -187,8 +199,13 @@ def test_responses_match_the_openapi_document(register, users, arrangement):
     """Each documented response schema accepts what the endpoint really returns: reads, a held
     change (202), problems (422, from the write path and from the schema) and the figures."""
     document = Client().get("/api/v1/openapi.json").json()
-    assert {"/api/v1/arrangements", "/api/v1/arrangements/{pk}", "/api/v1/organisations",
-            "/api/v1/organisations/{code}", "/api/v1/figures"} <= set(document["paths"])
+    assert {
+        "/api/v1/arrangements",
+        "/api/v1/arrangements/{pk}",
+        "/api/v1/organisations",
+        "/api/v1/organisations/{code}",
+        "/api/v1/figures",
+    } <= set(document["paths"])
     listing = Client().get("/api/v1/arrangements").json()
     _valid(document, "/api/v1/arrangements", "get", 200, listing)
     one = f"/api/v1/arrangements/{arrangement.pk}"
@@ -196,8 +213,12 @@ def test_responses_match_the_openapi_document(register, users, arrangement):
     held = Client().patch(one, {"status": "ended"}, content_type="application/json", **bearer(users["editor"]))
     assert held.status_code == 202
     _valid(document, "/api/v1/arrangements/{pk}", "patch", 202, held.json())
-    refused = Client().patch(one, {"ledger": [{"period": "2024/99", "measure": "x", "amount": "lots"}]},
-                             content_type="application/json", **bearer(users["moderator"]))
+    refused = Client().patch(
+        one,
+        {"ledger": [{"period": "2024/99", "measure": "x", "amount": "lots"}]},
+        content_type="application/json",
+        **bearer(users["moderator"]),
+    )
     assert refused.status_code == 422
     _valid(document, "/api/v1/arrangements/{pk}", "patch", 422, refused.json())
     incomplete = Client().put(one, {"title": "x"}, content_type="application/json", **bearer(users["moderator"]))

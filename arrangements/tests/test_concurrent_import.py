@@ -22,12 +22,17 @@ print("RESULT " + json.dumps(arrangements.time_writes_during_import(6000, modera
 
 
 def test_api_writes_during_a_long_import_are_never_refused_with_database_is_locked(tmp_path):
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'register.sqlite3'}", "DEBUG": "false",
-           "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-django-checks-0123456789"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'register.sqlite3'}",
+        "DEBUG": "false",
+        "SECRET_KEY": "a-test-secret-key-that-is-long-enough-for-django-checks-0123456789",
+    }
 
     def manage(*args: str) -> str:
-        done = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True,
-                              text=True, timeout=600)
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         return done.stdout
 

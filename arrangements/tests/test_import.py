@@ -12,37 +12,53 @@ from arrangements import importing
 from arrangements.models import Arrangement, LedgerEntry, Partnership
 from arrangements.tests.conftest import HEADER
 
-GOOD = ("Waste partnership,Joint waste collection,waste; 524,joint committee,live,2019,,Testshire County Council,"
-        "Northtown DC; southvale district council,,,\"£1.2m\",,2020/21,,https://example.org/waste")
+GOOD = (
+    "Waste partnership,Joint waste collection,waste; 524,joint committee,live,2019,,Testshire County Council,"
+    'Northtown DC; southvale district council,,,"£1.2m",,2020/21,,https://example.org/waste'
+)
 
 
-def test_valid_file_creates_arrangements_with_partners_services_and_expected_savings(places, service_list, users,
-                                                                                        csv_file):
+def test_valid_file_creates_arrangements_with_partners_services_and_expected_savings(
+    places, service_list, users, csv_file
+):
     report = importing.run(csv_file(GOOD), "f.csv", users["moderator"])
     assert report.problems == []
     assert report.created == 1
     arrangement = Arrangement.objects.get(title="Waste partnership")
     assert {(p.organisation.code, p.role) for p in arrangement.partnerships.all()} == {
-        ("TST", "lead"), ("NTT", "member"), ("SVL", "member")}
+        ("TST", "lead"),
+        ("NTT", "member"),
+        ("SVL", "member"),
+    }
     assert [s.lgsl for s in arrangement.services.all()] == [524]
     assert {c.key for c in arrangement.categories.all()} == {"environment-waste"}
     (entry,) = arrangement.ledger.all()
-    assert (entry.measure, entry.standing, entry.period, entry.amount) == ("expected_saving", "expected", "2020/21",
-                                                                           1_200_000)
+    assert (entry.measure, entry.standing, entry.period, entry.amount) == (
+        "expected_saving",
+        "expected",
+        "2020/21",
+        1_200_000,
+    )
     assert arrangement.start_year == 2019 and arrangement.start_date is None
     assert not arrangement.published  # imports wait for a moderator unless published on purpose
 
 
-def test_every_problem_is_reported_with_row_column_and_value_and_nothing_is_written(places, service_list, users,
-                                                                                     csv_file):
+def test_every_problem_is_reported_with_row_column_and_value_and_nothing_is_written(
+    places, service_list, users, csv_file
+):
     bad = "Bad,,lgsl 99999,magic,flying,2019-13-45,,Testshire CC,Nowhere DC,abc,,,,,,ftp://x"
     report = importing.run(csv_file(GOOD, bad), "f.csv", users["moderator"])
     assert Arrangement.objects.count() == 0  # the good row was not written either
     found = {(p.row, p.column, p.value) for p in report.problems}
     assert {
-        (3, "description", ""), (3, "service", "lgsl 99999"), (3, "model", "magic"), (3, "status", "flying"),
-        (3, "start_date", "2019-13-45"), (3, "partner_organisations", "Nowhere DC"),
-        (3, "baseline_cost_gbp", "abc"), (3, "source_url", "ftp://x"),
+        (3, "description", ""),
+        (3, "service", "lgsl 99999"),
+        (3, "model", "magic"),
+        (3, "status", "flying"),
+        (3, "start_date", "2019-13-45"),
+        (3, "partner_organisations", "Nowhere DC"),
+        (3, "baseline_cost_gbp", "abc"),
+        (3, "source_url", "ftp://x"),
     } <= found
     assert all(p.row == 3 for p in report.problems)
 
@@ -63,8 +79,10 @@ def test_organisations_resolve_by_code_gss_code_and_everyday_names(places, text)
 
 
 def test_abolished_organisations_can_be_partners_of_past_arrangements(places, service_list, users, csv_file):
-    row = ("Old HR,HR shared with Oldborough,hr,lead authority delegation,ended,2010,2019,Northtown,"
-           "Oldborough Borough Council,,,,,,Not set up to save money,")
+    row = (
+        "Old HR,HR shared with Oldborough,hr,lead authority delegation,ended,2010,2019,Northtown,"
+        "Oldborough Borough Council,,,,,,Not set up to save money,"
+    )
     report = importing.run(csv_file(row), "f.csv", users["moderator"])
     assert report.problems == []
     assert Partnership.objects.get(organisation__code="OLD").arrangement.title == "Old HR"
@@ -139,8 +157,12 @@ def test_staff_and_other_savings_must_add_up(places, service_list, users):
     columns = tuple(HEADER.strip().split(","))
     header = columns + ("staff_savings_gbp", "other_savings_gbp")
     values = dict(zip(columns, GOOD.replace('"£1.2m"', "x").split(","), strict=True))
-    values.update(annual_savings_expected_gbp="", annual_savings_achieved_gbp="100", staff_savings_gbp="60",
-                  other_savings_gbp="30")
+    values.update(
+        annual_savings_expected_gbp="",
+        annual_savings_achieved_gbp="100",
+        staff_savings_gbp="60",
+        other_savings_gbp="30",
+    )
     content = (",".join(header) + "\n" + ",".join(values[c] for c in header) + "\n").encode()
     (problem,) = importing.run(content, "f.csv", users["moderator"]).problems
     assert problem.column == "annual_savings_achieved_gbp"
@@ -165,14 +187,16 @@ def test_command_imports_and_refuses_bad_files(places, service_list, users, csv_
     assert "Row 2, column model" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("status, end, expected", [
-    ("live", "", [("live", 2016)]),
-    ("expanded", "", [("live", 2016), ("expanded", None)]),
-    ("disaggregated", "2019", [("live", 2016), ("disaggregated", 2019)]),
-    ("ended", "", [("live", 2016), ("ended", None)]),
-])
-def test_the_status_history_dates_only_what_the_row_says(places, service_list, users, csv_file, status, end,
-                                                         expected):
+@pytest.mark.parametrize(
+    "status, end, expected",
+    [
+        ("live", "", [("live", 2016)]),
+        ("expanded", "", [("live", 2016), ("expanded", None)]),
+        ("disaggregated", "2019", [("live", 2016), ("disaggregated", 2019)]),
+        ("ended", "", [("live", 2016), ("ended", None)]),
+    ],
+)
+def test_the_status_history_dates_only_what_the_row_says(places, service_list, users, csv_file, status, end, expected):
     row = f"Shared legal,Legal,legal,joint committee,{status},2016,{end},Northtown,Southvale,,,,,,None given,"
     assert not importing.run(csv_file(row), "s.csv", users["moderator"]).problems
 

@@ -23,13 +23,27 @@ EAST = "East of England"
 
 
 def _org(code, name, org_type, gss="", nation="England", region=EAST, **extra):
-    return Organisation.objects.create(code=code, gss_code=gss, name=name, official_name=f"{name} Council",
-                                       org_type=org_type, nation=nation, region=region, **extra)
+    return Organisation.objects.create(
+        code=code,
+        gss_code=gss,
+        name=name,
+        official_name=f"{name} Council",
+        org_type=org_type,
+        nation=nation,
+        region=region,
+        **extra,
+    )
 
 
 def _arrangement(title, partners, *, status=Status.LIVE, published=True, categories=(), lead=None, **extra):
-    arrangement = Arrangement.objects.create(title=title, description=f"About {title}", status=status,
-                                             delivery_model="joint_committee", published=published, **extra)
+    arrangement = Arrangement.objects.create(
+        title=title,
+        description=f"About {title}",
+        status=status,
+        delivery_model="joint_committee",
+        published=published,
+        **extra,
+    )
     for organisation in partners:
         role = Partnership.Role.LEAD if organisation == lead else Partnership.Role.MEMBER
         Partnership.objects.create(arrangement=arrangement, organisation=organisation, role=role)
@@ -40,29 +54,51 @@ def _arrangement(title, partners, *, status=Status.LIVE, published=True, categor
 @pytest.fixture
 def register(db):
     legal = ServiceCategory.objects.create(key="legal", label="Legal services", family="Corporate", sort_order=1)
-    waste = ServiceCategory.objects.create(key="environment-waste", label="Environment and waste",
-                                           family="Environment", sort_order=2)
+    waste = ServiceCategory.objects.create(
+        key="environment-waste", label="Environment and waste", family="Environment", sort_order=2
+    )
     bins = Service.objects.create(lgsl=524, label="Bin collection", category=waste)
     county = _org("TST", "Testshire", "CTY", "E10099999", tier="county", latitude=52.3, longitude=0.1)
-    north = _org("NTT", "Northtown", "NMD", "E07099998", tier="district", parent_county=county,
-                 latitude=52.4, longitude=0.1)
-    south = _org("SVL", "Southvale", "NMD", "E07099997", tier="district", parent_county=county,
-                 latitude=52.1, longitude=0.1)
-    west = _org("WSU", "Westbury", "UA", "E06099996", region="South West", tier="unitary",
-                latitude=51.5, longitude=-2.5)
+    north = _org(
+        "NTT", "Northtown", "NMD", "E07099998", tier="district", parent_county=county, latitude=52.4, longitude=0.1
+    )
+    south = _org(
+        "SVL", "Southvale", "NMD", "E07099997", tier="district", parent_county=county, latitude=52.1, longitude=0.1
+    )
+    west = _org(
+        "WSU", "Westbury", "UA", "E06099996", region="South West", tier="unitary", latitude=51.5, longitude=-2.5
+    )
     fire = _org("E31099999", "Testshire Fire and Rescue", "FRA", "E31099999", region="")
     glen = _org("GLN", "Glenmuir", "SCO", "S12099999", nation="Scotland", region="")
     _org("AFN", "Afonwen", "WPA", "W06099999", nation="Wales", region="")
     _org("OLD", "Oldtown", "NMD", "E07099990", end_date="2020-03-31")  # abolished: not in any denominator
 
-    legal_shared = _arrangement("Testshire Legal Partnership", [county, north, south], lead=county,
-                                categories=[legal], start_year=2015)
-    _arrangement("Northtown and Southvale Waste", [north, south], lead=north, categories=[waste],
-                 status=Status.ENDED, start_year=2012).services.set([bins])
-    _arrangement("Westbury Legal Hub", [west, fire], lead=west, categories=[legal], start_year=2020,
-                 no_savings_reason="Not set up to save money")
-    _arrangement("Glenmuir shared ICT", [glen], start_year=2019, status=Status.BUSINESS_CASE,
-                 no_savings_reason="  not set up to SAVE money ")
+    legal_shared = _arrangement(
+        "Testshire Legal Partnership", [county, north, south], lead=county, categories=[legal], start_year=2015
+    )
+    _arrangement(
+        "Northtown and Southvale Waste",
+        [north, south],
+        lead=north,
+        categories=[waste],
+        status=Status.ENDED,
+        start_year=2012,
+    ).services.set([bins])
+    _arrangement(
+        "Westbury Legal Hub",
+        [west, fire],
+        lead=west,
+        categories=[legal],
+        start_year=2020,
+        no_savings_reason="Not set up to save money",
+    )
+    _arrangement(
+        "Glenmuir shared ICT",
+        [glen],
+        start_year=2019,
+        status=Status.BUSINESS_CASE,
+        no_savings_reason="  not set up to SAVE money ",
+    )
     _arrangement("Southvale Draft Idea", [south], status=Status.IDEA, published=False)
     _arrangement("Northtown Fire Collaboration", [north, fire], status=Status.LIVE)  # no savings, no reason
     deleted = _arrangement("Deleted Sharing", [north, south, west])
@@ -70,7 +106,8 @@ def register(db):
     deleted.save()
 
     for basis, year, _year_start, total in [
-        ("expected", "2015/16", 2015, 100_000), ("expected", "2016/17", 2016, 150_000),
+        ("expected", "2015/16", 2015, 100_000),
+        ("expected", "2016/17", 2016, 150_000),
         ("achieved", "2015/16", 2015, 80_000),
     ]:
         LedgerEntryFactory(arrangement=legal_shared, measure=f"{basis}_saving", period=year, amount=total)
@@ -89,8 +126,9 @@ def _anonymous_qs(**filters):
 def _map_data(response) -> dict:
     html = response.content.decode()
     start = html.index('<script id="map-data" type="application/json">') + len(
-        '<script id="map-data" type="application/json">')
-    return json.loads(html[start:html.index("</script>", start)])
+        '<script id="map-data" type="application/json">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
 
 
 # --- The map ---------------------------------------------------------------------------
@@ -191,14 +229,17 @@ def test_the_map_with_no_matches_says_so(client, register):
     assert "No organisations take part" in html
 
 
-@pytest.mark.parametrize(("largest", "labels"), [
-    (0, ["1"]),
-    (1, ["1"]),
-    (2, ["1", "2"]),
-    (4, ["1", "2", "3 to 4"]),
-    (12, ["1", "2", "3 to 4", "5 to 9", "10 to 12"]),
-    (80, ["1", "2", "3 to 4", "5 to 9", "10 to 19", "20 to 49", "50 to 80"]),
-])
+@pytest.mark.parametrize(
+    ("largest", "labels"),
+    [
+        (0, ["1"]),
+        (1, ["1"]),
+        (2, ["1", "2"]),
+        (4, ["1", "2", "3 to 4"]),
+        (12, ["1", "2", "3 to 4", "5 to 9", "10 to 12"]),
+        (80, ["1", "2", "3 to 4", "5 to 9", "10 to 19", "20 to 49", "50 to 80"]),
+    ],
+)
 def test_count_bins_cover_every_count_from_light_to_dark(largest, labels):
     bins = dashboard.count_bins(largest)
     assert [b.label for b in bins] == labels
@@ -245,13 +286,20 @@ def test_dashboard_share_follows_the_filters(register):
 def test_dashboard_keeps_expected_and_achieved_apart(register):
     money = register_figures(_anonymous_qs())
     assert [(r.year, r.expected) for r in money.figures.by_year if r.expected] == [
-        ("2015/16", 100_000), ("2016/17", 150_000)]
+        ("2015/16", 100_000),
+        ("2016/17", 150_000),
+    ]
     assert [(r.year, r.achieved_reported) for r in money.figures.by_year if r.achieved_reported] == [
-        ("2015/16", 100_000), ("2016/17", 30_000)]
+        ("2015/16", 100_000),
+        ("2016/17", 30_000),
+    ]
     by_category = {money.label(r.category): r.achieved_reported for r in money.figures.by_category}
     assert by_category == {"Legal services": 80_000, "Environment and waste": 50_000}
     assert (money.figures.expected, money.figures.achieved_reported, money.figures.achieved_signed_off) == (
-        250_000, 130_000, 0)
+        250_000,
+        130_000,
+        0,
+    )
 
 
 def test_one_saving_in_four_categories_is_counted_once_and_the_categories_sum_to_the_total(register):
@@ -295,21 +343,24 @@ def test_a_saving_over_several_years_counts_as_a_savings_figure(register):
     assert missing["total"] == 2
     money = register_figures(_anonymous_qs())
     assert money.figures.achieved_reported == 630_000
-    assert [(r.year, r.achieved_reported) for r in money.figures.by_year][:2] == [("2010/11", 250_000),
-                                                                                  ("2011/12", 250_000)]
+    assert [(r.year, r.achieved_reported) for r in money.figures.by_year][:2] == [
+        ("2010/11", 250_000),
+        ("2011/12", 250_000),
+    ]
 
 
 def test_dashboard_top_categories_and_services(register):
     assert [(r["key"], r["count"]) for r in dashboard.top_categories(_anonymous_qs())] == [
-        ("legal", 2), ("environment-waste", 1)]
+        ("legal", 2),
+        ("environment-waste", 1),
+    ]
     assert [(r["lgsl"], r["count"]) for r in dashboard.top_services(_anonymous_qs())] == [(524, 1)]
 
 
 def test_organisations_taking_part(register):
     taking_part = dashboard.organisations_taking_part(_anonymous_qs())
     assert taking_part["total"] == 6
-    assert {r["key"]: r["count"] for r in taking_part["by_type"]} == {
-        "CTY": 1, "NMD": 2, "UA": 1, "SCO": 1, "FRA": 1}
+    assert {r["key"]: r["count"] for r in taking_part["by_type"]} == {"CTY": 1, "NMD": 2, "UA": 1, "SCO": 1, "FRA": 1}
 
 
 def test_dashboard_page_shows_each_figure_with_a_table_and_its_source(client, register):
@@ -319,8 +370,19 @@ def test_dashboard_page_shows_each_figure_with_a_table_and_its_source(client, re
     assert 'id="figure-arrangements">5<' in html
     assert 'id="figure-expected">£250k<' in html
     assert 'id="figure-achieved">£130k<' in html
-    for table in ("status", "types", "nations", "council-types", "expected-by-year", "achieved-by-year",
-                  "expected-by-category", "achieved-by-category", "no-savings", "top-categories", "top-services"):
+    for table in (
+        "status",
+        "types",
+        "nations",
+        "council-types",
+        "expected-by-year",
+        "achieved-by-year",
+        "expected-by-category",
+        "achieved-by-category",
+        "no-savings",
+        "top-categories",
+        "top-services",
+    ):
         assert f'id="table-{table}"' in html, table
     assert "Source: Sharewell register, published arrangements, as at " in html
     assert "Not set up to save money" in html

@@ -10,8 +10,13 @@ from django.test import Client
 from arrangements.models import Arrangement, StatusChange
 
 FORM = {
-    "title": "Shared audit", "description": "One audit team", "kind": "shared_service", "services": "audit",
-    "delivery_model": "lead_authority", "status": "live", "lead_organisation": "Northtown",
+    "title": "Shared audit",
+    "description": "One audit team",
+    "kind": "shared_service",
+    "services": "audit",
+    "delivery_model": "lead_authority",
+    "status": "live",
+    "lead_organisation": "Northtown",
     "partner-0-organisation": "SVL",
     "no_savings_reason": "Not set up to save money",
 }
@@ -24,8 +29,9 @@ def client_for(user) -> Client:
     return client
 
 
-@pytest.mark.parametrize("who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 200),
-                                           ("editor", 302), ("moderator", 302)])
+@pytest.mark.parametrize(
+    "who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 200), ("editor", 302), ("moderator", 302)]
+)
 def test_adding_an_arrangement(users, service_list, who, expected):
     # The editor of another organisation may open the page, but not add for Northtown.
     response = client_for(users.get(who)).post("/arrangements/add/", FORM)
@@ -36,8 +42,10 @@ def test_adding_an_arrangement(users, service_list, who, expected):
         assert "not an editor of Northtown" in response.content.decode()
 
 
-@pytest.mark.parametrize("who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 403),
-                                           ("editor", 302), ("admin", 302), ("moderator", 302)])
+@pytest.mark.parametrize(
+    "who, expected",
+    [("anonymous", 302), ("viewer", 403), ("other_editor", 403), ("editor", 302), ("admin", 302), ("moderator", 302)],
+)
 def test_changing_an_arrangement(arrangement, users, who, expected):
     data = {**FORM, "title": "Shared legal", "services": "legal", "status": "under_review"}
     response = client_for(users.get(who)).post(f"/arrangements/{arrangement.pk}/change/", data)
@@ -54,8 +62,9 @@ def test_other_editor_cannot_change_even_a_published_arrangement(arrangement, us
     assert response.status_code == 403
 
 
-@pytest.mark.parametrize("who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 403),
-                                           ("editor", 302), ("moderator", 302)])
+@pytest.mark.parametrize(
+    "who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 403), ("editor", 302), ("moderator", 302)]
+)
 def test_deleting_is_soft_and_refused_to_others(arrangement, users, who, expected):
     response = client_for(users.get(who)).post(f"/arrangements/{arrangement.pk}/delete/")
     assert response.status_code == expected
@@ -75,8 +84,7 @@ def test_only_moderators_undelete(arrangement, users):
     assert Client().get(f"/arrangements/{arrangement.pk}/").status_code == 200
 
 
-@pytest.mark.parametrize("who, allowed", [("viewer", False), ("editor", False), ("admin", False),
-                                          ("moderator", True)])
+@pytest.mark.parametrize("who, allowed", [("viewer", False), ("editor", False), ("admin", False), ("moderator", True)])
 def test_publishing(places, service_list, users, who, allowed):
     client_for(users["editor"]).post("/arrangements/add/", FORM)
     draft = Arrangement.objects.get(title="Shared audit")
@@ -96,9 +104,18 @@ def test_lead_admin_may_publish_when_configured(places, service_list, users, set
 
 
 def test_form_errors_name_the_field_and_keep_what_was_typed(places, service_list, users):
-    response = client_for(users["editor"]).post("/arrangements/add/", {
-        **FORM, "lead_organisation": "Northtwn", "ledger-0-period": "2024/25", "ledger-0-measure": "expected_saving",
-        "ledger-0-amount": "lots", "ledger-1-period": "", "delivery_model": ""})
+    response = client_for(users["editor"]).post(
+        "/arrangements/add/",
+        {
+            **FORM,
+            "lead_organisation": "Northtwn",
+            "ledger-0-period": "2024/25",
+            "ledger-0-measure": "expected_saving",
+            "ledger-0-amount": "lots",
+            "ledger-1-period": "",
+            "delivery_model": "",
+        },
+    )
     page = response.content.decode()
     assert response.status_code == 200
     assert "There is a problem" in page
@@ -113,8 +130,15 @@ def test_history_shows_changes_and_restore_brings_back_a_version(arrangement, us
     form = moderator.get(f"/arrangements/{arrangement.pk}/change/").context["form"]
     data = {name: form[name].value() for name in form.fields}
     data = {name: value for name, value in data.items() if value not in (None, [])}
-    data.update({"description": "Now bigger", "status": "expanded", "ledger-4-period": "2019/20",
-                 "ledger-4-measure": "achieved_saving", "ledger-4-amount": "260000"})
+    data.update(
+        {
+            "description": "Now bigger",
+            "status": "expanded",
+            "ledger-4-period": "2019/20",
+            "ledger-4-measure": "achieved_saving",
+            "ledger-4-amount": "260000",
+        }
+    )
     response = moderator.post(f"/arrangements/{arrangement.pk}/change/", data)
     assert response.status_code == 302, response.context["form"].errors
     page = moderator.get(f"/arrangements/{arrangement.pk}/history/").content.decode()
@@ -143,8 +167,7 @@ def test_detail_page_keeps_expected_and_achieved_apart(arrangement):
     assert "Northtown" in page and "Southvale" in page and "https://example.org/r" in page
 
 
-def test_upload_page_runs_the_import_and_shows_row_level_problems(places, service_list, users, settings,
-                                                                  csv_file):
+def test_upload_page_runs_the_import_and_shows_row_level_problems(places, service_list, users, settings, csv_file):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     assert client_for(users["viewer"]).get("/arrangements/import/").status_code == 403

@@ -357,7 +357,13 @@ def test_survey_returns_wait_for_a_moderator_even_where_lead_admins_may_publish(
     settings.LEAD_ADMIN_CAN_PUBLISH = True
     survey = SurveyRound.objects.create(year=2026, opens_on="2026-04-01", closes_on="2027-03-31")
     response = SurveyResponse.objects.create(round=survey, organisation=arrangement.lead_organisation)
-    held = writes.change(users["editor"], arrangement, {"status": "expanded"}, writes.survey("2026/27", response),
-                         partial=True, moderate=True).revision
+    held = writes.change(
+        users["editor"],
+        arrangement,
+        {"status": "expanded"},
+        writes.survey("2026/27", response),
+        partial=True,
+        moderate=True,
+    ).revision
     assert not writes.approve(users["admin"], held).ok  # Northtown's admin leads it, but this is a survey return
     assert writes.approve(users["moderator"], held).ok

@@ -16,8 +16,15 @@ def bearer(user) -> dict:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
-NEW = {"title": "Shared ICT", "description": "One ICT team", "services": ["ict"], "delivery_model": "joint venture",
-       "status": "live", "lead_organisation": "Northtown DC", "no_savings_reason": "Too early"}
+NEW = {
+    "title": "Shared ICT",
+    "description": "One ICT team",
+    "services": ["ict"],
+    "delivery_model": "joint venture",
+    "status": "live",
+    "lead_organisation": "Northtown DC",
+    "no_savings_reason": "Too early",
+}
 
 
 def test_a_retried_create_with_the_same_idempotency_key_makes_one_arrangement(users, service_list):

@@ -633,8 +633,18 @@ def test_the_benchmark_runs() -> None:
     assert set(_benchmark(size=2_000, repeat=1)) == {"build the entries", "totals"}
 
 
-@pytest.mark.parametrize("text, year", [("2012-03", 2011), ("2012-04", 2012), ("2011/12", 2011),
-                                        ("2010/11-2011/12", 2011), ("2012-13", 2012), ("soon", None), ("", None)])
+@pytest.mark.parametrize(
+    "text, year",
+    [
+        ("2012-03", 2011),
+        ("2012-04", 2012),
+        ("2011/12", 2011),
+        ("2010/11-2011/12", 2011),
+        ("2012-13", 2012),
+        ("soon", None),
+        ("", None),
+    ],
+)
 def test_financial_year_ending(text: str, year: int | None) -> None:
     from engines.ledger import financial_year_ending
 

@@ -78,13 +78,18 @@ def test_definitions_carry_units_and_sources_from_the_metadata(load):
     assert Indicator.objects.get(key="greenhouse-gas-per-person").unit == "t CO₂e per person"
     assert Indicator.objects.get(key="high-deprivation").licence == "CC BY 4.0"
     assert Indicator.objects.filter(key__in=[s.key for s in ONS_INDICATORS], licence="OGL v3").count() == len(
-        ONS_INDICATORS)
+        ONS_INDICATORS
+    )
 
 
 def test_cumberland_census_values_are_its_2021_districts_added_up(load):
     values = values_of("CBD")
-    expected = summed_share("ts045", CUMBERLAND_2021, ["Number of cars or vans: No cars or vans in household"],
-                            "Number of cars or vans: Total: All households")
+    expected = summed_share(
+        "ts045",
+        CUMBERLAND_2021,
+        ["Number of cars or vans: No cars or vans in household"],
+        "Number of cars or vans: Total: All households",
+    )
     assert values["households-without-a-car"].value == pytest.approx(expected)
     ages = [f"Age: Aged {band} years" for band in ("65 to 69", "70 to 74", "75 to 79", "80 to 84")]
     expected = summed_share("ts007a", CUMBERLAND_2021, [*ages, "Age: Aged 85 years and over"], "Age: Total")
@@ -104,8 +109,12 @@ def test_a_county_sums_its_districts(load):
     cambridgeshire = Organisation.objects.get(code="CAM")
     districts = list(cambridgeshire.districts.current())
     assert len(districts) == 5
-    expected = summed_share("ts054", [d.gss_code for d in districts], ["Tenure of household: Social rented"],
-                            "Tenure of household: Total: All households")
+    expected = summed_share(
+        "ts054",
+        [d.gss_code for d in districts],
+        ["Tenure of household: Social rented"],
+        "Tenure of household: Total: All households",
+    )
     value = values_of("CAM")["social-renters"]
     assert value.value == pytest.approx(expected)
     assert value.note.startswith("sum of its districts: Cambridge, East Cambridgeshire")

@@ -21,8 +21,11 @@ CHANGES = [
 def test_successor_codes_follow_mergers_code_changes_and_chains():
     successors = rollup.successor_codes(CHANGES)
     assert successors == {
-        "E07000026": "E06000063", "E07000028": "E06000063", "E08000016": "E08000038",
-        "A1": "C1", "B1": "C1",
+        "E07000026": "E06000063",
+        "E07000028": "E06000063",
+        "E08000016": "E08000038",
+        "A1": "C1",
+        "B1": "C1",
     }
     # Joining a combined authority or a county's abolition moves no figures.
     assert "E06000057" not in successors and "E10000006" not in successors
@@ -31,10 +34,12 @@ def test_successor_codes_follow_mergers_code_changes_and_chains():
 
 def test_a_circle_of_changes_is_an_error():
     with pytest.raises(ValueError, match="circle"):
-        rollup.successor_codes([
-            {"oldcd": "X", "newcd": "Y", "type": "new_code"},
-            {"oldcd": "Y", "newcd": "X", "type": "new_code"},
-        ])
+        rollup.successor_codes(
+            [
+                {"oldcd": "X", "newcd": "Y", "type": "new_code"},
+                {"oldcd": "Y", "newcd": "X", "type": "new_code"},
+            ]
+        )
 
 
 def test_roll_up_sums_counts_into_the_new_council():
@@ -59,28 +64,34 @@ def test_a_count_missing_from_any_part_is_missing_from_the_sum():
     assert rollup.share(combined["T"].counts, ["x"], "total") is None
 
 
-@pytest.mark.parametrize(("counts", "numerator", "denominator", "expected"), [
-    ({"total": 200, "a": 50}, ["a"], "total", 25.0),
-    ({"total": 200, "a": 50, "b": 30}, ["a", "b"], "total", 40.0),
-    ({"total": 200, "a": 0}, ["a"], "total", 0.0),  # a real zero stays a zero
-    ({"total": 0, "a": 0}, ["a"], "total", None),
-    ({"a": 5}, ["a"], "total", None),
-    ({"total": 10}, ["a"], "total", None),
-])
+@pytest.mark.parametrize(
+    ("counts", "numerator", "denominator", "expected"),
+    [
+        ({"total": 200, "a": 50}, ["a"], "total", 25.0),
+        ({"total": 200, "a": 50, "b": 30}, ["a", "b"], "total", 40.0),
+        ({"total": 200, "a": 0}, ["a"], "total", 0.0),  # a real zero stays a zero
+        ({"total": 0, "a": 0}, ["a"], "total", None),
+        ({"a": 5}, ["a"], "total", None),
+        ({"total": 10}, ["a"], "total", None),
+    ],
+)
 def test_share(counts, numerator, denominator, expected):
     assert rollup.share(counts, numerator, denominator) == expected
 
 
-@pytest.mark.parametrize(("period", "readable"), [
-    ("2025-01-01/P1Y", "2025"),
-    ("2024-04-01/P1Y", "2024/25"),
-    ("1999-04-01/P1Y", "1999/00"),
-    ("2022-01-01/P3Y", "2022 to 2024"),
-    ("2021-04-01/P2Y", "2021/22 to 2022/23"),
-    ("2025-04-30", "2025"),
-    ("2021 (Census)", "2021 (Census)"),
-    ("2020-Q1", "2020-Q1"),
-])
+@pytest.mark.parametrize(
+    ("period", "readable"),
+    [
+        ("2025-01-01/P1Y", "2025"),
+        ("2024-04-01/P1Y", "2024/25"),
+        ("1999-04-01/P1Y", "1999/00"),
+        ("2022-01-01/P3Y", "2022 to 2024"),
+        ("2021-04-01/P2Y", "2021/22 to 2022/23"),
+        ("2025-04-30", "2025"),
+        ("2021 (Census)", "2021 (Census)"),
+        ("2020-Q1", "2020-Q1"),
+    ],
+)
 def test_readable_period(period, readable):
     assert rollup.readable_period(period) == readable
 
@@ -98,11 +109,14 @@ def test_describe_parts_falls_back_to_a_count_when_too_long():
 
 area_counts = st.dictionaries(
     keys=st.text(alphabet="abcdefgh", min_size=1, max_size=3),
-    values=st.fixed_dictionaries({
-        "total": st.integers(min_value=1, max_value=10**6),
-        "part": st.integers(min_value=0, max_value=10**6),
-    }),
-    min_size=1, max_size=12,
+    values=st.fixed_dictionaries(
+        {
+            "total": st.integers(min_value=1, max_value=10**6),
+            "part": st.integers(min_value=0, max_value=10**6),
+        }
+    ),
+    min_size=1,
+    max_size=12,
 )
 
 

@@ -51,8 +51,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
             return
         for name in [obj.name, obj.official_name, *(extracted or [])]:
             if normalised := normalise_name(name):
-                OrganisationName.objects.get_or_create(organisation=obj, normalised=normalised,
-                                                       defaults={"name": name})
+                OrganisationName.objects.get_or_create(organisation=obj, normalised=normalised, defaults={"name": name})
         if obj.gss_code:
             GssCode.objects.get_or_create(
                 code=obj.gss_code, defaults={"organisation": obj, "status": GssCode.Status.CURRENT}
@@ -149,35 +148,68 @@ class Testshire:
 def build_testshire() -> Testshire:
     """Testshire County Council (TST), its districts and the bodies that cover them."""
     county = OrganisationFactory(
-        code="TST", gss_code="E10999999", name="Testshire", official_name="Testshire County Council",
-        org_type=OrganisationType.COUNTY, tier=Tier.COUNTY, region="Test Region",
-        population=500_000, area_km2=152.0, homepage="https://www.testshire.example/",
+        code="TST",
+        gss_code="E10999999",
+        name="Testshire",
+        official_name="Testshire County Council",
+        org_type=OrganisationType.COUNTY,
+        tier=Tier.COUNTY,
+        region="Test Region",
+        population=500_000,
+        area_km2=152.0,
+        homepage="https://www.testshire.example/",
     )
     northtown = OrganisationFactory(
-        code="NTN", gss_code="E07999991", name="Northtown", official_name="Northtown Borough Council",
-        parent_county=county, population=250_000, area_km2=76.0,
+        code="NTN",
+        gss_code="E07999991",
+        name="Northtown",
+        official_name="Northtown Borough Council",
+        parent_county=county,
+        population=250_000,
+        area_km2=76.0,
     )
     southvale = OrganisationFactory(
-        code="SVL", gss_code="E07999992", name="Southvale", official_name="Southvale District Council",
-        parent_county=county, population=250_000, area_km2=76.0,
+        code="SVL",
+        gss_code="E07999992",
+        name="Southvale",
+        official_name="Southvale District Council",
+        parent_county=county,
+        population=250_000,
+        area_km2=76.0,
     )
     fire = OrganisationFactory(
-        code="E31999999", gss_code="E31999999", name="Testshire Fire and Rescue Authority",
-        official_name="Testshire Fire and Rescue Authority", org_type=OrganisationType.FIRE,
-        tier=Tier.NONE, region="",
+        code="E31999999",
+        gss_code="E31999999",
+        name="Testshire Fire and Rescue Authority",
+        official_name="Testshire Fire and Rescue Authority",
+        org_type=OrganisationType.FIRE,
+        tier=Tier.NONE,
+        region="",
     )
     police = OrganisationFactory(
-        code="E23999999", gss_code="E23999999", name="Testshire Police", official_name="Testshire Police",
-        org_type=OrganisationType.POLICE, tier=Tier.NONE, region="",
+        code="E23999999",
+        gss_code="E23999999",
+        name="Testshire Police",
+        official_name="Testshire Police",
+        org_type=OrganisationType.POLICE,
+        tier=Tier.NONE,
+        region="",
     )
-    shapes = {northtown: NORTHTOWN_SQUARE, southvale: SOUTHVALE_SQUARE, county: TESTSHIRE_SQUARE,
-              fire: TESTSHIRE_SQUARE, police: TESTSHIRE_SQUARE}
+    shapes = {
+        northtown: NORTHTOWN_SQUARE,
+        southvale: SOUTHVALE_SQUARE,
+        county: TESTSHIRE_SQUARE,
+        fire: TESTSHIRE_SQUARE,
+        police: TESTSHIRE_SQUARE,
+    }
     for organisation, shape in shapes.items():
         BoundaryFactory(organisation=organisation, geojson=geometry.to_geojson(shape))
 
     # Neighbours and overlaps computed the way the importer computes them.
-    districts = [geometry.Feature("NTN", "Northtown", NORTHTOWN_SQUARE),
-                 geometry.Feature("SVL", "Southvale", SOUTHVALE_SQUARE)]
+    districts = [
+        geometry.Feature("NTN", "Northtown", NORTHTOWN_SQUARE),
+        geometry.Feature("SVL", "Southvale", SOUTHVALE_SQUARE),
+    ]
     by_code = {"NTN": northtown, "SVL": southvale}
     [(a, b, km)] = geometry.shared_borders(districts)
     NeighbourFactory(organisation=by_code[a], neighbour=by_code[b], border_km=round(km, 2))

@@ -11,8 +11,13 @@ from __future__ import annotations
 import datetime as dt
 
 TYPES = {
-    "string": str, "boolean": bool, "array": list, "object": dict, "null": type(None),
-    "integer": int, "number": (int, float),
+    "string": str,
+    "boolean": bool,
+    "array": list,
+    "object": dict,
+    "null": type(None),
+    "integer": int,
+    "number": (int, float),
 }
 
 

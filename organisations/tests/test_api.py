@@ -50,6 +50,7 @@ def codes(body: dict) -> list[str]:
 
 # --- the document ---------------------------------------------------------------------
 
+
 def test_openapi_lists_both_organisation_paths(openapi):
     assert {LIST, DETAIL} <= set(openapi["paths"])
     parameters = {p["name"] for p in openapi["paths"][LIST]["get"]["parameters"]}
@@ -64,10 +65,12 @@ def test_documented_fields_include_what_the_issue_promises(openapi):
     assert {"neighbours", "overlapping_bodies", "indicators", "gss_codes", "successors"} <= set(detail)
     assert "border_km" in neighbour
     assert {"count", "page", "page_size", "results"} <= set(
-        openapi["components"]["schemas"]["OrganisationPage"]["properties"])
+        openapi["components"]["schemas"]["OrganisationPage"]["properties"]
+    )
 
 
 # --- listing and searching ------------------------------------------------------------------
+
 
 def test_list_everything(api, testshire):
     body = api(LIST)
@@ -77,9 +80,17 @@ def test_list_everything(api, testshire):
     assert codes(body) == ["NTN", "SVL", "TST", "E31999999", "E23999999"]
     county = body["results"][2]
     assert county == {
-        "code": "TST", "gss_code": "E10999999", "name": "Testshire", "official_name": "Testshire County Council",
-        "type": "CTY", "type_label": "County council", "tier": "county", "nation": "England",
-        "region": "Test Region", "current": True, "url": "http://testserver/organisations/TST/",
+        "code": "TST",
+        "gss_code": "E10999999",
+        "name": "Testshire",
+        "official_name": "Testshire County Council",
+        "type": "CTY",
+        "type_label": "County council",
+        "tier": "county",
+        "nation": "England",
+        "region": "Test Region",
+        "current": True,
+        "url": "http://testserver/organisations/TST/",
     }
 
 
@@ -100,8 +111,9 @@ def test_list_everything(api, testshire):
 )
 def test_list_search_and_filters(api, testshire, params, expected):
     OrganisationNameFactory(organisation=testshire.southvale, name="Southern Vale")
-    OrganisationFactory(code="WLS", name="Westvale", nation=Nation.WALES, region="Wales",
-                        org_type=OrganisationType.WELSH_COUNCIL)
+    OrganisationFactory(
+        code="WLS", name="Westvale", nation=Nation.WALES, region="Wales", org_type=OrganisationType.WELSH_COUNCIL
+    )
 
     body = api(LIST, **params)
 
@@ -151,17 +163,19 @@ def test_page_and_api_agree(client, api, testshire):
 
 # --- one organisation ---------------------------------------------------------------------
 
+
 def test_detail_of_a_district(api, testshire):
     body = api(DETAIL.format(code="NTN"))
 
     assert body["name"] == "Northtown"
     assert body["parent_county"] == {"code": "TST", "name": "Testshire", "type": "CTY"}
     assert body["combined_authority"] is None
-    assert body["neighbours"] == [{"code": "SVL", "name": "Southvale", "type": "NMD",
-                                   "border_km": testshire.border_km}]
+    assert body["neighbours"] == [{"code": "SVL", "name": "Southvale", "type": "NMD", "border_km": testshire.border_km}]
     assert body["neighbours"][0]["border_km"] == pytest.approx(6.85, abs=0.05)
     assert {(o["code"], o["share"], o["method"]) for o in body["overlapping_bodies"]} == {
-        ("TST", 1.0, "register"), ("E31999999", 1.0, "boundary"), ("E23999999", 1.0, "boundary"),
+        ("TST", 1.0, "register"),
+        ("E31999999", 1.0, "boundary"),
+        ("E23999999", 1.0, "boundary"),
     }
     assert body["gss_codes"] == [{"code": "E07999991", "status": "current"}]
     assert body["names"] == ["Northtown Borough Council"]
@@ -185,8 +199,7 @@ def test_detail_indicators_say_null_when_not_available(api, testshire):
 
 
 def test_detail_of_an_abolished_body_links_successors_both_ways(api, testshire):
-    old = OrganisationFactory(code="OLD", name="Oldtown", start_date=dt.date(1974, 4, 1),
-                              end_date=dt.date(2023, 4, 1))
+    old = OrganisationFactory(code="OLD", name="Oldtown", start_date=dt.date(1974, 4, 1), end_date=dt.date(2023, 4, 1))
     old.successors.add(testshire.northtown)
 
     body = api(DETAIL.format(code="OLD"))

@@ -23,8 +23,17 @@ def search(q: str = "", **filters) -> set[str]:
 
 @pytest.mark.parametrize(
     "text",
-    ["Testshire County Council", "testshire county council", "TESTSHIRE COUNTY", "Testshire CC",
-     "TST", "tst", "E10999999", "e10999999", "  Testshire  "],
+    [
+        "Testshire County Council",
+        "testshire county council",
+        "TESTSHIRE COUNTY",
+        "Testshire CC",
+        "TST",
+        "tst",
+        "E10999999",
+        "e10999999",
+        "  Testshire  ",
+    ],
 )
 def test_testshire_is_found_by_any_name_or_code(testshire, text):
     assert "TST" in search(text)
@@ -84,8 +93,9 @@ def test_empty_search_lists_every_current_organisation_in_name_order(testshire):
     ],
 )
 def test_filters(testshire, filters, expected):
-    OrganisationFactory(code="WLS", name="Westvale", nation=Nation.WALES, region="Wales",
-                        org_type=OrganisationType.WELSH_COUNCIL)
+    OrganisationFactory(
+        code="WLS", name="Westvale", nation=Nation.WALES, region="Wales", org_type=OrganisationType.WELSH_COUNCIL
+    )
 
     assert search(**filters) == expected
 
@@ -113,6 +123,7 @@ def test_queryset_search_of_nothing_is_everything(testshire):
 
 # --- the directory page ---------------------------------------------------------------
 
+
 def test_directory_page_shows_a_name_variant_match(client, testshire):
     OrganisationNameFactory(organisation=testshire.southvale, name="Vale of the South")
 
@@ -133,8 +144,9 @@ def test_directory_page_filters_by_type(client, testshire):
 
 
 def test_directory_page_filters_by_nation_and_region(client, testshire):
-    OrganisationFactory(code="WLS", name="Westvale", nation=Nation.WALES, region="Wales",
-                        org_type=OrganisationType.WELSH_COUNCIL)
+    OrganisationFactory(
+        code="WLS", name="Westvale", nation=Nation.WALES, region="Wales", org_type=OrganisationType.WELSH_COUNCIL
+    )
 
     wales = client.get("/organisations/", {"nation": "Wales"}).content.decode()
     region = client.get("/organisations/", {"region": "Test Region"}).content.decode()

@@ -149,13 +149,18 @@ def test_political_control_needs_a_date_and_a_source(client, testshire, member_o
 
 
 @pytest.mark.parametrize(
-    "missing", ["political_control_as_of", "political_control_source"],
+    "missing",
+    ["political_control_as_of", "political_control_source"],
 )
 def test_political_control_with_only_a_date_or_a_source_is_refused(client, testshire, member_of, missing):
     client.force_login(member_of(testshire.county, Role.EDITOR))
-    details = {**NEW_DETAILS, "political_control": "No overall control",
-               "political_control_as_of": "2025-05-02",
-               "political_control_source": "https://www.testshire.example/elections", missing: ""}
+    details = {
+        **NEW_DETAILS,
+        "political_control": "No overall control",
+        "political_control_as_of": "2025-05-02",
+        "political_control_source": "https://www.testshire.example/elections",
+        missing: "",
+    }
 
     response = client.post(EDIT, details)
 
@@ -166,23 +171,30 @@ def test_political_control_with_only_a_date_or_a_source_is_refused(client, tests
 def test_political_control_with_date_and_source_is_saved_and_shown(client, testshire, member_of):
     client.force_login(member_of(testshire.county, Role.EDITOR))
 
-    client.post(EDIT, {**NEW_DETAILS, "political_control": "No overall control",
-                       "political_control_as_of": "2025-05-02",
-                       "political_control_source": "https://www.testshire.example/elections"})
+    client.post(
+        EDIT,
+        {
+            **NEW_DETAILS,
+            "political_control": "No overall control",
+            "political_control_as_of": "2025-05-02",
+            "political_control_source": "https://www.testshire.example/elections",
+        },
+    )
 
     saved = county()
     assert saved.political_control == "No overall control"
     assert saved.political_control_as_of == dt.date(2025, 5, 2)
-    assert {"political_control", "political_control_as_of", "political_control_source"} <= set(
-        saved.user_edited_fields)
+    assert {"political_control", "political_control_as_of", "political_control_source"} <= set(saved.user_edited_fields)
     page = client.get("/organisations/TST/").content.decode()
     assert "No overall control" in page and "As of 2 May 2025" in page
 
 
 @pytest.mark.parametrize(
     "field, value, error",
-    [("homepage", "not a web address", "Enter a valid URL"),
-     ("contact_email", "not-an-email", "Enter a valid email address")],
+    [
+        ("homepage", "not a web address", "Enter a valid URL"),
+        ("contact_email", "not-an-email", "Enter a valid email address"),
+    ],
 )
 def test_invalid_details_are_shown_in_the_error_summary(client, testshire, member_of, field, value, error):
     client.force_login(member_of(testshire.county, Role.EDITOR))

@@ -22,20 +22,27 @@ def square(code: str, west: float, south: float, size: float = 1.0) -> Feature:
 
 # --- TopoJSON ------------------------------------------------------------------
 
+
 def two_squares_topology(transform: dict | None = None, arcs: list | None = None) -> dict:
     """North square [0,1]×[1,2] and south square [0,1]×[0,1] sharing the arc y = 1."""
     topology = {
         "type": "Topology",
-        "arcs": arcs or [
-            [[0, 1], [1, 1]],                          # 0: the shared border
-            [[1, 1], [1, 2], [0, 2], [0, 1]],          # 1: the rest of the north square
-            [[0, 1], [0, 0], [1, 0], [1, 1]],          # 2: the rest of the south square
+        "arcs": arcs
+        or [
+            [[0, 1], [1, 1]],  # 0: the shared border
+            [[1, 1], [1, 2], [0, 2], [0, 1]],  # 1: the rest of the north square
+            [[0, 1], [0, 0], [1, 0], [1, 1]],  # 2: the rest of the south square
         ],
-        "objects": {"areas": {"type": "GeometryCollection", "geometries": [
-            {"type": "Polygon", "arcs": [[0, 1]], "properties": {"AREACD": "N1", "AREANM": "North"}},
-            {"type": "Polygon", "arcs": [[~0, 2]], "properties": {"AREACD": "S1", "AREANM": "South"}},
-            {"type": None, "properties": {"AREACD": "X1", "AREANM": "No shape"}},
-        ]}},
+        "objects": {
+            "areas": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "properties": {"AREACD": "N1", "AREANM": "North"}},
+                    {"type": "Polygon", "arcs": [[~0, 2]], "properties": {"AREACD": "S1", "AREANM": "South"}},
+                    {"type": None, "properties": {"AREACD": "X1", "AREANM": "No shape"}},
+                ],
+            }
+        },
     }
     if transform:
         topology["transform"] = transform
@@ -76,11 +83,18 @@ def test_topojson_multipolygon_and_collapsed_islands():
             [[5, 5], [6, 5], [6, 6], [5, 6], [5, 5]],
             [[9, 9], [9, 9]],  # an island quantized away to two points
         ],
-        "objects": {"areas": {"geometries": [
-            {"type": "MultiPolygon", "arcs": [[[0]], [[1]], [[2]]],
-             "properties": {"AREACD": "M1", "AREANM": "Two islands"}},
-            {"type": "Polygon", "arcs": [[2]], "properties": {"AREACD": "Z1", "AREANM": "Nothing left"}},
-        ]}},
+        "objects": {
+            "areas": {
+                "geometries": [
+                    {
+                        "type": "MultiPolygon",
+                        "arcs": [[[0]], [[1]], [[2]]],
+                        "properties": {"AREACD": "M1", "AREANM": "Two islands"},
+                    },
+                    {"type": "Polygon", "arcs": [[2]], "properties": {"AREACD": "Z1", "AREANM": "Nothing left"}},
+                ]
+            }
+        },
     }
 
     [feature] = geometry.features_from_topojson(topology)
@@ -102,6 +116,7 @@ def test_topojson_other_property_names():
 
 
 # --- shared borders ----------------------------------------------------------
+
 
 def test_squares_sharing_an_edge_on_the_equator():
     [(a, b, km)] = geometry.shared_borders([square("A", 0, 0), square("B", 0, -1)])
@@ -136,8 +151,7 @@ def test_min_km_drops_short_borders_and_progress_is_reported():
     features = [square("A", 0, 0), square("B", 1, 0), square("C", 0, 1, size=0.01)]
     calls = []
 
-    pairs = geometry.shared_borders(features, progress=lambda done, total: calls.append((done, total)),
-                                    min_km=5.0)
+    pairs = geometry.shared_borders(features, progress=lambda done, total: calls.append((done, total)), min_km=5.0)
 
     assert [(a, b) for a, b, _ in pairs] == [("A", "B")]  # C's 1 km border with A is below 5 km
     assert calls == [(1, 3), (2, 3), (3, 3)]
@@ -170,9 +184,7 @@ def test_shared_borders_is_symmetric(west, south, size):
 @given(west=longitudes, south=latitudes, size=sizes)
 def test_a_shared_meridian_edge_is_its_length_in_km(west, south, size):
     """Two squares side by side share an edge of `size` degrees of latitude."""
-    [(_, _, km)] = geometry.shared_borders(
-        [square("A", west, south, size), square("B", west + size, south, size)]
-    )
+    [(_, _, km)] = geometry.shared_borders([square("A", west, south, size), square("B", west + size, south, size)])
 
     low, high = MERIDIAN_KM_PER_DEGREE
     assert low * size <= km <= high * size
@@ -186,6 +198,7 @@ def test_a_shared_equator_edge_is_its_length_in_km(west, size):
 
 
 # --- overlaps, area, centroid ----------------------------------------------------
+
 
 def test_overlaps_give_the_share_of_the_inner_area():
     council = square("C", 0, 0)

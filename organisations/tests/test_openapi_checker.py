@@ -6,18 +6,23 @@ import pytest
 
 from organisations.tests.openapi import errors
 
-DOCUMENT = {"components": {"schemas": {
-    "Link": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}},
-    "Thing": {
-        "type": "object", "required": ["count", "links", "when"],
-        "properties": {
-            "count": {"type": "integer"},
-            "share": {"anyOf": [{"type": "number"}, {"type": "null"}]},
-            "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
-            "when": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
-        },
-    },
-}}}
+DOCUMENT = {
+    "components": {
+        "schemas": {
+            "Link": {"type": "object", "required": ["code"], "properties": {"code": {"type": "string"}}},
+            "Thing": {
+                "type": "object",
+                "required": ["count", "links", "when"],
+                "properties": {
+                    "count": {"type": "integer"},
+                    "share": {"anyOf": [{"type": "number"}, {"type": "null"}]},
+                    "links": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}},
+                    "when": {"anyOf": [{"type": "string", "format": "date"}, {"type": "null"}]},
+                },
+            },
+        }
+    }
+}
 THING = {"$ref": "#/components/schemas/Thing"}
 GOOD = {"count": 2, "share": 0.5, "links": [{"code": "TST"}], "when": "2025-05-02"}
 

@@ -60,10 +60,10 @@ def test_county_profile_shows_its_facts_bodies_and_districts(client, testshire):
     assert "E10999999" in page
     assert "500,000" in page  # population
     assert 'href="https://www.testshire.example/"' in page
-    overlapping = page[page.index('id="overlapping-bodies"'):]
+    overlapping = page[page.index('id="overlapping-bodies"') :]
     assert "Testshire Fire and Rescue Authority" in overlapping
     assert "Testshire Police" in overlapping
-    covers = page[page.index('id="councils-covered"'):]
+    covers = page[page.index('id="councils-covered"') :]
     assert 'href="/organisations/NTN/">Northtown</a>' in covers
     assert 'href="/organisations/SVL/">Southvale</a>' in covers
 
@@ -71,11 +71,11 @@ def test_county_profile_shows_its_facts_bodies_and_districts(client, testshire):
 def test_district_profile_shows_its_neighbour_with_the_border_length(client, testshire):
     page = html(client.get("/organisations/NTN/"))
 
-    neighbours = page[page.index('id="neighbours"'):page.index('id="overlapping-bodies"')]
+    neighbours = page[page.index('id="neighbours"') : page.index('id="overlapping-bodies"')]
     assert 'href="/organisations/SVL/">Southvale</a>' in neighbours
     [km] = re.findall(r"([\d.]+) km", neighbours)
     assert float(km) == pytest.approx(6.85, abs=0.06)  # 0.1° of longitude at 52.1°N
-    overlapping = page[page.index('id="overlapping-bodies"'):]
+    overlapping = page[page.index('id="overlapping-bodies"') :]
     assert 'href="/organisations/TST/">Testshire</a>' in overlapping
     assert "named in the council register" in overlapping
     assert "computed from the boundaries" in overlapping
@@ -85,8 +85,9 @@ def test_district_profile_shows_its_neighbour_with_the_border_length(client, tes
 def test_profile_map_has_the_council_and_its_neighbours(client, testshire):
     page = html(client.get("/organisations/NTN/"))
 
-    data = json.loads(re.search(r'<script id="map-features" type="application/json">(.*?)</script>', page,
-                                re.S).group(1))
+    data = json.loads(
+        re.search(r'<script id="map-features" type="application/json">(.*?)</script>', page, re.S).group(1)
+    )
     roles = {f["properties"]["code"]: f["properties"]["role"] for f in data["features"]}
     assert roles == {"NTN": "self", "SVL": "neighbour"}
     assert all(f["geometry"]["type"] == "Polygon" for f in data["features"])
@@ -110,7 +111,7 @@ def test_profile_shows_indicator_values_and_not_available(client, testshire):
 
     page = html(client.get("/organisations/TST/"))
 
-    indicators = page[page.index('id="indicators"'):]
+    indicators = page[page.index('id="indicators"') :]
     rows = re.findall(r'<tr class="govuk-table__row">\s*(.*?)</tr>', indicators, re.S)
     by_label = {re.search(r">([^<]+)</th>", row).group(1): row for row in rows if "font-weight-regular" in row}
     assert "74.2%" in by_label["Share of adults in work"] or "74.3%" in by_label["Share of adults in work"]

@@ -66,12 +66,12 @@ def current_by_gss(imported) -> dict[str, Organisation]:
 
 # --- what was loaded -----------------------------------------------------------
 
+
 def test_current_principal_councils_by_type(imported):
     counts = Counter(Organisation.objects.current().principal_councils().values_list("org_type", flat=True))
 
     assert sum(counts.values()) == 382
-    assert counts == {"NMD": 164, "UA": 63, "MD": 36, "LBO": 32, "CC": 1, "SCO": 32, "WPA": 22, "NID": 11,
-                      "CTY": 21}
+    assert counts == {"NMD": 164, "UA": 63, "MD": 36, "LBO": 32, "CC": 1, "SCO": 32, "WPA": 22, "NID": 11, "CTY": 21}
 
 
 def test_current_fire_police_and_nhs_bodies(imported):
@@ -82,10 +82,13 @@ def test_current_fire_police_and_nhs_bodies(imported):
     assert (counts["FRA"], counts["PFA"], counts["ICB"], counts["LHB"]) == (47 + 2, 43 + 2, 42, 7)
 
 
-@pytest.mark.parametrize("council, bodies", [
-    ("GLG", {"POLICE-SCOTLAND", "SFRS"}),
-    ("BFS", {"PSNI", "NIFRS"}),
-])
+@pytest.mark.parametrize(
+    "council, bodies",
+    [
+        ("GLG", {"POLICE-SCOTLAND", "SFRS"}),
+        ("BFS", {"PSNI", "NIFRS"}),
+    ],
+)
 def test_councils_in_scotland_and_northern_ireland_sit_in_their_national_services(imported, council, bodies):
     overlapping = set(Overlap.objects.filter(organisation__code=council).values_list("body__code", flat=True))
 
@@ -106,8 +109,13 @@ def test_combined_authorities_and_the_gla_are_present(imported):
     combined = set(current.filter(org_type=OrganisationType.COMBINED_AUTHORITY).values_list("name", flat=True))
 
     assert len(combined) >= 14
-    assert {"Cambridgeshire and Peterborough", "Greater Manchester", "West Midlands", "West Yorkshire",
-            "Devon and Torbay"} <= combined  # Devon and Torbay is only in the 2025 boundaries
+    assert {
+        "Cambridgeshire and Peterborough",
+        "Greater Manchester",
+        "West Midlands",
+        "West Yorkshire",
+        "Devon and Torbay",
+    } <= combined  # Devon and Torbay is only in the 2025 boundaries
     assert current.get(org_type=OrganisationType.STRATEGIC_REGIONAL_AUTHORITY).code == "GLA"
     assert Organisation.objects.get(code="CAB").combined_authority.code == "CPCA"
 
@@ -131,6 +139,7 @@ def test_no_gss_code_is_blank(imported):
 
 
 # --- rerunnable --------------------------------------------------------------------
+
 
 def test_first_run_creates_the_register(imported):
     created = {r.name: r.created for r in imported["first"]}
@@ -173,6 +182,7 @@ def test_rerun_keeps_user_edits_and_restores_everything_else(imported, client, m
 
 
 # --- codes, aliases and abolished councils -------------------------------------
+
 
 @pytest.mark.parametrize("gss, code", sorted(GSS_ALIASES.items()))
 def test_new_gss_codes_of_barnsley_and_sheffield_are_aliases(imported, client, gss, code):
@@ -241,11 +251,14 @@ def test_abolished_council_profile_links_to_its_successors(imported, client):
 
 # --- neighbours ----------------------------------------------------------------------
 
+
 def neighbour_pairs(types) -> set[tuple[str, str]]:
     return set(
         Neighbour.objects.filter(
-            organisation__org_type__in=types, neighbour__org_type__in=types,
-            organisation__end_date__isnull=True, neighbour__end_date__isnull=True,
+            organisation__org_type__in=types,
+            neighbour__org_type__in=types,
+            organisation__end_date__isnull=True,
+            neighbour__end_date__isnull=True,
         ).values_list("organisation__gss_code", "neighbour__gss_code")
     )
 
@@ -260,8 +273,11 @@ def test_lower_tier_neighbours_equal_the_derived_adjacency(imported, current_by_
 def test_upper_tier_neighbours_equal_the_derived_adjacency(imported, current_by_gss):
     expected = {(r["areacd"], r["neighbour_cd"]) for r in derived("ctyua24_adjacency_derived.csv")}
     assert {code for pair in expected for code in pair} <= set(current_by_gss)
-    computed = {(a, b) for a, b in neighbour_pairs(UPPER_TIER_TYPES)
-                if current_by_gss[a].tier != "district" and current_by_gss[b].tier != "district"}
+    computed = {
+        (a, b)
+        for a, b in neighbour_pairs(UPPER_TIER_TYPES)
+        if current_by_gss[a].tier != "district" and current_by_gss[b].tier != "district"
+    }
 
     assert computed == expected
 
@@ -296,6 +312,7 @@ def test_island_councils_have_no_neighbours(imported):
 
 
 # --- overlapping bodies --------------------------------------------------------------
+
 
 def bodies(code: str) -> dict[str, str]:
     return {o.body.org_type: o.body.name for o in Organisation.objects.get(code=code).overlaps.all()}
@@ -339,7 +356,8 @@ def test_a_wider_body_lists_the_councils_it_covers(imported, client):
 def test_largest_body_of_each_council_matches_the_derived_file(imported, current_by_gss, org_type, column):
     largest = {}
     for council, body, share in Overlap.objects.filter(body__org_type=org_type).values_list(
-            "organisation__gss_code", "body__gss_code", "share"):
+        "organisation__gss_code", "body__gss_code", "share"
+    ):
         if share > largest.get(council, ("", 0.0))[1]:
             largest[council] = (body, share)
     rows = derived("lad24_to_service_areas_derived.csv")
@@ -347,7 +365,8 @@ def test_largest_body_of_each_council_matches_the_derived_file(imported, current
 
     mismatches = [
         (r["lad24cd"], r["lad24nm"], largest.get(r["lad24cd"], ("",))[0], r[column])
-        for r in rows if largest.get(r["lad24cd"], ("",))[0] != r[column]
+        for r in rows
+        if largest.get(r["lad24cd"], ("",))[0] != r[column]
     ]
 
     assert mismatches == []
@@ -379,10 +398,18 @@ def test_councils_inside_a_combined_authority_area_list_it_as_an_overlapping_bod
 
 # --- finding organisations -------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "text",
-    ["Cambridgeshire County Council", "cambridgeshire county", "CAMBRIDGESHIRE COUNTY COUNCIL", "Cambs CC",
-     "CAM", "cam", "E10000003"],
+    [
+        "Cambridgeshire County Council",
+        "cambridgeshire county",
+        "CAMBRIDGESHIRE COUNTY COUNCIL",
+        "Cambs CC",
+        "CAM",
+        "cam",
+        "E10000003",
+    ],
 )
 def test_cambridgeshire_is_found_by_any_name_or_code(imported, client, text):
     found = services.directory(services.DirectoryFilters(q=text))

@@ -14,8 +14,9 @@ from reference.core import Context, run
 def test_dry_run_on_an_empty_database_reports_and_writes_nothing():
     assert not Organisation.objects.exists()
 
-    results = {r.name: r for r in run(DECLARATIONS, Context(data_dir=settings.REFERENCE_DATA_DIR, verbose=False),
-                                      dry_run=True)}
+    results = {
+        r.name: r for r in run(DECLARATIONS, Context(data_dir=settings.REFERENCE_DATA_DIR, verbose=False), dry_run=True)
+    }
 
     for model in (Organisation, OrganisationName, GssCode, Boundary, Neighbour, Overlap):
         assert model.objects.count() == 0, model.__name__

@@ -15,9 +15,15 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize(
     "text, code",
     [
-        ("TST", "TST"), ("tst", "TST"), ("E10999999", "TST"), ("Testshire County Council", "TST"),
-        ("testshire", "TST"), ("Testshire CC", "TST"), (" Northtown Borough Council ", "NTN"),
-        ("Northtown BC", "NTN"), ("Southvale D.C.", "SVL"),
+        ("TST", "TST"),
+        ("tst", "TST"),
+        ("E10999999", "TST"),
+        ("Testshire County Council", "TST"),
+        ("testshire", "TST"),
+        ("Testshire CC", "TST"),
+        (" Northtown Borough Council ", "NTN"),
+        ("Northtown BC", "NTN"),
+        ("Southvale D.C.", "SVL"),
     ],
 )
 def test_resolves_names_and_codes(testshire, text, code):

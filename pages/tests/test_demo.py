@@ -20,8 +20,12 @@ def test_the_demo_loads_on_the_real_register_and_reloads_without_change(settings
     # say the same, so they are one entry; Devon and Somerset's overlap and are kept apart.
     lgss = Arrangement.objects.get(title__startswith="LGSS")
     assert list(lgss.ledger.filter(measure="achieved_saving").values_list("period", "amount")) == [
-        ("2010/11-2011/12", 3_790_000)]
+        ("2010/11-2011/12", 3_790_000)
+    ]
     versions = Version.objects.count()
     call_command("load_demo", verbosity=0)
     assert (Arrangement.objects.count(), LedgerEntry.objects.count(), Version.objects.count()) == (
-        15, entries, versions)
+        15,
+        entries,
+        versions,
+    )

@@ -43,27 +43,104 @@ from partners.engine import (
 
 TESTSHIRE = {"county": "TST", "fire": "TFR", "police": "TPO", "health": "TIC"}
 ORGANISATIONS = [
-    {"code": "TST", "name": "Testshire", "org_type": "CTY", "nation": "England", "lat": 52.10, "lon": -1.50,
-     "population": 600_000, "areas": TESTSHIRE},
-    {"code": "NTD", "name": "North Testdale", "org_type": "NMD", "nation": "England", "lat": 52.30, "lon": -1.50,
-     "population": 100_000, "areas": TESTSHIRE},
-    {"code": "STD", "name": "South Testdale", "org_type": "NMD", "nation": "England", "lat": 51.95, "lon": -1.55,
-     "population": 110_000, "areas": TESTSHIRE | {"combined": "WTC"}},
-    {"code": "ETS", "name": "East Testshire", "org_type": "NMD", "nation": "England", "lat": 52.10, "lon": -1.10,
-     "population": 95_000, "areas": TESTSHIRE | {"health": "EIC"}},
-    {"code": "TBY", "name": "Testbury", "org_type": "UA", "nation": "England", "lat": 52.05, "lon": -1.95,
-     "population": 700_000, "areas": {"combined": "WTC", "fire": "TFR", "police": "TPO", "health": "TIC"}},
-    {"code": "LLN", "name": "Llantest", "org_type": "WPA", "nation": "Wales", "lat": 52.00, "lon": -3.00,
-     "population": 90_000, "areas": {"fire": "WFR", "police": "WPO", "health": "LHB"}},
-    {"code": "FAR", "name": "Farshire Borough", "org_type": "NMD", "nation": "England", "lat": 55.00, "lon": -2.00,
-     "population": 105_000, "areas": {"county": "FCC"}},
-    {"code": "FCC", "name": "Farshire", "org_type": "CTY", "nation": "England", "lat": 55.10, "lon": -2.10,
-     "population": 500_000, "areas": {"county": "FCC"}},
-    {"code": "SCX", "name": "Scotton", "org_type": "SCO", "nation": "Scotland", "lat": 56.00, "lon": -3.50,
-     "population": 100_000},
+    {
+        "code": "TST",
+        "name": "Testshire",
+        "org_type": "CTY",
+        "nation": "England",
+        "lat": 52.10,
+        "lon": -1.50,
+        "population": 600_000,
+        "areas": TESTSHIRE,
+    },
+    {
+        "code": "NTD",
+        "name": "North Testdale",
+        "org_type": "NMD",
+        "nation": "England",
+        "lat": 52.30,
+        "lon": -1.50,
+        "population": 100_000,
+        "areas": TESTSHIRE,
+    },
+    {
+        "code": "STD",
+        "name": "South Testdale",
+        "org_type": "NMD",
+        "nation": "England",
+        "lat": 51.95,
+        "lon": -1.55,
+        "population": 110_000,
+        "areas": TESTSHIRE | {"combined": "WTC"},
+    },
+    {
+        "code": "ETS",
+        "name": "East Testshire",
+        "org_type": "NMD",
+        "nation": "England",
+        "lat": 52.10,
+        "lon": -1.10,
+        "population": 95_000,
+        "areas": TESTSHIRE | {"health": "EIC"},
+    },
+    {
+        "code": "TBY",
+        "name": "Testbury",
+        "org_type": "UA",
+        "nation": "England",
+        "lat": 52.05,
+        "lon": -1.95,
+        "population": 700_000,
+        "areas": {"combined": "WTC", "fire": "TFR", "police": "TPO", "health": "TIC"},
+    },
+    {
+        "code": "LLN",
+        "name": "Llantest",
+        "org_type": "WPA",
+        "nation": "Wales",
+        "lat": 52.00,
+        "lon": -3.00,
+        "population": 90_000,
+        "areas": {"fire": "WFR", "police": "WPO", "health": "LHB"},
+    },
+    {
+        "code": "FAR",
+        "name": "Farshire Borough",
+        "org_type": "NMD",
+        "nation": "England",
+        "lat": 55.00,
+        "lon": -2.00,
+        "population": 105_000,
+        "areas": {"county": "FCC"},
+    },
+    {
+        "code": "FCC",
+        "name": "Farshire",
+        "org_type": "CTY",
+        "nation": "England",
+        "lat": 55.10,
+        "lon": -2.10,
+        "population": 500_000,
+        "areas": {"county": "FCC"},
+    },
+    {
+        "code": "SCX",
+        "name": "Scotton",
+        "org_type": "SCO",
+        "nation": "Scotland",
+        "lat": 56.00,
+        "lon": -3.50,
+        "population": 100_000,
+    },
     {"code": "NOL", "name": "Nowhere", "org_type": "UA", "nation": "England"},
-    {"code": "TFR", "name": "Testshire Fire and Rescue", "org_type": "FRA", "nation": "England", "lat": 52.10,
-     "lon": -1.50},
+    {
+        "code": "TFR",
+        "name": "Testshire Fire and Rescue",
+        "org_type": "FRA",
+        "nation": "England",
+        "lat": 52.10,
+        "lon": -1.50,
+    },
     {"code": "WTC", "name": "West Testshire Combined Authority", "org_type": "COMB", "nation": "England"},
 ]
 AREA_NAMES = {"TPO": "Testshire Police", "TIC": "Testshire ICB", "WPO": "Dyfed-Powys Police"}
@@ -89,8 +166,7 @@ VALUES = {
         "TST": (23, 16, 48, 200, 15, 76),
     }.items()
 } | {"SCX": {"rural": 62}}
-BORDERS = [("NTD", "STD", 23.4), ("NTD", "ETS", 12.0), ("STD", "ETS", 8.0), ("STD", "TBY", 15.0),
-           ("TBY", "LLN", 30.0)]
+BORDERS = [("NTD", "STD", 23.4), ("NTD", "ETS", 12.0), ("STD", "ETS", 8.0), ("STD", "TBY", 15.0), ("TBY", "LLN", 30.0)]
 HISTORY = [
     ("NTD", "STD", SharedRecord("Building control", 2016, "live")),
     ("NTD", "ETS", SharedRecord("Revenues and benefits", 2012, "disaggregated", end_year=2019)),
@@ -121,9 +197,18 @@ def data():
 
 
 def waste_query(organisation: str = "NTD", **changes) -> Query:
-    query = Query(organisation, service_key="waste-collection", service_label="waste collection",
-                  tier_rule="district", arrangements=ARRANGEMENTS, contract_end_years=END_YEARS, interest=INTEREST,
-                  political_control=CONTROL, limit=None, year=2025)
+    query = Query(
+        organisation,
+        service_key="waste-collection",
+        service_label="waste collection",
+        tier_rule="district",
+        arrangements=ARRANGEMENTS,
+        contract_end_years=END_YEARS,
+        interest=INTEREST,
+        political_control=CONTROL,
+        limit=None,
+        year=2025,
+    )
     return dataclasses.replace(query, **changes)
 
 
@@ -186,9 +271,14 @@ def test_an_unknown_tier_rule_is_an_error(data):
 def test_maximum_distance(data):
     result = find_partners(data, waste_query(max_distance_km=50))
     here = location("NTD")
-    expected = {o["code"] for o in ORGANISATIONS
-                if o.get("lat") is not None and o["code"] != "NTD" and o["org_type"] in DISTRICT_UNITARY_TYPES
-                and haversine_km(*here, o["lat"], o["lon"]) <= 50}
+    expected = {
+        o["code"]
+        for o in ORGANISATIONS
+        if o.get("lat") is not None
+        and o["code"] != "NTD"
+        and o["org_type"] in DISTRICT_UNITARY_TYPES
+        and haversine_km(*here, o["lat"], o["lon"]) <= 50
+    }
     assert expected == {"STD", "ETS", "TBY"}  # the place set is what the test thinks it is
     assert set(by_code(result)) == expected  # and Nowhere (no location) is left out
     assert all(m.distance_km <= 50 for m in result.matches)
@@ -233,35 +323,63 @@ def test_limit_keeps_the_best(data):
         ("NTD", "STD", "areas", "In the same county (Testshire), fire, police and health areas"),
         ("NTD", "ETS", "areas", "In the same county (Testshire), fire and police areas"),
         ("NTD", "TBY", "areas", "In the same fire, police and health areas"),
-        ("STD", "TBY", "areas",
-         "In the same combined authority (West Testshire Combined Authority), fire, police and health areas"),
+        (
+            "STD",
+            "TBY",
+            "areas",
+            "In the same combined authority (West Testshire Combined Authority), fire, police and health areas",
+        ),
         ("NTD", "LLN", "areas", "Not in the same county, fire, police or health area"),
         ("NTD", "STD", "track_record", "Already shares building control with you since 2016"),
-        ("NTD", "ETS", "track_record",
-         "A shared revenues and benefits service with you was taken back in-house (disaggregated, 2019)"),
+        (
+            "NTD",
+            "ETS",
+            "track_record",
+            "A shared revenues and benefits service with you was taken back in-house (disaggregated, 2019)",
+        ),
         ("NTD", "TBY", "track_record", "Shared waste collection with you from 2010 to 2019"),
         ("NTD", "LLN", "track_record", "Working with you towards sharing procurement (business case)"),
         ("NTD", "FAR", "track_record", "No shared arrangements on record"),
-        ("NTD", "ETS", "joinable",
-         "In 2 live arrangements for waste collection you could join: Testdale Waste Partnership and "
-         "Three Rivers Recycling"),
+        (
+            "NTD",
+            "ETS",
+            "joinable",
+            "In 2 live arrangements for waste collection you could join: Testdale Waste Partnership and "
+            "Three Rivers Recycling",
+        ),
         # South Testdale is also in North Testdale's own arrangement: not one to join.
-        ("NTD", "STD", "joinable", "In a live arrangement for waste collection you could join: "
-         "Testdale Waste Partnership"),
+        (
+            "NTD",
+            "STD",
+            "joinable",
+            "In a live arrangement for waste collection you could join: Testdale Waste Partnership",
+        ),
         ("NTD", "FAR", "joinable", "Not in a live arrangement for waste collection that you could join"),
         ("NTD", "STD", "timing", "Its waste collection contract ends in 2027, a year after yours"),
         ("NTD", "TBY", "timing", "Its waste collection contract ends in 2026, the same year as yours"),
         ("NTD", "ETS", "timing", "Its waste collection contract ends in 2031, 5 years after yours"),
         ("STD", "NTD", "timing", "Its waste collection contract ends in 2026, a year before yours"),
         ("NTD", "LLN", "timing", "No end date recorded for its waste collection contract"),
-        ("NTD", "STD", "interest",
-         "Posted on the matchmaking board for waste collection: “Looking for a partner for waste collection”"),
+        (
+            "NTD",
+            "STD",
+            "interest",
+            "Posted on the matchmaking board for waste collection: “Looking for a partner for waste collection”",
+        ),
         ("NTD", "ETS", "interest", "Has not posted on the matchmaking board for waste collection"),
         ("NTD", "STD", "political", f"Both under Labour control (recorded 2025-05, source: {SOURCE})"),
-        ("NTD", "ETS", "political",
-         f"Under Conservative control; you are under Labour control (recorded 2025-05, source: {SOURCE})"),
-        ("NTD", "TBY", "political",
-         f"Under no overall control; you are under Labour control (recorded 2025-05, source: {SOURCE})"),
+        (
+            "NTD",
+            "ETS",
+            "political",
+            f"Under Conservative control; you are under Labour control (recorded 2025-05, source: {SOURCE})",
+        ),
+        (
+            "NTD",
+            "TBY",
+            "political",
+            f"Under no overall control; you are under Labour control (recorded 2025-05, source: {SOURCE})",
+        ),
         ("NTD", "LLN", "political", "Its political control is not recorded"),
     ],
 )
@@ -278,7 +396,8 @@ def test_distance_reason_and_value(data):
     assert factor.reason == f"Centres are {expected:.0f} km apart"
     assert factor.value == pytest.approx(math.exp(-expected / 60))
     assert by_code(find_partners(data, waste_query()))["NOL"].factor("distance").reason == (
-        "Distance not known: its location is not recorded")
+        "Distance not known: its location is not recorded"
+    )
 
 
 @given(st.floats(-60, 60), st.floats(-180, 180), st.floats(-60, 60), st.floats(-180, 180))
@@ -415,13 +534,15 @@ def test_very_different_size_is_flagged_not_scored(data):
     assert not [f for f in matches["NOL"].flags if f.key == "size"]  # population unknown
     back = by_code(find_partners(data, waste_query("TBY")))
     assert [f.text for f in back["NTD"].flags if f.key == "size"] == [
-        "Very different size: your population is 7 times its"]
+        "Very different size: your population is 7 times its"
+    ]
 
 
 def test_mutual_interest_is_flagged(data):
     matches = by_code(find_partners(data, waste_query()))
     assert [f.text for f in matches["STD"].flags if f.key == "mutual-interest"] == [
-        "Mutual interest: you have both posted on the matchmaking board for waste collection"]
+        "Mutual interest: you have both posted on the matchmaking board for waste collection"
+    ]
     assert matches["STD"].factor("interest").details["mutual"] is True
     assert not [f for f in matches["ETS"].flags if f.key == "mutual-interest"]
     # If North Testdale has not posted, South Testdale's post still counts, but it is not mutual.
@@ -443,8 +564,15 @@ def test_joinable_arrangements_are_listed_separately(data):
 
 def test_prepared_facts_give_the_same_answer(data):
     facts = service_facts(data, ARRANGEMENTS, END_YEARS, INTEREST, CONTROL)
-    prepared = Query("NTD", service_label="waste collection", tier_rule="district", facts=facts, limit=None,
-                     year=2025, weights={"political": 1})
+    prepared = Query(
+        "NTD",
+        service_label="waste collection",
+        tier_rule="district",
+        facts=facts,
+        limit=None,
+        year=2025,
+        weights={"political": 1},
+    )
     assert find_partners(data, prepared) == find_partners(data, waste_query(weights={"political": 1}))
     with pytest.raises(ValueError, match="not both"):
         find_partners(data, dataclasses.replace(prepared, interest=INTEREST))
@@ -480,9 +608,10 @@ cell = st.one_of(st.none(), st.floats(-50, 50, allow_subnormal=False).map(lambda
 
 
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(3, 12).flatmap(lambda n: st.lists(st.lists(cell, min_size=5, max_size=5), min_size=n,
-                                                       max_size=n)),
-       st.data())
+@given(
+    st.integers(3, 12).flatmap(lambda n: st.lists(st.lists(cell, min_size=5, max_size=5), min_size=n, max_size=n)),
+    st.data(),
+)
 def test_similarity_matches_its_definition(rows, draw):
     groups = ["people", "people", "place", "economy", "economy"]
     specs = [IndicatorSpec(f"k{j}", f"Indicator {j}", g) for j, g in enumerate(groups)]
@@ -515,33 +644,60 @@ N_MAX = 8
 TYPES = ["CTY", "NMD", "UA", "MD", "WPA", "SCO", "FRA", "COMB"]
 STATUSES = ["live", "ended", "disaggregated", "business_case", "under_review", "idea"]
 # Which inputs each factor reads: changing them must not matter when its weight is 0.
-FACTOR_INPUTS = {"border": "borders", "distance": "locations", "areas": "areas", "similarity": "values",
-                 "track_record": "history", "joinable": "arrangements", "timing": "contract_end_years",
-                 "interest": "interest", "political": "political_control"}
+FACTOR_INPUTS = {
+    "border": "borders",
+    "distance": "locations",
+    "areas": "areas",
+    "similarity": "values",
+    "track_record": "history",
+    "joinable": "arrangements",
+    "timing": "contract_end_years",
+    "interest": "interest",
+    "political": "political_control",
+}
 
 
 def components(n: int):
     codes = st.sampled_from([f"O{i}" for i in range(n)])
     location = st.one_of(st.none(), st.tuples(st.floats(49, 60), st.floats(-8, 2)))
-    record = st.builds(SharedRecord, st.sampled_from(["ICT", "Waste", "Legal services"]),
-                       st.none() | st.integers(1995, 2025), st.sampled_from(STATUSES),
-                       st.none() | st.integers(1995, 2025))
-    return st.fixed_dictionaries({
-        "locations": st.lists(location, min_size=n, max_size=n),
-        "populations": st.lists(st.none() | st.floats(1e3, 1e7), min_size=n, max_size=n),
-        "areas": st.lists(st.fixed_dictionaries({k: st.sampled_from(["", "X", "Y"]) for k in AREA_KINDS}),
-                          min_size=n, max_size=n),
-        "values": st.lists(st.lists(cell, min_size=len(KEYS), max_size=len(KEYS)), min_size=n, max_size=n),
-        "borders": st.lists(st.tuples(codes, codes, st.floats(0, 80)), max_size=2 * n),
-        "history": st.lists(st.tuples(codes, codes, record), max_size=n),
-        "arrangements": st.lists(st.builds(ArrangementFact, st.integers(1, 99), st.just("Arrangement"),
-                                           st.lists(codes, min_size=1, max_size=3).map(tuple),
-                                           st.sampled_from(["live", "ended", "expanded"])), max_size=4),
-        "contract_end_years": st.dictionaries(codes, st.integers(2024, 2034), max_size=n),
-        "interest": st.dictionaries(codes, st.just("Looking"), max_size=n),
-        "political_control": st.dictionaries(codes, st.sampled_from(["Labour", "Conservative", "No overall control"])
-                                             .map(lambda c: PoliticalControl(c, "2025-05", "users")), max_size=n),
-    })
+    record = st.builds(
+        SharedRecord,
+        st.sampled_from(["ICT", "Waste", "Legal services"]),
+        st.none() | st.integers(1995, 2025),
+        st.sampled_from(STATUSES),
+        st.none() | st.integers(1995, 2025),
+    )
+    return st.fixed_dictionaries(
+        {
+            "locations": st.lists(location, min_size=n, max_size=n),
+            "populations": st.lists(st.none() | st.floats(1e3, 1e7), min_size=n, max_size=n),
+            "areas": st.lists(
+                st.fixed_dictionaries({k: st.sampled_from(["", "X", "Y"]) for k in AREA_KINDS}), min_size=n, max_size=n
+            ),
+            "values": st.lists(st.lists(cell, min_size=len(KEYS), max_size=len(KEYS)), min_size=n, max_size=n),
+            "borders": st.lists(st.tuples(codes, codes, st.floats(0, 80)), max_size=2 * n),
+            "history": st.lists(st.tuples(codes, codes, record), max_size=n),
+            "arrangements": st.lists(
+                st.builds(
+                    ArrangementFact,
+                    st.integers(1, 99),
+                    st.just("Arrangement"),
+                    st.lists(codes, min_size=1, max_size=3).map(tuple),
+                    st.sampled_from(["live", "ended", "expanded"]),
+                ),
+                max_size=4,
+            ),
+            "contract_end_years": st.dictionaries(codes, st.integers(2024, 2034), max_size=n),
+            "interest": st.dictionaries(codes, st.just("Looking"), max_size=n),
+            "political_control": st.dictionaries(
+                codes,
+                st.sampled_from(["Labour", "Conservative", "No overall control"]).map(
+                    lambda c: PoliticalControl(c, "2025-05", "users")
+                ),
+                max_size=n,
+            ),
+        }
+    )
 
 
 @st.composite
@@ -549,8 +705,10 @@ def worlds(draw, twin: bool = False):
     """A random place set: types and nations, and every input the factors read. With
     `twin`, a second, independent draw of those inputs for the same organisations."""
     n = draw(st.integers(2, N_MAX))
-    base = {"types": draw(st.lists(st.sampled_from(TYPES), min_size=n, max_size=n)),
-            "nations": draw(st.lists(st.sampled_from(["England", "Wales", "Scotland"]), min_size=n, max_size=n))}
+    base = {
+        "types": draw(st.lists(st.sampled_from(TYPES), min_size=n, max_size=n)),
+        "nations": draw(st.lists(st.sampled_from(["England", "Wales", "Scotland"]), min_size=n, max_size=n)),
+    }
     first = base | draw(components(n))
     if not twin:
         return first
@@ -559,9 +717,16 @@ def worlds(draw, twin: bool = False):
 
 def build(world):
     organisations = [
-        {"code": f"O{i}", "name": f"Organisation {i}", "org_type": world["types"][i], "nation": world["nations"][i],
-         "lat": loc[0] if loc else None, "lon": loc[1] if loc else None, "population": world["populations"][i],
-         "areas": world["areas"][i]}
+        {
+            "code": f"O{i}",
+            "name": f"Organisation {i}",
+            "org_type": world["types"][i],
+            "nation": world["nations"][i],
+            "lat": loc[0] if loc else None,
+            "lon": loc[1] if loc else None,
+            "population": world["populations"][i],
+            "areas": world["areas"][i],
+        }
         for i, loc in enumerate(world["locations"])
     ]
     values = np.array([[np.nan if v is None else v for v in row] for row in world["values"]], dtype=float)
@@ -569,9 +734,18 @@ def build(world):
 
 
 def query_for(world, organisation: str, tier_rule: str, weights: dict) -> Query:
-    return Query(organisation, service_label="waste", tier_rule=tier_rule, weights=weights, limit=None, year=2025,
-                 arrangements=world["arrangements"], contract_end_years=world["contract_end_years"],
-                 interest=world["interest"], political_control=world["political_control"])
+    return Query(
+        organisation,
+        service_label="waste",
+        tier_rule=tier_rule,
+        weights=weights,
+        limit=None,
+        year=2025,
+        arrangements=world["arrangements"],
+        contract_end_years=world["contract_end_years"],
+        interest=world["interest"],
+        political_control=world["political_control"],
+    )
 
 
 def ranking(result) -> list[tuple[str, float]]:
@@ -662,7 +836,8 @@ def test_reasons_never_claim_similarity_on_missing_indicators(world, draw):
         for spec in INDICATORS:
             if spec.words in factor.reason:
                 assert not np.isnan(data.values[j, column[spec.key]]), (
-                    f"{factor.reason!r} names {spec.words}, which {match.code} lacks")
+                    f"{factor.reason!r} names {spec.words}, which {match.code} lacks"
+                )
 
 
 def test_a_record_inherited_from_an_abolished_council_says_so():
@@ -671,22 +846,35 @@ def test_a_record_inherited_from_an_abolished_council_says_so():
     for organisation, candidate in (("STD", "TBY"), ("TBY", "STD")):
         match = by_code(find_partners(data, waste_query(organisation)))[candidate]
         assert match.factor("track_record").reason == (
-            "Already shares ICT with you since 2018 (through Old Testdale District Council, since replaced)")
+            "Already shares ICT with you since 2018 (through Old Testdale District Council, since replaced)"
+        )
 
 
 def test_an_area_can_have_its_own_word_for_its_kind():
-    data = build_matching_data(ORGANISATIONS, INDICATORS, VALUES, BORDERS, HISTORY,
-                               {**AREA_NAMES, "WTC": "West Testshire"}, area_words={"WTC": "strategic authority"})
+    data = build_matching_data(
+        ORGANISATIONS,
+        INDICATORS,
+        VALUES,
+        BORDERS,
+        HISTORY,
+        {**AREA_NAMES, "WTC": "West Testshire"},
+        area_words={"WTC": "strategic authority"},
+    )
     match = by_code(find_partners(data, waste_query("STD")))["TBY"]
     assert match.factor("areas").reason == (
-        "In the same strategic authority (West Testshire), fire, police and health areas")
+        "In the same strategic authority (West Testshire), fire, police and health areas"
+    )
 
 
 def test_only_the_inherited_record_names_the_council_it_came_through():
-    inherited = ("NTD", "STD", SharedRecord("Audit", 2005, "disaggregated", end_year=2009,
-                                            through=("Old Testdale District Council",)))
+    inherited = (
+        "NTD",
+        "STD",
+        SharedRecord("Audit", 2005, "disaggregated", end_year=2009, through=("Old Testdale District Council",)),
+    )
     data = build_matching_data(ORGANISATIONS, INDICATORS, VALUES, BORDERS, [*HISTORY, inherited], AREA_NAMES)
     match = by_code(find_partners(data, waste_query()))["STD"]
     assert match.factor("track_record").reason == (
         "Already shares building control with you since 2016; a shared audit service with you was taken back "
-        "in-house (disaggregated, 2009) (through Old Testdale District Council, since replaced)")
+        "in-house (disaggregated, 2009) (through Old Testdale District Council, since replaced)"
+    )

@@ -84,35 +84,48 @@ def test_command_prints_reasons_and_json(places, service_list, borders, capsys):
 
 
 def test_compare_shows_two_candidates_side_by_side(places, service_list, borders):
-    page = Client().get("/partners/compare/", {"organisation": "NTT", "category": "legal",
-                                               "candidate": ["SVL", "CWM"]}).content.decode()
+    page = (
+        Client()
+        .get("/partners/compare/", {"organisation": "NTT", "category": "legal", "candidate": ["SVL", "CWM"]})
+        .content.decode()
+    )
     assert "Southvale" in page and "Cwmtest" in page and "Shared border" in page
 
 
 # --- the matchmaking board -------------------------------------------------------------
 
-POST = {"category": None, "title": "Partner for legal services", "description": "We want to share a legal team",
-        "offers": "Office space", "contact_name": "A. Officer", "contact_email": "officer@northtown.example"}
+POST = {
+    "category": None,
+    "title": "Partner for legal services",
+    "description": "We want to share a legal team",
+    "offers": "Office space",
+    "contact_name": "A. Officer",
+    "contact_email": "officer@northtown.example",
+}
 
 
 def _post_data(places, organisation):
     from services.models import ServiceCategory
 
     expires = timezone.localdate() + dt.timedelta(days=30)
-    return {**POST, "organisation": organisation.pk, "category": ServiceCategory.objects.get(key="legal").pk,
-            "expires_on": expires.isoformat()}
+    return {
+        **POST,
+        "organisation": organisation.pk,
+        "category": ServiceCategory.objects.get(key="legal").pk,
+        "expires_on": expires.isoformat(),
+    }
 
 
-@pytest.mark.parametrize("who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 200),
-                                           ("editor", 302), ("moderator", 302)])
+@pytest.mark.parametrize(
+    "who, expected", [("anonymous", 302), ("viewer", 403), ("other_editor", 200), ("editor", 302), ("moderator", 302)]
+)
 def test_only_editors_post_for_their_organisation(places, service_list, users, who, expected):
     response = client_for(users.get(who)).post("/partners/board/new/", _post_data(places, places["north"]))
     assert response.status_code == expected
     assert Post.objects.exists() == (expected == 302 and who != "anonymous")
 
 
-def test_posts_are_listed_viewed_answered_boost_the_finder_and_can_be_withdrawn(places, service_list, users,
-                                                                                borders):
+def test_posts_are_listed_viewed_answered_boost_the_finder_and_can_be_withdrawn(places, service_list, users, borders):
     client_for(users["editor"]).post("/partners/board/new/", _post_data(places, places["north"]))
     post = Post.objects.get()
     assert "Partner for legal services" in Client().get("/partners/board/", {"q": "legal"}).content.decode()
@@ -138,9 +151,15 @@ def test_posts_are_listed_viewed_answered_boost_the_finder_and_can_be_withdrawn(
 def test_expired_posts_leave_the_board(places, service_list, users):
     from services.models import ServiceCategory
 
-    Post.objects.create(organisation=places["north"], category=ServiceCategory.objects.get(key="legal"),
-                        title="Old post", description="x", contact_name="x", contact_email="x@example.org",
-                        expires_on=timezone.localdate() - dt.timedelta(days=1))
+    Post.objects.create(
+        organisation=places["north"],
+        category=ServiceCategory.objects.get(key="legal"),
+        title="Old post",
+        description="x",
+        contact_name="x",
+        contact_email="x@example.org",
+        expires_on=timezone.localdate() - dt.timedelta(days=1),
+    )
     assert "Old post" not in Client().get("/partners/board/").content.decode()
 
 
@@ -154,8 +173,9 @@ def test_expiry_must_be_within_a_year(places, service_list, users):
 def test_a_successor_inherits_its_abolished_predecessors_track_record(places, service_list):
     from arrangements.models import Arrangement, Partnership
 
-    shared = Arrangement.objects.create(title="Old audit", description="Audit shared", status="live",
-                                        start_year=2010, published=True)
+    shared = Arrangement.objects.create(
+        title="Old audit", description="Audit shared", status="live", start_year=2010, published=True
+    )
     Partnership.objects.create(arrangement=shared, organisation=places["old"], role="lead")
     Partnership.objects.create(arrangement=shared, organisation=places["south"], role="member")
 
@@ -166,10 +186,16 @@ def test_a_successor_inherits_its_abolished_predecessors_track_record(places, se
     assert north.factor("track_record").reason.endswith("(through Oldborough Borough Council, since replaced)")
 
 
-@pytest.mark.parametrize("words, key", [
-    ("legal", "category:legal"), ("Legal services", "category:legal"), ("waste", "category:environment-waste"),
-    ("524", "lgsl:524"), ("lgsl:524", "lgsl:524"),
-])
+@pytest.mark.parametrize(
+    "words, key",
+    [
+        ("legal", "category:legal"),
+        ("Legal services", "category:legal"),
+        ("waste", "category:environment-waste"),
+        ("524", "lgsl:524"),
+        ("lgsl:524", "lgsl:524"),
+    ],
+)
 def test_services_are_found_by_the_words_people_use(service_list, words, key):
     assert services.resolve_service(words).key == key
 

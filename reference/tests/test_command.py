@@ -17,8 +17,7 @@ def test_dry_run_of_one_declaration_reports_and_saves_nothing():
     call_command("load_reference_data", "--dry-run", "--only", "councils, combined", stdout=out)
 
     assert "Councils, combined authorities and the GLA ..." in out.getvalue()
-    assert "Dry run (nothing was saved): would have 470 created, 0 updated, 0 unchanged, 0 removed." \
-        in out.getvalue()
+    assert "Dry run (nothing was saved): would have 470 created, 0 updated, 0 unchanged, 0 removed." in out.getvalue()
     assert not Organisation.objects.exists()
 
 

@@ -11,13 +11,17 @@ from reference.core import Context, Declaration, ImportError_, Result, apply, ru
 
 
 def org(code: str, name: str, **extra) -> dict:
-    return {"code": code, "name": name, "official_name": f"{name} Council", "org_type": OrganisationType.DISTRICT,
-            **extra}
+    return {
+        "code": code,
+        "name": name,
+        "official_name": f"{name} Council",
+        "org_type": OrganisationType.DISTRICT,
+        **extra,
+    }
 
 
 def declaration(rows: list[dict], **options) -> Declaration:
-    return Declaration(name="Test councils", model=Organisation, key=("code",), rows=lambda context: rows,
-                       **options)
+    return Declaration(name="Test councils", model=Organisation, key=("code",), rows=lambda context: rows, **options)
 
 
 @pytest.fixture
@@ -62,14 +66,23 @@ def test_floats_equal_but_for_rounding_are_unchanged(context):
 @pytest.mark.django_db
 def test_user_edited_fields_are_never_overwritten(context):
     maintained = {"user_maintained": ("homepage",)}
-    apply(declaration([org("AAA", "Aville", homepage="https://a.example/"),
-                       org("BBB", "Bton", homepage="https://b.example/")], **maintained), context)
-    Organisation.objects.filter(code="AAA").update(homepage="https://edited.example/",
-                                                   user_edited_fields=["homepage"])
+    apply(
+        declaration(
+            [org("AAA", "Aville", homepage="https://a.example/"), org("BBB", "Bton", homepage="https://b.example/")],
+            **maintained,
+        ),
+        context,
+    )
+    Organisation.objects.filter(code="AAA").update(homepage="https://edited.example/", user_edited_fields=["homepage"])
     Organisation.objects.filter(code="BBB").update(homepage="https://not-marked.example/")
 
-    result = apply(declaration([org("AAA", "Aville", homepage="https://a.example/"),
-                                org("BBB", "Bton", homepage="https://b.example/")], **maintained), context)
+    result = apply(
+        declaration(
+            [org("AAA", "Aville", homepage="https://a.example/"), org("BBB", "Bton", homepage="https://b.example/")],
+            **maintained,
+        ),
+        context,
+    )
 
     assert Organisation.objects.get(code="AAA").homepage == "https://edited.example/"
     assert Organisation.objects.get(code="BBB").homepage == "https://b.example/"
@@ -88,8 +101,7 @@ def test_an_edited_field_that_is_not_user_maintained_is_restored(context):
 
 @pytest.mark.django_db
 def test_prune_removes_what_the_source_no_longer_gives_within_scope(context):
-    apply(declaration([org("AAA", "Aville"), org("BBB", "Bton"), org("XXX", "Elsewhere", region="Other")]),
-          context)
+    apply(declaration([org("AAA", "Aville"), org("BBB", "Bton"), org("XXX", "Elsewhere", region="Other")]), context)
     scoped = {"prune": True, "scope": lambda: Organisation.objects.exclude(region="Other")}
 
     result = apply(declaration([org("AAA", "Aville")], **scoped), context)
@@ -125,8 +137,12 @@ def test_many_to_many_are_set_and_a_change_there_counts_as_an_update(context):
 @pytest.mark.django_db
 def test_a_key_given_twice_fails_and_rolls_back_the_whole_run(context):
     good = declaration([org("AAA", "Aville")])
-    bad = Declaration(name="Duplicates", model=Organisation, key=("code",),
-                      rows=lambda context: [org("ZZZ", "Z"), org("ZZZ", "Z again")])
+    bad = Declaration(
+        name="Duplicates",
+        model=Organisation,
+        key=("code",),
+        rows=lambda context: [org("ZZZ", "Z"), org("ZZZ", "Z again")],
+    )
 
     with pytest.raises(ImportError_, match="Duplicates: the source gives \\('ZZZ',\\) twice"):
         run([good, bad], context)
@@ -139,9 +155,13 @@ def test_dry_run_reports_what_a_real_run_would_do_and_saves_nothing(context):
     first = declaration([org("AAA", "Aville")])
     # The second declaration reads what the first wrote, as the register's do.
     second = Declaration(
-        name="Renames", model=Organisation, key=("code",),
-        rows=lambda context: [{"code": code, "name": f"{name} (renamed)"}
-                              for code, name in Organisation.objects.values_list("code", "name")],
+        name="Renames",
+        model=Organisation,
+        key=("code",),
+        rows=lambda context: [
+            {"code": code, "name": f"{name} (renamed)"}
+            for code, name in Organisation.objects.values_list("code", "name")
+        ],
     )
 
     dry = run([first, second], context, dry_run=True)

@@ -43,8 +43,20 @@ def test_a_missing_file_is_an_import_error_naming_it(data_dir, reader, path):
 
 @pytest.mark.parametrize(
     "text, expected",
-    [("12", 12.0), (" 3.5 ", 3.5), ("-0.25", -0.25), ("0", 0.0), ("1e3", 1000.0),
-     ("", None), (None, None), ("NA", None), ("n/a", None), ("x", None), ("..", None), ("   ", None)],
+    [
+        ("12", 12.0),
+        (" 3.5 ", 3.5),
+        ("-0.25", -0.25),
+        ("0", 0.0),
+        ("1e3", 1000.0),
+        ("", None),
+        (None, None),
+        ("NA", None),
+        ("n/a", None),
+        ("x", None),
+        ("..", None),
+        ("   ", None),
+    ],
 )
 def test_number_keeps_missing_values_missing(text, expected):
     assert number(text) == expected

@@ -20,14 +20,20 @@ def _figure(page, number: int):
 
 
 @pytest.mark.parametrize("width", [1280, 320])
-def test_a_moderator_adds_a_second_year_sees_it_in_the_history_and_restores_the_first_version(page, register,
-                                                                                             width):
+def test_a_moderator_adds_a_second_year_sees_it_in_the_history_and_restores_the_first_version(page, register, width):
     page.set_viewport_size({"width": width, "height": 900})
     legal = Arrangement.objects.get(title="Shared legal")
     SignInPage(page).sign_in("moderator", PASSWORD, next_url=f"/arrangements/{legal.pk}/change/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Change “Shared legal”")
-    for section in ("About the arrangement", "Partners and roles", "Services", "Dates and status", "Money",
-                    "Benefits", "Governance"):
+    for section in (
+        "About the arrangement",
+        "Partners and roles",
+        "Services",
+        "Dates and status",
+        "Money",
+        "Benefits",
+        "Governance",
+    ):
         expect(page.get_by_role("heading", name=section)).to_be_visible()
     assert_accessible(page)
 
@@ -80,7 +86,8 @@ def test_an_editors_change_to_a_published_arrangement_waits_and_their_organisati
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("Your change is waiting for a moderator.")).to_be_visible()
     expect(page.get_by_role("region", name="A change is waiting for a moderator")).to_contain_text(
-        "Status: Live → Under review")
+        "Status: Live → Under review"
+    )
     assert_accessible(page)
     legal.refresh_from_db()
     assert legal.status == "live"

@@ -19,9 +19,18 @@ PASSWORD = "a-long-test-password-9"
 
 
 def _council(code, name, official, lat, lon, org_type="NMD", tier="district"):
-    org = Organisation.objects.create(code=code, name=name, official_name=official, org_type=org_type, tier=tier,
-                                      nation="England", region="East of England", latitude=lat, longitude=lon,
-                                      population=100_000)
+    org = Organisation.objects.create(
+        code=code,
+        name=name,
+        official_name=official,
+        org_type=org_type,
+        tier=tier,
+        nation="England",
+        region="East of England",
+        latitude=lat,
+        longitude=lon,
+        population=100_000,
+    )
     OrganisationName.objects.create(organisation=org, name=official)
     return org
 
@@ -94,5 +103,3 @@ def test_post_on_the_board_and_be_found(page, testshire, live_server):
     assert_accessible(page)
     page.goto("/partners/?organisation=NTT&category=legal")
     expect(page.get_by_text("A partner for our legal team").first).to_be_visible()  # interest is a reason
-
-

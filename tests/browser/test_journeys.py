@@ -21,19 +21,50 @@ def _square(x: float, y: float, size: float = 0.2) -> dict:
 @pytest.fixture
 def testshire(transactional_db):
     """A fictional county with two districts that share a border, and a fire authority."""
-    county = Organisation.objects.create(code="TST", gss_code="E10099999", official_name="Testshire County Council",
-                                         name="Testshire", org_type="CTY", tier="county", nation="England",
-                                         region="East of England", population=500_000, area_km2=900.0)
-    north = Organisation.objects.create(code="NTT", gss_code="E07099998", official_name="Northtown District Council",
-                                        name="Northtown", org_type="NMD", tier="district", nation="England",
-                                        region="East of England", parent_county=county, population=120_000,
-                                        area_km2=400.0)
-    south = Organisation.objects.create(code="SVL", gss_code="E07099997", official_name="Southvale District Council",
-                                        name="Southvale", org_type="NMD", tier="district", nation="England",
-                                        region="East of England", parent_county=county)
-    fire = Organisation.objects.create(code="E31099999", gss_code="E31099999", name="Testshire Fire and Rescue",
-                                       official_name="Testshire Fire and Rescue Authority", org_type="FRA",
-                                       nation="England")
+    county = Organisation.objects.create(
+        code="TST",
+        gss_code="E10099999",
+        official_name="Testshire County Council",
+        name="Testshire",
+        org_type="CTY",
+        tier="county",
+        nation="England",
+        region="East of England",
+        population=500_000,
+        area_km2=900.0,
+    )
+    north = Organisation.objects.create(
+        code="NTT",
+        gss_code="E07099998",
+        official_name="Northtown District Council",
+        name="Northtown",
+        org_type="NMD",
+        tier="district",
+        nation="England",
+        region="East of England",
+        parent_county=county,
+        population=120_000,
+        area_km2=400.0,
+    )
+    south = Organisation.objects.create(
+        code="SVL",
+        gss_code="E07099997",
+        official_name="Southvale District Council",
+        name="Southvale",
+        org_type="NMD",
+        tier="district",
+        nation="England",
+        region="East of England",
+        parent_county=county,
+    )
+    fire = Organisation.objects.create(
+        code="E31099999",
+        gss_code="E31099999",
+        name="Testshire Fire and Rescue",
+        official_name="Testshire Fire and Rescue Authority",
+        org_type="FRA",
+        nation="England",
+    )
     for org in (county, north, south, fire):
         OrganisationName.objects.create(organisation=org, name=org.official_name)
     OrganisationName.objects.create(organisation=north, name="Northtown DC")
@@ -43,10 +74,18 @@ def testshire(transactional_db):
     Neighbour.objects.create(organisation=south, neighbour=north, border_km=13.7)
     Overlap.objects.create(organisation=north, body=county, share=1.0, method="register")
     Overlap.objects.create(organisation=north, body=fire, share=1.0, method="boundary")
-    pay = Indicator.objects.create(key="median-pay", label="Gross median weekly pay", group="economy", unit="£",
-                                   decimal_places=0, source="ONS", licence="OGL v3")
-    Indicator.objects.create(key="claimants", label="Claimant count", group="economy", unit="%",
-                             source="ONS", licence="OGL v3")
+    pay = Indicator.objects.create(
+        key="median-pay",
+        label="Gross median weekly pay",
+        group="economy",
+        unit="£",
+        decimal_places=0,
+        source="ONS",
+        licence="OGL v3",
+    )
+    Indicator.objects.create(
+        key="claimants", label="Claimant count", group="economy", unit="%", source="ONS", licence="OGL v3"
+    )
     IndicatorValue.objects.create(organisation=north, indicator=pay, value=612.0, period="2024")
     return north
 

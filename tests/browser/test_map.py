@@ -26,11 +26,18 @@ def assert_accessible(page):
 
 
 def _arrangement(title, partners, lead, category, **extra):
-    arrangement = Arrangement.objects.create(title=title, description=f"About {title}", status="live",
-                                             delivery_model="lead_authority", published=True, **extra)
+    arrangement = Arrangement.objects.create(
+        title=title,
+        description=f"About {title}",
+        status="live",
+        delivery_model="lead_authority",
+        published=True,
+        **extra,
+    )
     for organisation in partners:
-        Partnership.objects.create(arrangement=arrangement, organisation=organisation,
-                                   role="lead" if organisation == lead else "member")
+        Partnership.objects.create(
+            arrangement=arrangement, organisation=organisation, role="lead" if organisation == lead else "member"
+        )
     arrangement.categories.set([category])
     return arrangement
 
@@ -38,27 +45,66 @@ def _arrangement(title, partners, lead, category, **extra):
 @pytest.fixture
 def shared_services(transactional_db):
     legal = ServiceCategory.objects.create(key="legal", label="Legal services", family="Corporate", sort_order=1)
-    waste = ServiceCategory.objects.create(key="environment-waste", label="Environment and waste",
-                                           family="Environment", sort_order=2)
-    county = Organisation.objects.create(code="CAM", gss_code=CAMBS, name="Cambridgeshire", org_type="CTY",
-                                         official_name="Cambridgeshire County Council", nation="England",
-                                         region="East of England", latitude=52.33, longitude=0.07)
-    city = Organisation.objects.create(code="CAB", gss_code=CAMBRIDGE, name="Cambridge", org_type="NMD",
-                                       official_name="Cambridge City Council", nation="England",
-                                       region="East of England", latitude=52.2, longitude=0.13, parent_county=county)
-    south = Organisation.objects.create(code="SCA", gss_code=SOUTH_CAMBS, name="South Cambridgeshire",
-                                        org_type="NMD", official_name="South Cambridgeshire District Council",
-                                        nation="England", region="East of England", latitude=52.17, longitude=0.08,
-                                        parent_county=county)
-    fire = Organisation.objects.create(code="E31000008", gss_code="E31000008", name="Cambridgeshire Fire",
-                                       official_name="Cambridgeshire and Peterborough Fire Authority",
-                                       org_type="FRA", nation="England", region="East of England")
-    shared_legal = _arrangement("Testshire Shared Legal Practice", [county, city, south], county, legal,
-                                start_year=2016)
+    waste = ServiceCategory.objects.create(
+        key="environment-waste", label="Environment and waste", family="Environment", sort_order=2
+    )
+    county = Organisation.objects.create(
+        code="CAM",
+        gss_code=CAMBS,
+        name="Cambridgeshire",
+        org_type="CTY",
+        official_name="Cambridgeshire County Council",
+        nation="England",
+        region="East of England",
+        latitude=52.33,
+        longitude=0.07,
+    )
+    city = Organisation.objects.create(
+        code="CAB",
+        gss_code=CAMBRIDGE,
+        name="Cambridge",
+        org_type="NMD",
+        official_name="Cambridge City Council",
+        nation="England",
+        region="East of England",
+        latitude=52.2,
+        longitude=0.13,
+        parent_county=county,
+    )
+    south = Organisation.objects.create(
+        code="SCA",
+        gss_code=SOUTH_CAMBS,
+        name="South Cambridgeshire",
+        org_type="NMD",
+        official_name="South Cambridgeshire District Council",
+        nation="England",
+        region="East of England",
+        latitude=52.17,
+        longitude=0.08,
+        parent_county=county,
+    )
+    fire = Organisation.objects.create(
+        code="E31000008",
+        gss_code="E31000008",
+        name="Cambridgeshire Fire",
+        official_name="Cambridgeshire and Peterborough Fire Authority",
+        org_type="FRA",
+        nation="England",
+        region="East of England",
+    )
+    shared_legal = _arrangement(
+        "Testshire Shared Legal Practice", [county, city, south], county, legal, start_year=2016
+    )
     LedgerEntryFactory(arrangement=shared_legal, measure="expected_saving", period="2016/17", amount=250_000)
     LedgerEntryFactory(arrangement=shared_legal, measure="achieved_saving", period="2016/17", amount=180_000)
-    _arrangement("Greater Testshire Waste Service", [city, south], city, waste, start_year=2018,
-                 no_savings_reason="Set up for resilience")
+    _arrangement(
+        "Greater Testshire Waste Service",
+        [city, south],
+        city,
+        waste,
+        start_year=2018,
+        no_savings_reason="Set up for resilience",
+    )
     _arrangement("County Fire Collaboration", [county, fire], county, legal, start_year=2019)
     return shared_legal
 
@@ -69,14 +115,19 @@ def test_the_map_journey(page, shared_services):
     assert map_page.wait_for_boundaries() > 300
     assert map_page.shaded_areas() == [CAMBRIDGE, SOUTH_CAMBS]
     expect(page.get_by_role("heading", name="3 arrangements match these filters")).to_be_visible()
-    assert map_page.council_counts() == {"Cambridgeshire": "2", "Cambridge": "2", "South Cambridgeshire": "2",
-                                         "Cambridgeshire Fire": "1"}
+    assert map_page.council_counts() == {
+        "Cambridgeshire": "2",
+        "Cambridge": "2",
+        "South Cambridgeshire": "2",
+        "Cambridgeshire Fire": "1",
+    }
     assert_accessible(page)
 
     # In two-tier areas the county can be shaded instead: its own arrangements, not its districts'.
     map_page.shade_two_tier_areas_by("County councils")
     expect(map_page.map.locator(f'path.sw-council--county[data-area="{CAMBS}"]')).to_have_attribute(
-        "fill", re.compile(r"^#(?!ffffff)"))
+        "fill", re.compile(r"^#(?!ffffff)")
+    )
     map_page.shade_two_tier_areas_by("District councils")
 
     # An arrangement in the list: lines from the lead to each other partner.
@@ -90,8 +141,10 @@ def test_the_map_journey(page, shared_services):
     expect(map_page.map.locator("path.sw-partner-line")).to_have_count(0)
     map_page.click_area(CAMBRIDGE)
     expect(page.locator("#map-panel-heading")).to_have_text("Arrangements involving Cambridge (2)")
-    assert sorted(map_page.listed_arrangements()) == ["Greater Testshire Waste Service",
-                                                      "Testshire Shared Legal Practice"]
+    assert sorted(map_page.listed_arrangements()) == [
+        "Greater Testshire Waste Service",
+        "Testshire Shared Legal Practice",
+    ]
     expect(page.locator("#map-panel-status")).to_contain_text("Cambridge takes part in 2 arrangements")
     assert_accessible(page)
 
@@ -136,8 +189,9 @@ def test_the_dashboard(page, shared_services):
     assert dashboard.figure("achieved") == "£180k"
     assert dashboard.table_rows("nations") == [["England", "3", "3", "100%"]]
     assert dashboard.table_rows("no-savings") == [["No reason given", "1"], ["Set up for resilience", "1"]]
-    expect(page.get_by_text(re.compile("Source: Sharewell register, published arrangements, as at")).first) \
-        .to_be_visible()
+    expect(
+        page.get_by_text(re.compile("Source: Sharewell register, published arrangements, as at")).first
+    ).to_be_visible()
     assert_accessible(page)
     # The same filters as the map, from the URL.
     dashboard.open("category=environment-waste")

@@ -15,8 +15,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Check the file and report what would change.")
-        parser.add_argument("--user", help="Import as this user (their organisations and role apply). "
-                                           "Without it the import runs as a platform moderator.")
+        parser.add_argument(
+            "--user",
+            help="Import as this user (their organisations and role apply). "
+            "Without it the import runs as a platform moderator.",
+        )
         parser.add_argument("--publish", action="store_true", help="Publish what is imported (moderators only).")
 
     def handle(self, *args, file: Path, dry_run: bool, user: str | None, publish: bool, **options):
@@ -35,8 +38,7 @@ class Command(BaseCommand):
             if done == total or done % 1000 == 0:
                 self.stdout.write(f"  {stage}: {done:,}/{total:,}")
 
-        report = importing.run(file.read_bytes(), file.name, actor, dry_run=dry_run, publish=publish,
-                               progress=progress)
+        report = importing.run(file.read_bytes(), file.name, actor, dry_run=dry_run, publish=publish, progress=progress)
         if report.problems:
             for problem in report.problems[:200]:
                 self.stderr.write(str(problem))
@@ -45,7 +47,9 @@ class Command(BaseCommand):
                 self.stderr.write(f"... and {more:,} more problems")
             raise CommandError(f"{len(report.problems):,} problems found: nothing was imported.")
         verb = "Would create" if dry_run else "Created"
-        self.stdout.write(self.style.SUCCESS(
-            f"{verb} {report.created:,} and {'would update' if dry_run else 'updated'} {report.updated:,} "
-            f"arrangements from {report.rows:,} rows{' (dry run: nothing saved)' if dry_run else ''}."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {report.created:,} and {'would update' if dry_run else 'updated'} {report.updated:,} "
+                f"arrangements from {report.rows:,} rows{' (dry run: nothing saved)' if dry_run else ''}."
+            )
+        )

@@ -49,11 +49,17 @@ class Command(BaseCommand):
         path = Path(settings.BASE_DIR) / "arrangements" / "demo" / "organisations.csv"
         with open(path, encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                organisation, created = Organisation.objects.update_or_create(code=row["code"], defaults={
-                    "name": row["name"], "official_name": row["official_name"], "org_type": row["type"],
-                    "nation": row["nation"], "source": row["source"],
-                    "end_date": dt.date.fromisoformat(row["end_date"]) if row["end_date"] else None,
-                })
+                organisation, created = Organisation.objects.update_or_create(
+                    code=row["code"],
+                    defaults={
+                        "name": row["name"],
+                        "official_name": row["official_name"],
+                        "org_type": row["type"],
+                        "nation": row["nation"],
+                        "source": row["source"],
+                        "end_date": dt.date.fromisoformat(row["end_date"]) if row["end_date"] else None,
+                    },
+                )
                 OrganisationName.objects.get_or_create(organisation=organisation, name=row["name"])
         self.stdout.write("  organisations named in the research added")
 
@@ -62,8 +68,9 @@ class Command(BaseCommand):
 
         today = timezone.localdate()
         year = today.year if today.month >= 4 else today.year - 1  # financial years start in April
-        SurveyRound.objects.get_or_create(year=year, defaults={
-            "opens_on": dt.date(year, 4, 1), "closes_on": dt.date(year + 1, 3, 31)})
+        SurveyRound.objects.get_or_create(
+            year=year, defaults={"opens_on": dt.date(year, 4, 1), "closes_on": dt.date(year + 1, 3, 31)}
+        )
         self.stdout.write(f"  survey round {year} open")
 
     def _arrangements(self):

@@ -14,8 +14,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--dry-run", action="store_true", help="Report what would change, then roll back.")
-        parser.add_argument("--only", action="append", default=[],
-                            help="Run only declarations whose name contains this text (repeatable).")
+        parser.add_argument(
+            "--only",
+            action="append",
+            default=[],
+            help="Run only declarations whose name contains this text (repeatable).",
+        )
 
     def handle(self, *args, dry_run: bool = False, only: list[str] | None = None, verbosity: int = 1, **options):
         declarations = all_declarations()
