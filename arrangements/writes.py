@@ -427,10 +427,14 @@ def reject(user, revision: Revision, reason: str) -> Outcome:
 
 
 def _decide(revision: Revision, user, state: str) -> None:
+    from arrangements.notifications import send_moderation_decision
+
     revision.state = state
     revision.decided_by = _author(user)
     revision.decided_at = timezone.now()
     revision.save(update_fields=["state", "decided_by", "decided_at", "reason"])
+    # Emailed by a background job once the decision is committed, never inside the request.
+    transaction.on_commit(lambda: send_moderation_decision.enqueue(revision.pk))
 
 
 # --- writing --------------------------------------------------------------------------

@@ -258,6 +258,13 @@ PARTNER_FINDER_THREADS = env.int("PARTNER_FINDER_THREADS", default=1)
 SERVICE_OPERATOR = env.str("SERVICE_OPERATOR", default="the organisation that runs this Sharewell site")
 CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="")
 
+# Email: printed to the console by default; SMTP (or another backend) from a URL such as
+# smtp+tls://user:password@smtp.example.org:587. Sent by background jobs, never in a request.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sharewell <no-reply@localhost>")
+# The site's address, for links in emails (no request to build them from in a background job).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # Files that read settings from the environment with django-environ: env.str("NAME", ...), env.db("NAME")...
 READERS = [ROOT / "sharewell" / "settings.py", ROOT / "gunicorn.conf.py"]
 ENV_CALL = re.compile(
-    r"""\benv(?:\.(?:str|bool|int|float|list|tuple|dict|json|url|db|db_url|cache|email|path))?"""
+    r"""\benv(?:\.(?:str|bool|int|float|list|tuple|dict|json|url|db|db_url|cache|cache_url|email|email_url|path))?"""
     r"""\(\s*["']([A-Z][A-Z0-9_]*)["']"""
 )
 # "NAME=value", or "#NAME=value" for a setting left to its default.
