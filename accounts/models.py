@@ -48,6 +48,13 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    # Independent of the role: the organisation's finance lead (a section 151 officer, say)
+    # signs off achieved savings; an editor need not be able to, nor a signer to edit.
+    can_sign_off = models.BooleanField(
+        "can sign off savings",
+        default=False,
+        help_text="Signs off reported achieved savings for this organisation (its finance lead). Given by its admin.",
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -8,12 +8,14 @@ from django.utils import timezone
 from accounts.models import Membership, Role, User
 from organisations.models import Organisation
 
-# Demo accounts for trying the service locally: (username, organisation code, role, moderator).
+# Demo accounts for trying the service locally: (username, organisation code, role, moderator, can sign off).
 DEMO_ACCOUNTS = [
-    ("moderator", None, None, True),
-    ("cambs.editor", "CAM", Role.EDITOR, False),
-    ("cambs.viewer", "CAM", Role.VIEWER, False),
-    ("harrow.admin", "HRW", Role.ADMIN, False),
+    ("moderator", None, None, True, False),
+    ("cambs.editor", "CAM", Role.EDITOR, False, False),
+    ("cambs.viewer", "CAM", Role.VIEWER, False, False),
+    # Cambridgeshire's finance lead: signs off achieved savings, edits nothing.
+    ("cambs.finance", "CAM", Role.VIEWER, False, True),
+    ("harrow.admin", "HRW", Role.ADMIN, False, False),
 ]
 
 
@@ -24,7 +26,7 @@ class Command(BaseCommand):
         if not (settings.DEBUG or settings.DEMO_ACCOUNTS):
             raise CommandError("Demo accounts have a published password: set DEMO_ACCOUNTS=true to create them.")
         password = settings.DEMO_PASSWORD
-        for username, code, role, moderator in DEMO_ACCOUNTS:
+        for username, code, role, moderator, signs in DEMO_ACCOUNTS:
             user, created = User.objects.get_or_create(username=username, defaults={"is_moderator": moderator})
             if created:
                 user.set_password(password)
@@ -33,7 +35,9 @@ class Command(BaseCommand):
                 organisation = Organisation.objects.filter(code=code).first()
                 if organisation is None:
                     raise CommandError(f"Organisation {code} is missing: run load_reference_data first.")
-                Membership.objects.update_or_create(user=user, organisation=organisation, defaults={"role": role})
+                Membership.objects.update_or_create(
+                    user=user, organisation=organisation, defaults={"role": role, "can_sign_off": signs}
+                )
             self.stdout.write(f"  {'created' if created else 'kept'} {username}")
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {password}"))
         self._survey_round()
