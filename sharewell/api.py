@@ -10,7 +10,10 @@ from appraisal.api import router as appraisal_router
 from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
+from evidence.api import router as evidence_router
 from partners.api import router as partners_router
+from readiness.api import arrangement_router as readiness_arrangement_router
+from readiness.api import router as readiness_router
 from sharewell.api_docs import SiteSwagger
 from sharewell.unavailable import RETRY_AFTER_SECONDS
 from sharewell.unavailable import unreachable as _unreachable
@@ -31,6 +34,9 @@ api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])
 api.add_router("/figures", figures_router, tags=["Figures"])
 api.add_router("/appraisal", appraisal_router, tags=["Business case"])
+api.add_router("/evidence", evidence_router, tags=["Evidence"])
+api.add_router("/readiness", readiness_router, tags=["Readiness"])
+api.add_router("/arrangements", readiness_arrangement_router, tags=["Readiness"])
 
 
 class ApiIndex(Schema):

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "pages",
     "reference",
     "appraisal",
+    "evidence",
+    "readiness",
 ]
 
 MIDDLEWARE = [
