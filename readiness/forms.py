@@ -45,10 +45,26 @@ class AnswerForm(GovukFormMixin, forms.Form):
 
 
 class ActionForm(GovukFormMixin, forms.Form):
-    factor = forms.ChoiceField(label="Factor")
-    text = forms.CharField(label="What will be done", widget=forms.Textarea(attrs={"rows": 3}))
-    owner = forms.ChoiceField(label="Owner organisation")
-    due_on = forms.CharField(label="Due date", widget=GovukDateWidget(), help_text="For example, 31 3 2027")
+    factor = forms.ChoiceField(
+        label="Factor",
+        error_messages={"required": "Choose the factor the action is for", "invalid_choice": "Choose the factor the action is for"},
+    )
+    text = forms.CharField(
+        label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter what will be done"}
+    )
+    owner = forms.ChoiceField(
+        label="Owner organisation",
+        error_messages={
+            "required": "Choose the partner organisation that owns the action",
+            "invalid_choice": "Choose the partner organisation that owns the action",
+        },
+    )
+    due_on = forms.CharField(
+        label="Due date",
+        widget=GovukDateWidget(),
+        help_text="For example, 31 3 2027",
+        error_messages={"required": "Enter the date the action is due, like 31 3 2027"},
+    )
     done = forms.BooleanField(label="Done", required=False)
 
     def __init__(self, *args, factors: list[tuple[str, str]], owners: list[tuple[str, str]], editing: bool = False, **kwargs):

@@ -120,7 +120,11 @@ def answer(request, pk: int):
     if not organisations:
         return render(request, "readiness/private.html", {"arrangement": arrangement, "refused": True}, status=403)
     code = request.POST.get("organisation") or request.GET.get("organisation") or organisations[0].code
-    organisation = next((o for o in organisations if o.code == code), organisations[0])
+    organisation = next((o for o in organisations if o.code == code), None)
+    if organisation is None and request.method == "POST":
+        # Never answer for another organisation than the one named: refuse, as the write path does.
+        return render(request, "readiness/private.html", {"arrangement": arrangement, "refused": True}, status=403)
+    organisation = organisation or organisations[0]
     mode = request.GET.get("mode", "light")
     mode = mode if mode in questions.MODES else "light"
     round_ = services.current_round(arrangement)
