@@ -111,7 +111,7 @@ def test_partners_see_each_other_side_by_side_with_disagreements_and_the_public_
     client.force_login(world["north_viewer"])
     html = client.get(f"/arrangements/{legal.pk}/readiness/").content.decode()
     assert "Northtown" in html and "Southvale" in html and "Disagreement" in html
-    assert "<strong>green</strong> at 70% or above" in html and "<strong>red</strong> below 40%" in html  # published
+    assert "<strong>Green</strong> at 70% or above" in html and "<strong>red</strong> below 40%" in html  # published
     # Not a partner: refused on both doors until the partners publish the summary.
     assert Client().get(f"/api/v1/arrangements/{legal.pk}/readiness").status_code == 403
     assert Client().get(f"/arrangements/{legal.pk}/readiness/").status_code == 403
