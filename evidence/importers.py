@@ -139,8 +139,24 @@ def checklist_item_rows(context: Context):
 SOURCE = "evidence/data/*.json, from the Improvement Service review (2020) and the sources it lists"
 
 DECLARATIONS = [
-    Declaration(name="Evidence themes", model=Theme, key=("key",), rows=theme_rows, source=SOURCE, licence="Sharewell", prune=True),
-    Declaration(name="Evidence factors", model=Factor, key=("key",), rows=factor_rows, source=SOURCE, licence="Sharewell", prune=True),
+    Declaration(
+        name="Evidence themes",
+        model=Theme,
+        key=("key",),
+        rows=theme_rows,
+        source=SOURCE,
+        licence="Sharewell",
+        prune=True,
+    ),
+    Declaration(
+        name="Evidence factors",
+        model=Factor,
+        key=("key",),
+        rows=factor_rows,
+        source=SOURCE,
+        licence="Sharewell",
+        prune=True,
+    ),
     Declaration(
         name="Evidence sources",
         model=Source,
@@ -150,9 +166,33 @@ DECLARATIONS = [
         licence="Sharewell; quotations and figures belong to their sources",
         many_to_many=("themes", "factors"),
     ),
-    Declaration(name="Evidence quotations", model=Quotation, key=("key",), rows=quotation_rows, source=SOURCE, licence="Quoted with attribution", prune=True),
-    Declaration(name="Evidence case studies", model=CaseStudy, key=("key",), rows=case_study_rows, source=SOURCE, licence="Sharewell", prune=True),
-    Declaration(name="Evidence checklists", model=Checklist, key=("key",), rows=checklist_rows, source=SOURCE, licence="Sharewell", prune=True),
+    Declaration(
+        name="Evidence quotations",
+        model=Quotation,
+        key=("key",),
+        rows=quotation_rows,
+        source=SOURCE,
+        licence="Quoted with attribution",
+        prune=True,
+    ),
+    Declaration(
+        name="Evidence case studies",
+        model=CaseStudy,
+        key=("key",),
+        rows=case_study_rows,
+        source=SOURCE,
+        licence="Sharewell",
+        prune=True,
+    ),
+    Declaration(
+        name="Evidence checklists",
+        model=Checklist,
+        key=("key",),
+        rows=checklist_rows,
+        source=SOURCE,
+        licence="Sharewell",
+        prune=True,
+    ),
     Declaration(
         name="Evidence checklist items",
         model=ChecklistItem,

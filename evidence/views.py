@@ -59,5 +59,10 @@ def factor(request, key: str):
     return render(
         request,
         "evidence/factor.html",
-        {"factor": item, "sources": sources, "questions": asked, "checklist_items": item.checklist_items.select_related("checklist")},
+        {
+            "factor": item,
+            "sources": sources,
+            "questions": asked,
+            "checklist_items": item.checklist_items.select_related("checklist"),
+        },
     )

@@ -154,7 +154,8 @@ def _body(arrangement, round_, partner_view: bool) -> dict:
     ]
     if partner_view:
         body["disagreements"] = [
-            {"factor": d.factor, "question": d.question, "values": d.values, "gap": d.gap} for d in results.disagreements
+            {"factor": d.factor, "question": d.question, "values": d.values, "gap": d.gap}
+            for d in results.disagreements
         ]
         body["answers"] = [
             {"organisation": a.organisation.code, "question": a.question, "value": a.value, "comment": a.comment}
@@ -196,7 +197,7 @@ def get_readiness(request, pk: int):
     auth=TokenAuth(),
     summary="A partner's answers in: replaces that organisation's answers in the current round",
     description=(
-        "Send `{\"organisation\": code, \"answers\": [{\"question\", \"value\", \"comment\"}]}` as an editor of "
+        'Send `{"organisation": code, "answers": [{"question", "value", "comment"}]}` as an editor of '
         "that organisation, a current partner. The organisation's answers in the current round are replaced by "
         "these (round 1 starts with the first answers). Answers the assessment as `GET` does. " + DESCRIPTION
     ),

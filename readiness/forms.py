@@ -47,10 +47,15 @@ class AnswerForm(GovukFormMixin, forms.Form):
 class ActionForm(GovukFormMixin, forms.Form):
     factor = forms.ChoiceField(
         label="Factor",
-        error_messages={"required": "Choose the factor the action is for", "invalid_choice": "Choose the factor the action is for"},
+        error_messages={
+            "required": "Choose the factor the action is for",
+            "invalid_choice": "Choose the factor the action is for",
+        },
     )
     text = forms.CharField(
-        label="What will be done", widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": "Enter what will be done"}
+        label="What will be done",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what will be done"},
     )
     owner = forms.ChoiceField(
         label="Owner organisation",
@@ -67,7 +72,9 @@ class ActionForm(GovukFormMixin, forms.Form):
     )
     done = forms.BooleanField(label="Done", required=False)
 
-    def __init__(self, *args, factors: list[tuple[str, str]], owners: list[tuple[str, str]], editing: bool = False, **kwargs):
+    def __init__(
+        self, *args, factors: list[tuple[str, str]], owners: list[tuple[str, str]], editing: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.fields["factor"].choices = [("", "Choose a factor"), *factors]
         self.fields["owner"].choices = [("", "Choose an organisation"), *owners]

@@ -12,7 +12,9 @@ from django.utils import timezone
 class Round(models.Model):
     """One assessment of an arrangement. The newest is the current round; earlier ones are kept for the trend."""
 
-    arrangement = models.ForeignKey("arrangements.Arrangement", on_delete=models.CASCADE, related_name="readiness_rounds")
+    arrangement = models.ForeignKey(
+        "arrangements.Arrangement", on_delete=models.CASCADE, related_name="readiness_rounds"
+    )
     number = models.PositiveIntegerField()
     stage = models.CharField(max_length=12, help_text="The stage when the round started (from the status)")
     started_at = models.DateTimeField(default=timezone.now)
@@ -59,7 +61,9 @@ class Answer(models.Model):
 class Action(models.Model):
     """An action in the arrangement's plan, usually from a weak factor's recommendation."""
 
-    arrangement = models.ForeignKey("arrangements.Arrangement", on_delete=models.CASCADE, related_name="readiness_actions")
+    arrangement = models.ForeignKey(
+        "arrangements.Arrangement", on_delete=models.CASCADE, related_name="readiness_actions"
+    )
     factor = models.CharField(max_length=40)
     text = models.TextField()
     owner = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")

@@ -222,7 +222,12 @@ def action(request, pk: int, action_pk: int | None = None):
     form = _action_form(arrangement, request.POST or None, existing)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        fields = {"factor": data["factor"], "text": data["text"], "owner": data["owner"], "due_on": _date(data["due_on"])}
+        fields = {
+            "factor": data["factor"],
+            "text": data["text"],
+            "owner": data["owner"],
+            "due_on": _date(data["due_on"]),
+        }
         if existing is None:
             outcome = writes.add_action(request.user, arrangement, **fields)
         else:

@@ -60,7 +60,9 @@ def answer(user, arrangement, organisation_code: str, answers: Iterable[Mapping[
     partner of the arrangement."""
     organisation = _organisation(organisation_code)
     if organisation is None:
-        return Outcome([Problem("organisation", "unknown", f"There is no organisation with the code “{organisation_code}”")])
+        return Outcome(
+            [Problem("organisation", "unknown", f"There is no organisation with the code “{organisation_code}”")]
+        )
     if not permissions.can_answer(user, arrangement, organisation):
         return _refused(f"You cannot answer for {organisation.name} in this arrangement")
     round_ = services.current_round(arrangement)
@@ -95,7 +97,11 @@ def answer(user, arrangement, organisation_code: str, answers: Iterable[Mapping[
             )
             continue
         if len(comment) > COMMENT_MAX:
-            problems.append(Problem(f"{where}.comment", "too_long", f"{question_id}: keep the comment under {COMMENT_MAX} characters"))
+            problems.append(
+                Problem(
+                    f"{where}.comment", "too_long", f"{question_id}: keep the comment under {COMMENT_MAX} characters"
+                )
+            )
             continue
         cleaned[question_id] = (value, comment)
     if problems:
@@ -146,7 +152,9 @@ def publish(user, arrangement, publish: bool = True) -> Outcome:
     return Outcome(value=round_)
 
 
-def _action_problems(arrangement, factor: str, text: str, owner_code: str, due_on) -> tuple[list[Problem], Organisation | None]:
+def _action_problems(
+    arrangement, factor: str, text: str, owner_code: str, due_on
+) -> tuple[list[Problem], Organisation | None]:
     problems = []
     if factor not in questions.factor_keys():
         problems.append(Problem("factor", "unknown", "Choose the factor the action is for"))
@@ -180,8 +188,13 @@ def change_action(user, action: Action, *, factor: str, text: str, owner: str, d
     problems, organisation = _action_problems(action.arrangement, factor, text, owner, due_on)
     if problems:
         return Outcome(problems)
-    action.factor, action.text, action.owner, action.due_on, action.done = factor, text.strip(), organisation, due_on, done
+    action.factor, action.text, action.owner, action.due_on, action.done = (
+        factor,
+        text.strip(),
+        organisation,
+        due_on,
+        done,
+    )
     action.updated_at = timezone.now()
     action.save()
     return Outcome(value=action)
-

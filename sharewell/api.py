@@ -9,8 +9,8 @@ from ninja.errors import ValidationError
 from appraisal.api import router as appraisal_router
 from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
-from organisations.api import router as organisations_router
 from evidence.api import router as evidence_router
+from organisations.api import router as organisations_router
 from partners.api import router as partners_router
 from readiness.api import arrangement_router as readiness_arrangement_router
 from readiness.api import router as readiness_router

@@ -60,7 +60,12 @@ def test_a_quotation_that_is_not_in_the_research_fails_the_load(monkeypatch, db)
     from reference.core import ImportError_
 
     sources = [dict(s) for s in load("sources")]
-    sources[0] = {**sources[0], "quotations": [{"text": "shared services always save 30%", "document": "is-2020-research-review", "attribution": "nobody"}]}
+    sources[0] = {
+        **sources[0],
+        "quotations": [
+            {"text": "shared services always save 30%", "document": "is-2020-research-review", "attribution": "nobody"}
+        ],
+    }
     monkeypatch.setattr(importers, "load", lambda name: sources if name == "sources" else load(name))
     with pytest.raises(ImportError_):
         load_library()
@@ -82,7 +87,9 @@ def test_every_figure_is_in_the_research_or_names_its_own_published_source(libra
 def test_case_studies_link_to_their_register_entries_by_title_or_partners(library, testshire):
     lgss = CaseStudy.objects.get(key="lgss")
     assert services.register_entry(lgss) is None
-    entry = make_arrangement("LGSS (Cambridgeshire and Northamptonshire county councils)", Status.LIVE, [testshire.county])
+    entry = make_arrangement(
+        "LGSS (Cambridgeshire and Northamptonshire county councils)", Status.LIVE, [testshire.county]
+    )
     assert services.register_entry(lgss) == entry
     # By partners, when the register's title differs from the research's.
     case = CaseStudy.objects.get(key="hb-public-law")

@@ -12,10 +12,16 @@ from evidence.tests.conftest import load_library
 
 def make_arrangement(title: str, status: str, partners, published: bool = True) -> Arrangement:
     arrangement = Arrangement.objects.create(
-        title=title, description="Shared for the test", delivery_model="lead_authority", status=status, published=published
+        title=title,
+        description="Shared for the test",
+        delivery_model="lead_authority",
+        status=status,
+        published=published,
     )
     for index, organisation in enumerate(partners):
-        Partnership.objects.create(arrangement=arrangement, organisation=organisation, role="lead" if index == 0 else "member")
+        Partnership.objects.create(
+            arrangement=arrangement, organisation=organisation, role="lead" if index == 0 else "member"
+        )
     return arrangement
 
 

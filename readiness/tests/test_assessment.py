@@ -44,7 +44,11 @@ def send(door: str, user, arrangement, code: str, value: int, **overrides):
         return client.post(f"/arrangements/{arrangement.pk}/readiness/answer/?mode=light", data).status_code
     headers = bearer(user) if user is not None else {}
     path = f"/api/v1/arrangements/{arrangement.pk}/readiness"
-    return Client().post(path, api_answers(code, value, **overrides), content_type="application/json", **headers).status_code
+    return (
+        Client()
+        .post(path, api_answers(code, value, **overrides), content_type="application/json", **headers)
+        .status_code
+    )
 
 
 @pytest.mark.parametrize("door, success", [("page", 302), ("api", 200)])
@@ -75,12 +79,25 @@ def test_off_scale_and_unknown_answers_are_problems_at_both_doors(world):
     legal, editor = world["arrangement"], world["north_editor"]
     headers = bearer(editor)
     path = f"/api/v1/arrangements/{legal.pk}/readiness"
-    body = {"organisation": "NTN", "answers": [{"question": "leadership-1", "value": 9}, {"question": "nope", "value": 3}]}
+    body = {
+        "organisation": "NTN",
+        "answers": [{"question": "leadership-1", "value": 9}, {"question": "nope", "value": 3}],
+    }
     response = Client().post(path, body, content_type="application/json", **headers)
     assert response.status_code == 422
     assert [p["field"] for p in response.json()["problems"]] == ["answers[0].value", "answers[1].question"]
-    assert Client().post(path, {"organisation": "NTN", "answers": []}, content_type="application/json", **headers).status_code == 422
-    assert Client().post(path, {"organisation": "ZZZ", "answers": []}, content_type="application/json", **headers).status_code == 422
+    assert (
+        Client()
+        .post(path, {"organisation": "NTN", "answers": []}, content_type="application/json", **headers)
+        .status_code
+        == 422
+    )
+    assert (
+        Client()
+        .post(path, {"organisation": "ZZZ", "answers": []}, content_type="application/json", **headers)
+        .status_code
+        == 422
+    )
     assert Client().post(path, "{not json", content_type="application/json", **headers).status_code in (400, 422)
     client = Client()
     client.force_login(editor)
@@ -90,7 +107,9 @@ def test_off_scale_and_unknown_answers_are_problems_at_both_doors(world):
     response = client.post(f"/arrangements/{legal.pk}/readiness/answer/?mode=light", data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "There is a problem" in html and f'href="#id_q_{LIGHT[0]}_0"' in html and f'href="#id_q_{LIGHT[1]}_0"' in html
+    assert (
+        "There is a problem" in html and f'href="#id_q_{LIGHT[0]}_0"' in html and f'href="#id_q_{LIGHT[1]}_0"' in html
+    )
     assert not Answer.objects.exists()
 
 
@@ -118,7 +137,9 @@ def test_partners_see_each_other_side_by_side_with_disagreements_and_the_public_
     outsider = Client()
     outsider.force_login(world["county_editor"])
     assert outsider.get(f"/arrangements/{legal.pk}/readiness/").status_code == 403
-    assert Client().get(f"/api/v1/arrangements/{legal.pk}/readiness", **bearer(world["county_editor"])).status_code == 403
+    assert (
+        Client().get(f"/api/v1/arrangements/{legal.pk}/readiness", **bearer(world["county_editor"])).status_code == 403
+    )
 
 
 def test_publishing_the_summary_shows_scores_and_never_a_partners_answers(world):
@@ -149,7 +170,9 @@ def test_a_new_round_keeps_the_earlier_one_for_the_trend(world):
     client = Client()
     client.force_login(world["moderator"])
     assert client.post(f"/arrangements/{legal.pk}/readiness/rounds/").status_code == 302
-    assert writes.start_round(world["north_editor"], legal).problems[0].code == "empty"  # the new one has no answers yet
+    assert (
+        writes.start_round(world["north_editor"], legal).problems[0].code == "empty"
+    )  # the new one has no answers yet
     send("api", world["north_editor"], legal, "NTN", 5)
     rounds = list(Round.objects.filter(arrangement=legal).order_by("number"))
     assert [r.number for r in rounds] == [1, 2]
@@ -178,7 +201,14 @@ def test_weak_factors_get_recommendations_citing_their_evidence_and_partners_add
     html = client.get(f"/arrangements/{legal.pk}/readiness/").content.decode()
     assert "Recommendations for the weak factors" in html and "Write an exit strategy into the agreement" in html
     assert "/evidence/sources/harrow-2018-scrutiny/" in html
-    data = {"factor": "exit_strategy", "text": "Draft exit terms", "owner": "SVL", "due_on_day": "31", "due_on_month": "3", "due_on_year": "2027"}
+    data = {
+        "factor": "exit_strategy",
+        "text": "Draft exit terms",
+        "owner": "SVL",
+        "due_on_day": "31",
+        "due_on_month": "3",
+        "due_on_year": "2027",
+    }
     assert client.post(f"/arrangements/{legal.pk}/readiness/actions/", data).status_code == 302
     action = Action.objects.get()
     assert (action.owner, action.due_on) == (world["south"], dt.date(2027, 3, 31))
@@ -237,14 +267,18 @@ def test_the_readiness_api_matches_its_openapi_document(world):
     path = f"/api/v1/arrangements/{legal.pk}/readiness"
     for status in ("200", "401", "403", "404", "422"):
         assert status in document["paths"]["/api/v1/arrangements/{pk}/readiness"]["post"]["responses"]
-    posted = Client().post(path, api_answers("NTN", 4), content_type="application/json", **bearer(world["north_editor"]))
+    posted = Client().post(
+        path, api_answers("NTN", 4), content_type="application/json", **bearer(world["north_editor"])
+    )
     _valid(document, "post", 200, posted.json())
     assert set(posted.json()["factors"][0]) == {"factor", "score", "rag", "by_partner"}
     _valid(document, "get", 200, Client().get(path, **bearer(world["north_editor"])).json())
     _valid(document, "get", 403, Client().get(path).json())
     _valid(document, "get", 404, Client().get("/api/v1/arrangements/99999/readiness").json())
     _valid(document, "post", 401, Client().post(path, api_answers("NTN", 4), content_type="application/json").json())
-    refused = Client().post(path, api_answers("NTN", 4), content_type="application/json", **bearer(world["county_editor"]))
+    refused = Client().post(
+        path, api_answers("NTN", 4), content_type="application/json", **bearer(world["county_editor"])
+    )
     _valid(document, "post", 403, refused.json())
     bad = Client().post(path, api_answers("NTN", 9), content_type="application/json", **bearer(world["north_editor"]))
     _valid(document, "post", 422, bad.json())

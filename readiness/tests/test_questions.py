@@ -76,7 +76,9 @@ def test_the_questions_api_matches_the_openapi_document_and_filters(db):
     import jsonschema
 
     document = Client().get("/api/v1/openapi.json").json()
-    schema = document["paths"]["/api/v1/readiness/questions"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+    schema = document["paths"]["/api/v1/readiness/questions"]["get"]["responses"]["200"]["content"]["application/json"][
+        "schema"
+    ]
     body = Client().get("/api/v1/readiness/questions").json()
     jsonschema.Draft202012Validator({**schema, "components": document["components"]}).validate(body)
     assert len(body) == len(questions.every_question())
@@ -87,6 +89,8 @@ def test_the_questions_api_matches_the_openapi_document_and_filters(db):
     assert len(light) == len(ISSUE_FACTORS)
     bad = Client().get("/api/v1/readiness/questions?stage=someday")
     assert bad.status_code == 422
-    schema422 = document["paths"]["/api/v1/readiness/questions"]["get"]["responses"]["422"]["content"]["application/json"]["schema"]
+    schema422 = document["paths"]["/api/v1/readiness/questions"]["get"]["responses"]["422"]["content"][
+        "application/json"
+    ]["schema"]
     jsonschema.Draft202012Validator({**schema422, "components": document["components"]}).validate(bad.json())
     assert json.loads(bad.content)["problems"][0]["field"] == "stage"
