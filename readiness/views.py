@@ -36,6 +36,12 @@ def _show_problems(form, problems) -> None:
         form.add_error(name, problem.message)
 
 
+def _problem(request, arrangement, outcome):
+    """A refused action that has no form to show its problem in: say what it was, with a way back."""
+    context = {"arrangement": arrangement, "problems": outcome.problems}
+    return render(request, "readiness/private.html", context, status=409)
+
+
 def results(request, pk: int):
     arrangement = _arrangement(request, pk)
     partner_view = permissions.can_see_answers(request.user, arrangement)
@@ -170,10 +176,9 @@ def new_round(request, pk: int):
     outcome = writes.start_round(request.user, arrangement)
     if outcome.forbidden:
         return render(request, "readiness/private.html", {"arrangement": arrangement, "refused": True}, status=403)
-    if outcome.ok:
-        messages.success(request, f"Assessment round {outcome.value.number} started.")
-    else:
-        messages.error(request, outcome.problems[0].message)
+    if not outcome.ok:
+        return _problem(request, arrangement, outcome)
+    messages.success(request, f"Assessment round {outcome.value.number} started.")
     return redirect("readiness:results", pk=arrangement.pk)
 
 
@@ -184,10 +189,9 @@ def publish(request, pk: int):
     outcome = writes.publish(request.user, arrangement, publish=request.POST.get("publish") != "no")
     if outcome.forbidden:
         return render(request, "readiness/private.html", {"arrangement": arrangement, "refused": True}, status=403)
-    if outcome.ok:
-        messages.success(request, "Summary published." if outcome.value.published_at else "Summary withdrawn.")
-    else:
-        messages.error(request, outcome.problems[0].message)
+    if not outcome.ok:
+        return _problem(request, arrangement, outcome)
+    messages.success(request, "Summary published." if outcome.value.published_at else "Summary withdrawn.")
     return redirect("readiness:results", pk=arrangement.pk)
 
 
