@@ -170,9 +170,10 @@ def test_a_new_round_keeps_the_earlier_one_for_the_trend(world):
     client = Client()
     client.force_login(world["moderator"])
     assert client.post(f"/arrangements/{legal.pk}/readiness/rounds/").status_code == 302
-    assert (
-        writes.start_round(world["north_editor"], legal).problems[0].code == "empty"
-    )  # the new one has no answers yet
+    # The new round has no answers yet: another cannot start.
+    assert writes.start_round(world["north_editor"], legal).problems[0].code == "empty"
+    again = client.post(f"/arrangements/{legal.pk}/readiness/rounds/")
+    assert again.status_code == 409 and "has no answers yet" in again.content.decode()
     send("api", world["north_editor"], legal, "NTN", 5)
     rounds = list(Round.objects.filter(arrangement=legal).order_by("number"))
     assert [r.number for r in rounds] == [1, 2]
