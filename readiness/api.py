@@ -40,7 +40,7 @@ class QuestionQuery(Schema):
 
 @router.get(
     "/questions",
-    response={200: list[QuestionOut], 422: ProblemsOut},
+    response={200: list[QuestionOut], 401: MessageOut, 422: ProblemsOut},
     auth=ReadAuth(),
     summary="The readiness questions, each with its factor and the ids of its sources",
     description=(

@@ -106,6 +106,14 @@ def answer(user, arrangement, organisation_code: str, answers: Iterable[Mapping[
         cleaned[question_id] = (value, comment)
     if problems:
         return Outcome(problems)
+    try:
+        return Outcome(value=_replace(arrangement, organisation, user, cleaned))
+    except IntegrityError:
+        # Another partner's first answers started round 1 at the same moment: answer in that round.
+        return Outcome(value=_replace(arrangement, organisation, user, cleaned))
+
+
+def _replace(arrangement, organisation, user, cleaned: dict[str, tuple[int, str]]) -> Round:
     with transaction.atomic():
         round_ = services.current_round(arrangement) or _new_round(arrangement, user)
         round_.answers.filter(organisation=organisation).delete()
@@ -122,7 +130,7 @@ def answer(user, arrangement, organisation_code: str, answers: Iterable[Mapping[
             )
             for question_id, (value, comment) in cleaned.items()
         )
-    return Outcome(value=round_)
+    return round_
 
 
 def start_round(user, arrangement) -> Outcome:

@@ -145,3 +145,11 @@ def test_the_api_answer_matches_the_openapi_document(library):
     assert "success_factors" in one["themes"] and "leadership" in one["factors"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator({**schema, "components": document["components"]}).validate({"count": "many"})
+
+
+def test_a_wrong_token_is_refused_as_documented(library):
+    document = Client().get("/api/v1/openapi.json").json()
+    response = Client().get("/api/v1/evidence", HTTP_AUTHORIZATION="Bearer wrong")
+    assert response.status_code == 401
+    schema = document["paths"]["/api/v1/evidence"]["get"]["responses"]["401"]["content"]["application/json"]["schema"]
+    jsonschema.Draft202012Validator({**schema, "components": document["components"]}).validate(response.json())
