@@ -172,6 +172,8 @@ def test_a_new_round_keeps_the_earlier_one_for_the_trend(world):
     assert client.post(f"/arrangements/{legal.pk}/readiness/rounds/").status_code == 302
     # The new round has no answers yet: another cannot start.
     assert writes.start_round(world["north_editor"], legal).problems[0].code == "empty"
+    empty = client.get(f"/arrangements/{legal.pk}/readiness/").content.decode()
+    assert "No partner has answered this assessment yet." in empty and "Progress across assessments" in empty
     again = client.post(f"/arrangements/{legal.pk}/readiness/rounds/")
     assert again.status_code == 409 and "has no answers yet" in again.content.decode()
     send("api", world["north_editor"], legal, "NTN", 5)

@@ -89,6 +89,15 @@ def test_an_editor_assesses_readiness_sees_the_disagreement_reads_the_evidence_a
     plan = page.locator("#action-plan + table")
     expect(plan).to_contain_text("Draft exit terms for the legal agreement")
     expect(plan).to_contain_text("31 March 2027")
+    # The evidence library, searched by factor.
+    page.get_by_role("link", name="Evidence", exact=True).click()
+    page.get_by_label("Factor").select_option(label="Exit strategy")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("heading", name="1 source")).to_be_visible()
+    assert_accessible(page)
+    page.go_back()
+    page.go_back()
+
     # At 320 px the page's own content is clean too. (The shared header's sign-out button fails
     # axe's target-size rule at this width for a signed-in user: reported to the lead, not ours to change.)
     page.set_viewport_size({"width": 320, "height": 900})
