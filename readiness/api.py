@@ -210,3 +210,45 @@ def post_readiness(request, pk: int, payload: ReadinessIn):
     if outcome.problems:
         return 422, problems_body(outcome.problems)
     return 200, _body(arrangement, outcome.value, True)
+
+
+def _write_answer(request, arrangement, outcome: writes.Outcome, success: int = 200):
+    if outcome.forbidden:
+        return 403, {"detail": outcome.problems[0].message}
+    if outcome.problems:
+        return 422, problems_body(outcome.problems)
+    return success, _body(arrangement, services.current_round(arrangement), True)
+
+
+@arrangement_router.post(
+    "/{pk}/readiness/rounds",
+    response={201: ReadinessOut, 401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ProblemsOut},
+    auth=TokenAuth(),
+    summary="Start a new round of the readiness assessment; earlier rounds are kept",
+    description=(
+        "As an editor of a current partner or a moderator. Refused (422, code `empty`) while the current round "
+        "has no answers. Answers the new, empty round as `GET` does."
+    ),
+)
+def start_round(request, pk: int):
+    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
+    return _write_answer(request, arrangement, writes.start_round(request.user, arrangement), success=201)
+
+
+class PublishIn(Schema):
+    published: bool = True
+
+
+@arrangement_router.post(
+    "/{pk}/readiness/publish",
+    response={200: ReadinessOut, 401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ProblemsOut},
+    auth=TokenAuth(),
+    summary="Publish (or, with `published: false`, withdraw) the current round's summary",
+    description=(
+        "As an editor of a current partner. The public then sees the scores per factor and overall, never a "
+        "partner's scores or answers. Refused (422, code `empty`) while the current round has no answers."
+    ),
+)
+def publish_summary(request, pk: int, payload: PublishIn):
+    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
+    return _write_answer(request, arrangement, writes.publish(request.user, arrangement, publish=payload.published))

@@ -290,3 +290,46 @@ def test_the_readiness_api_matches_its_openapi_document(world):
     _valid(document, "post", 422, schema_bad.json())
     with pytest.raises(jsonschema.ValidationError):
         _valid(document, "get", 200, {"factors": "none"})
+
+
+@pytest.mark.parametrize("door", ["page", "api"])
+@pytest.mark.parametrize("who, allowed", [("anonymous", False), ("county_editor", False), ("north_viewer", False),
+                                          ("moderator", True), ("south_editor", True)])  # fmt: skip
+def test_who_starts_a_new_round_at_each_door(world, door, who, allowed):
+    legal = world["arrangement"]
+    send("api", world["north_editor"], legal, "NTN", 3)
+    user = None if who == "anonymous" else world[who]
+    if door == "page":
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        status = client.post(f"/arrangements/{legal.pk}/readiness/rounds/").status_code
+        refused = 302 if user is None else 403
+        assert status == (302 if allowed else refused)
+    else:
+        headers = bearer(user) if user is not None else {}
+        response = Client().post(f"/api/v1/arrangements/{legal.pk}/readiness/rounds", **headers)
+        assert response.status_code == (201 if allowed else (401 if user is None else 403))
+        if allowed:
+            document = Client().get("/api/v1/openapi.json").json()
+            schema = document["paths"]["/api/v1/arrangements/{pk}/readiness/rounds"]["post"]["responses"]["201"]
+            body = response.json()
+            jsonschema.Draft202012Validator(
+                {**schema["content"]["application/json"]["schema"], "components": document["components"]}
+            ).validate(body)
+            assert body["round"] == 2 and body["factors"][0]["score"] is None
+    assert Round.objects.filter(arrangement=legal).count() == (2 if allowed else 1)
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 401), ("county_editor", 403), ("north_viewer", 403),
+                                         ("moderator", 403), ("south_editor", 200)])  # fmt: skip
+def test_who_publishes_the_summary_through_the_api(world, who, status):
+    legal = world["arrangement"]
+    send("api", world["north_editor"], legal, "NTN", 3)
+    user = None if who == "anonymous" else world[who]
+    headers = bearer(user) if user is not None else {}
+    path = f"/api/v1/arrangements/{legal.pk}/readiness/publish"
+    response = Client().post(path, {"published": True}, content_type="application/json", **headers)
+    assert response.status_code == status
+    assert (Round.objects.get(arrangement=legal).published_at is not None) is (status == 200)
+    assert (Client().get(f"/api/v1/arrangements/{legal.pk}/readiness").status_code == 200) is (status == 200)
