@@ -78,7 +78,7 @@ def test_an_editor_assesses_readiness_sees_the_disagreement_reads_the_evidence_a
 
     # The recommendation becomes an action with an owner and a date.
     expect(page.get_by_text("Write an exit strategy into the agreement")).to_be_visible()
-    page.get_by_label("Factor").select_option(label="Exit strategy")
+    page.get_by_label("Factor", exact=True).select_option(label="Exit strategy")
     page.get_by_label("What will be done").fill("Draft exit terms for the legal agreement")
     page.get_by_label("Owner organisation").select_option(label="Southvale")
     page.get_by_label("Day").fill("31")
@@ -86,12 +86,12 @@ def test_an_editor_assesses_readiness_sees_the_disagreement_reads_the_evidence_a
     page.get_by_label("Year").fill("2027")
     page.get_by_role("button", name="Add the action").click()
     expect(page.get_by_text("Action saved.")).to_be_visible()
-    plan = page.locator("#action-plan + table")
+    plan = page.locator("#action-plan + .sw-table-wrapper table")
     expect(plan).to_contain_text("Draft exit terms for the legal agreement")
     expect(plan).to_contain_text("31 March 2027")
     # The evidence library, searched by factor.
     page.get_by_role("link", name="Evidence", exact=True).click()
-    page.get_by_label("Factor").select_option(label="Exit strategy")
+    page.get_by_label("Factor (optional)").select_option(label="Exit strategy")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_role("heading", name="1 source")).to_be_visible()
     assert_accessible(page)
