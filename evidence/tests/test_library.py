@@ -153,3 +153,16 @@ def test_a_wrong_token_is_refused_as_documented(library):
     assert response.status_code == 401
     schema = document["paths"]["/api/v1/evidence"]["get"]["responses"]["401"]["content"]["application/json"]["schema"]
     jsonschema.Draft202012Validator({**schema, "components": document["components"]}).validate(response.json())
+
+
+def test_load_reference_data_loads_the_library_and_a_rerun_changes_nothing(db):
+    import io
+
+    from django.core.management import call_command
+
+    first, second = io.StringIO(), io.StringIO()
+    call_command("load_reference_data", only=["Evidence"], stdout=first)
+    call_command("load_reference_data", only=["Evidence"], stdout=second)
+    assert Source.objects.count() == 24
+    assert "Done: 0 created, 0 updated" in second.getvalue() and "0 removed" in second.getvalue()
+    assert "0 created" not in first.getvalue().splitlines()[-1]
