@@ -6,10 +6,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from accounts.models import Role
 from sharewell.widgets import GovukFormMixin
 
-UNVERIFIED = (
-    "Confirm your email address first: open the link in the email we sent you. "
-    "To have it sent again, ask for a password reset."
-)
+UNVERIFIED = "Confirm your email address first: open the link in the email we have sent you (again) to it"
 
 
 class SignInForm(GovukFormMixin, AuthenticationForm):
@@ -29,6 +26,10 @@ class SignInForm(GovukFormMixin, AuthenticationForm):
         # accounts made before (the admin's, the demo's) have no address record and sign in as before.
         addresses = EmailAddress.objects.filter(user=user)
         if addresses.exists() and not addresses.filter(verified=True).exists():
+            from allauth.account.internal.flows.email_verification import send_verification_email_for_user
+
+            if self.request is not None:
+                send_verification_email_for_user(self.request, user)
             raise forms.ValidationError(self.error_messages["unverified"], code="unverified")
 
 
