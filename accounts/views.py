@@ -11,10 +11,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import writes
+from accounts.middleware import requires_second_factor
 from accounts.forms import CodeForm, JoinForm, SignInForm
 from accounts.models import ApiToken, Invitation, JoinRequest
 from sharewell.widgets import GovukFormMixin
@@ -62,6 +64,12 @@ class SignInView(auth_views.LoginView):
             return redirect("accounts:sign-in-code")
         response = super().form_valid(form)
         record_authentication(self.request, user, method="password", username=user.username)
+        if requires_second_factor(user):
+            messages.warning(
+                self.request,
+                "Your organisation asks its members to use a second factor: set up an authenticator app now.",
+            )
+            return redirect(f"{reverse('mfa_activate_totp')}?next={self.get_success_url()}")
         return response
 
     def get_context_data(self, **kwargs):
