@@ -63,7 +63,7 @@ class SignInView(auth_views.LoginView):
             self.request.session[PENDING_MFA] = {"user": user.pk, "next": self.get_success_url()}
             return redirect("accounts:sign-in-code")
         response = super().form_valid(form)
-        record_authentication(self.request, user, method="password", username=user.username)
+        record_authentication(self.request, user, method="password", username=user.username, reauthenticated=True)
         if requires_second_factor(user):
             messages.warning(
                 self.request,
@@ -96,8 +96,8 @@ def sign_in_code(request):
             next_url = pending.get("next") or settings.LOGIN_REDIRECT_URL
             del request.session[PENDING_MFA]
             login(request, user, backend="allauth.account.auth_backends.AuthenticationBackend")
-            record_authentication(request, user, method="password", username=user.username)
-            record_authentication(request, user, method="mfa", type="totp", id=authenticator.pk)
+            record_authentication(request, user, method="password", username=user.username, reauthenticated=True)
+            record_authentication(request, user, method="mfa", type="totp", id=authenticator.pk, reauthenticated=True)
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
                 next_url = "/"
             return redirect(next_url)

@@ -62,6 +62,8 @@ def test_a_new_user_joins_resets_their_password_and_signs_in(
     to_admin = [m for m in mail.outbox if admin.email in m.to]
     assert len(to_admin) == 1 and "ada.clerk@northtown.example" in to_admin[0].body
     verification = next(m for m in mail.outbox if m.to == ["ada.clerk@northtown.example"])
+    address = user.emailaddress_set.get()
+    assert address.primary and not address.verified
     assert "confirm" in verification.subject.lower()
 
     # Not yet confirmed: cannot sign in.
@@ -178,3 +180,18 @@ def test_a_wrong_password_for_an_unconfirmed_account_sends_nothing(client, user,
         client.post("/account/sign-in/", {"username": user.email, "password": "not-the-password-at-all"})
 
     assert mail.outbox == []
+
+
+def test_an_account_made_before_has_its_address_trusted_at_sign_in(client, user):
+    from allauth.account.models import EmailAddress
+
+    from accounts.tests.factories import PASSWORD as USER_PASSWORD
+
+    client.force_login(user)
+    client.get("/account/email/")  # allauth lists user.email, unconfirmed
+    client.logout()
+
+    response = client.post("/account/sign-in/", {"username": user.username, "password": USER_PASSWORD})
+
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
