@@ -145,6 +145,8 @@ LOGOUT_REDIRECT_URL = "pages:home"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# Days a record of a sign-in (who, from where, when) is kept; a daily job deletes older ones.
+AXES_LOGS_KEPT_DAYS = env.int("AXES_LOGS_KEPT_DAYS", default=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
