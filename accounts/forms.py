@@ -72,13 +72,29 @@ class OrganisationField(forms.CharField):
 class RequestAccountForm(GovukFormMixin, SignupForm):
     """Ask for an account with a work email, and to join an organisation."""
 
-    field_order = ["first_name", "last_name", "email", "username", "organisation", "job_title", "password1", "password2"]
+    field_order = [
+        "first_name",
+        "last_name",
+        "email",
+        "username",
+        "organisation",
+        "job_title",
+        "password1",
+        "password2",
+    ]
 
-    first_name = forms.CharField(label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
-    last_name = forms.CharField(label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
+    first_name = forms.CharField(
+        label="First name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+    )
     organisation = OrganisationField()
     job_title = forms.CharField(
-        label="Your job title", max_length=150, required=False, widget=forms.TextInput(attrs={"autocomplete": "organization-title"})
+        label="Your job title",
+        max_length=150,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization-title"}),
     )
 
     def __init__(self, *args, **kwargs):
@@ -122,7 +138,9 @@ class MemberForm(GovukFormMixin, forms.Form):
 
 
 class InviteForm(GovukFormMixin, forms.Form):
-    email = forms.EmailField(label="Email address of the person to invite", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    email = forms.EmailField(
+        label="Email address of the person to invite", widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     role = forms.ChoiceField(label="Role", choices=Role.choices, initial=Role.VIEWER, widget=forms.RadioSelect)
 
 

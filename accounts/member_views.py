@@ -41,7 +41,9 @@ def members(request, code: str, invite_form=None):
         return _forbidden(request, organisation)
     security = OrganisationSecurity.objects.filter(organisation=organisation).first()
     memberships = (
-        Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__last_name", "user__username")
+        Membership.objects.filter(organisation=organisation)
+        .select_related("user")
+        .order_by("user__last_name", "user__username")
     )
     return render(
         request,
@@ -79,9 +81,7 @@ def member(request, code: str, pk: int):
     membership = get_object_or_404(Membership.objects.select_related("user"), pk=pk, organisation=organisation)
     if not writes.can_manage_members(request.user, organisation):
         return _forbidden(request, organisation)
-    form = MemberForm(
-        request.POST or None, initial={"role": membership.role, "can_sign_off": membership.can_sign_off}
-    )
+    form = MemberForm(request.POST or None, initial={"role": membership.role, "can_sign_off": membership.can_sign_off})
     if request.method == "POST" and "remove" in request.POST:
         outcome = writes.remove_member(request.user, membership)
         who = membership.user.get_full_name() or membership.user.username
@@ -97,7 +97,9 @@ def member(request, code: str, pk: int):
             return redirect("accounts:members", organisation.code)
         for problem in outcome.problems:
             form.add_error("role" if problem.field == "role" else None, problem.message)
-    return render(request, "accounts/member.html", {"organisation": organisation, "membership": membership, "form": form})
+    return render(
+        request, "accounts/member.html", {"organisation": organisation, "membership": membership, "form": form}
+    )
 
 
 @login_required

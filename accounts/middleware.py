@@ -41,9 +41,7 @@ def requires_second_factor(user) -> bool:
 
     from accounts.models import OrganisationSecurity
 
-    if not OrganisationSecurity.objects.filter(
-        require_mfa=True, organisation__memberships__user=user
-    ).exists():
+    if not OrganisationSecurity.objects.filter(require_mfa=True, organisation__memberships__user=user).exists():
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 

@@ -168,9 +168,7 @@ class Invitation(models.Model):
 class OrganisationSecurity(models.Model):
     """An organisation's own rules for its members' accounts, set by its admins."""
 
-    organisation = models.OneToOneField(
-        "organisations.Organisation", on_delete=models.CASCADE, related_name="security"
-    )
+    organisation = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE, related_name="security")
     require_mfa = models.BooleanField(
         "members must use a second factor",
         default=False,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import writes
-from accounts.middleware import requires_second_factor
 from accounts.forms import CodeForm, JoinForm, SignInForm
+from accounts.middleware import requires_second_factor
 from accounts.models import ApiToken, Invitation, JoinRequest
 from sharewell.widgets import GovukFormMixin
 
@@ -145,7 +145,9 @@ def your_account(request):
     if request.method == "POST" and form.is_valid():
         outcome = writes.ask_to_join(request.user, form.cleaned_data["organisation"], form.cleaned_data["job_title"])
         if outcome.ok:
-            messages.success(request, f"Request sent: an admin of {outcome.join_request.organisation.name} will decide.")
+            messages.success(
+                request, f"Request sent: an admin of {outcome.join_request.organisation.name} will decide."
+            )
             return redirect("accounts:account")
         for problem in outcome.problems:
             form.add_error("organisation", problem.message)

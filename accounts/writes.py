@@ -175,9 +175,7 @@ def remove_member(actor, membership: Membership) -> Outcome:
     if not can_manage_members(actor, membership.organisation):
         return _refuse("membership", NOT_YOURS)
     if _leaves_no_admin(membership, None):
-        return _refuse(
-            "membership", "The organisation needs an admin: make someone else an admin first", "last_admin"
-        )
+        return _refuse("membership", "The organisation needs an admin: make someone else an admin first", "last_admin")
     membership.delete()
     return Outcome()
 

@@ -169,8 +169,20 @@ ACCOUNT_SIGNUP_REDIRECT_URL = "pages:home"
 # Addresses at free webmail providers are refused: an account is for an officer's work address.
 ACCOUNT_REFUSED_EMAIL_DOMAINS = env.list(
     "ACCOUNT_REFUSED_EMAIL_DOMAINS",
-    default=["gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com", "live.co.uk",
-             "yahoo.com", "yahoo.co.uk", "icloud.com", "aol.com", "protonmail.com", "proton.me"],
+    default=[
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.co.uk",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "aol.com",
+        "protonmail.com",
+        "proton.me",
+    ],
 )
 MFA_SUPPORTED_TYPES = ["totp"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Sharewell")

@@ -90,7 +90,9 @@ def test_only_the_admin_sees_the_members_page(client, world, who, status):
 def test_the_admin_changes_a_members_role_and_sign_off(client, world):
     client.force_login(world["admin"])
 
-    response = client.post(base(world) + f"members/{world['colleague'].pk}/", {"role": Role.EDITOR, "can_sign_off": "on"})
+    response = client.post(
+        base(world) + f"members/{world['colleague'].pk}/", {"role": Role.EDITOR, "can_sign_off": "on"}
+    )
 
     assert response.status_code == 302
     world["colleague"].refresh_from_db()
@@ -124,7 +126,8 @@ def test_a_moderator_decides_for_an_organisation_with_no_admin(client, testshire
     client.force_login(moderator)
 
     response = client.post(
-        f"/account/members/{testshire.fire.code}/requests/{join_request.pk}/", {"decision": "approve", "role": Role.ADMIN}
+        f"/account/members/{testshire.fire.code}/requests/{join_request.pk}/",
+        {"decision": "approve", "role": Role.ADMIN},
     )
 
     assert response.status_code == 302

@@ -82,9 +82,7 @@ def test_the_code_page_without_a_password_first_goes_back_to_sign_in(client):
     assert client.get("/account/sign-in/code/")["Location"] == SIGN_IN
 
 
-def test_a_member_of_an_organisation_requiring_it_must_set_it_up_before_changing_anything(
-    client, testshire, member_of
-):
+def test_a_member_of_an_organisation_requiring_it_must_set_it_up_before_changing_anything(client, testshire, member_of):
     editor = member_of(testshire.northtown, Role.EDITOR)
     OrganisationSecurity.objects.create(organisation=testshire.northtown, require_mfa=True)
     client.post(SIGN_IN, {"username": editor.username, "password": PASSWORD})

@@ -119,7 +119,9 @@ def survey_round(db):
     from surveys.models import SurveyRound
 
     today = timezone.localdate()
-    return SurveyRound.objects.create(year=2026, opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=30))
+    return SurveyRound.objects.create(
+        year=2026, opens_on=today - dt.timedelta(days=1), closes_on=today + dt.timedelta(days=30)
+    )
 
 
 def test_a_round_opening_is_emailed_once_to_each_editor(survey_round, testshire, member_of):
@@ -135,9 +137,7 @@ def test_a_round_opening_is_emailed_once_to_each_editor(survey_round, testshire,
     assert f"/survey/2026/{testshire.northtown.code}/" in mail.outbox[0].body
 
 
-def test_a_reminder_near_the_close_to_organisations_that_have_not_answered(
-    survey_round, testshire, member_of
-):
+def test_a_reminder_near_the_close_to_organisations_that_have_not_answered(survey_round, testshire, member_of):
     from surveys.models import SurveyResponse
 
     north = member_of(testshire.northtown, Role.EDITOR)
@@ -274,7 +274,9 @@ def test_no_sign_off_request_for_an_entry_already_signed_off(testshire):
     from arrangements.tests.factories import LedgerEntryFactory
 
     MembershipFactory(organisation=testshire.northtown, can_sign_off=True)
-    arrangement = Arrangement.objects.create(title="A", description="x", delivery_model="joint_committee", status="live")
+    arrangement = Arrangement.objects.create(
+        title="A", description="x", delivery_model="joint_committee", status="live"
+    )
     entry = LedgerEntryFactory(
         arrangement=arrangement,
         partner=testshire.northtown,
