@@ -1,12 +1,13 @@
 from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_client_ip_address, get_cool_off
 from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
@@ -89,6 +90,11 @@ def sign_in_code(request):
     if user is None:
         return redirect("accounts:sign-in")
     form = CodeForm(request.POST or None)
+    # Wrong codes count as failed sign-ins for the username (django-axes), so guessing codes
+    # locks the account from that address as guessing passwords does.
+    credentials = {"username": user.username}
+    if request.method == "POST" and AxesProxyHandler.is_locked(request, credentials):
+        return locked_out(request)
     if request.method == "POST" and form.is_valid():
         authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
         code = form.cleaned_data["code"].replace(" ", "")
@@ -101,6 +107,9 @@ def sign_in_code(request):
             if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
                 next_url = "/"
             return redirect(next_url)
+        user_login_failed.send(sender=User, credentials=credentials, request=request)
+        if AxesProxyHandler.is_locked(request, credentials):
+            return locked_out(request)
         form.add_error("code", "Enter the code your authenticator app shows now")
     return render(request, "accounts/sign_in_code.html", {"form": form})
 

@@ -124,3 +124,17 @@ def test_a_user_made_before_keeps_signing_in_by_username(client):
     response = client.post(SIGN_IN, {"username": "cambs.editor", "password": PASSWORD})
 
     assert response.status_code == 302 and client.session["_auth_user_id"] == str(legacy.pk)
+
+
+def test_guessing_codes_locks_the_account_like_guessing_passwords(client, settings, user):
+    _authenticator_instance, secret = _authenticator(user)
+    client.post(SIGN_IN, {"username": user.username, "password": PASSWORD})
+    for _attempt in range(settings.AXES_FAILURE_LIMIT - 1):
+        assert client.post("/account/sign-in/code/", {"code": "000000"}).status_code == 200
+
+    locked = client.post("/account/sign-in/code/", {"code": "000000"})
+    right_code_too_late = client.post("/account/sign-in/code/", {"code": _code(secret)})
+
+    assert locked.status_code == 429 and right_code_too_late.status_code == 429
+    assert "_auth_user_id" not in client.session
+    assert client.post(SIGN_IN, {"username": user.username, "password": PASSWORD}).status_code == 429
