@@ -35,6 +35,23 @@ def _done(request, organisation, outcome, success: str):
 
 
 @login_required
+def unadministered(request):
+    """For moderators: requests to join organisations that have no admin yet, which they decide."""
+    if not request.user.is_moderator:
+        return render(
+            request, "403.html", {"exception": "Only moderators decide for organisations with no admin"}, status=403
+        )
+    admins = Membership.objects.filter(role=Role.ADMIN, user__is_active=True).values("organisation_id")
+    waiting = (
+        JoinRequest.objects.filter(state=JoinRequest.State.WAITING)
+        .exclude(organisation_id__in=admins)
+        .select_related("user", "organisation")
+        .order_by("created")
+    )
+    return render(request, "accounts/unadministered.html", {"waiting": waiting})
+
+
+@login_required
 def members(request, code: str, invite_form=None):
     organisation = _organisation(code)
     if not writes.can_manage_members(request.user, organisation):

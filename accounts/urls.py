@@ -10,6 +10,7 @@ urlpatterns = [
     path("tokens/", views.tokens, name="tokens"),
     path("", views.your_account, name="account"),
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("members/", member_views.unadministered, name="unadministered"),
     path("members/<str:code>/", member_views.members, name="members"),
     path("members/<str:code>/requests/<int:pk>/", member_views.decide, name="decide"),
     path("members/<str:code>/members/<int:pk>/", member_views.member, name="member"),

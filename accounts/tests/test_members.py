@@ -202,3 +202,16 @@ def test_asking_to_join_from_your_account_page(client, testshire, user, django_c
     assert response.status_code == 302
     assert JoinRequest.objects.filter(user=user, organisation=testshire.southvale).count() == 1
     assert "You have already asked to join Southvale" in again.content.decode()
+
+
+def test_moderators_see_the_requests_only_they_can_decide(client, world, testshire, moderator, member_of):
+    asker = UserFactory(first_name="Finn", last_name="Fire")
+    JoinRequest.objects.create(user=asker, organisation=testshire.fire, job_title="Station manager")
+    client.force_login(moderator)
+
+    page = client.get("/account/members/").content.decode()
+
+    assert "Finn Fire" in page and f"/account/members/{testshire.fire.code}/" in page
+    assert "Bea Asker" not in page  # Northtown has an admin: theirs to decide
+    client.force_login(world["admin"])
+    assert client.get("/account/members/").status_code == 403
