@@ -195,3 +195,22 @@ def test_an_account_made_before_has_its_address_trusted_at_sign_in(client, user)
 
     assert response.status_code == 302
     assert EmailAddress.objects.get(user=user).verified
+
+
+def test_a_signed_in_user_changes_their_password(client, user):
+    from accounts.tests.factories import PASSWORD as USER_PASSWORD
+
+    client.post("/account/sign-in/", {"username": user.username, "password": USER_PASSWORD})
+
+    wrong = client.post(
+        "/account/password/change/", {"oldpassword": "not-it", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD}
+    )
+    changed = client.post(
+        "/account/password/change/",
+        {"oldpassword": USER_PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+    )
+
+    assert 'href="#id_oldpassword"' in wrong.content.decode()
+    assert changed.status_code == 302
+    client.logout()
+    assert client.post("/account/sign-in/", {"username": user.username, "password": NEW_PASSWORD}).status_code == 302
