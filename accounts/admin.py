@@ -48,3 +48,43 @@ class MembershipAdmin(admin.ModelAdmin):
     list_filter = ("role",)
     autocomplete_fields = ["user", "organisation"]
     search_fields = ["user__username", "organisation__name"]
+
+
+# django-allauth's records hold secrets (authenticator keys, a provider's client secret, people's
+# provider tokens) or decide who may sign in (confirmed addresses): a moderator, who has every
+# other right in the admin, must not read or change them, nor so sign in as someone.
+SUPERUSER_ONLY_MODELS = (
+    ("mfa", "Authenticator"),
+    ("account", "EmailAddress"),
+    ("socialaccount", "SocialApp"),
+    ("socialaccount", "SocialAccount"),
+    ("socialaccount", "SocialToken"),
+)
+
+
+class SuperuserOnly:
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_add_permission = has_module_permission
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_active and request.user.is_superuser
+
+    has_delete_permission = has_change_permission
+
+
+def restrict_allauth_admin(site=admin.site) -> None:
+    """Called once the admin has found every app's admin module (AccountsConfig.ready)."""
+    from django.apps import apps
+
+    for app_label, name in SUPERUSER_ONLY_MODELS:
+        model = apps.get_model(app_label, name)
+        if model not in site._registry:
+            continue
+        original = type(site._registry[model])
+        site.unregister(model)
+        site.register(model, type(f"SuperuserOnly{original.__name__}", (SuperuserOnly, original), {}))

@@ -116,3 +116,64 @@ class ApiToken(models.Model):
             not_since = models.Q(last_used__isnull=True) | models.Q(last_used__lt=stale)
             cls.objects.filter(not_since, pk=token.pk).update(last_used=now)
         return token.user
+
+
+class JoinRequest(models.Model):
+    """Someone asks to join an organisation; its admins (or a moderator, where it has none) decide."""
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting"
+        APPROVED = "approved", "Approved"
+        REFUSED = "refused", "Refused"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="join_requests")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="join_requests"
+    )
+    job_title = models.CharField(max_length=150, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
+    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(state="waiting"),
+                name="one_waiting_join_request_per_organisation",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} asks to join {self.organisation} ({self.get_state_display()})"
+
+
+class Invitation(models.Model):
+    """An organisation admin invites someone by email; the emailed link holds a secret token."""
+
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    token = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created = models.DateTimeField(auto_now_add=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.email} invited to {self.organisation}"
+
+
+class OrganisationSecurity(models.Model):
+    """An organisation's own rules for its members' accounts, set by its admins."""
+
+    organisation = models.OneToOneField("organisations.Organisation", on_delete=models.CASCADE, related_name="security")
+    require_mfa = models.BooleanField(
+        "members must use a second factor",
+        default=False,
+        help_text="Members sign in with an authenticator app's code as well as their password.",
+    )
+
+    def __str__(self) -> str:
+        return f"Account rules of {self.organisation}"

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
+from accounts import author
 from accounts.permissions import can_edit_organisation
 from organisations import services
 from organisations.forms import DirectoryFilterForm, OrganisationDetailsForm
@@ -71,6 +72,7 @@ def edit(request, code: str):
 def history(request, code: str):
     organisation = services.get_organisation(code)
     records = organisation.history.select_related("history_user").order_by("-history_date")[:50]
+    show_people = author.may_see_people(request.user, [organisation])
     changes = []
     for record in records:
         previous = record.prev_record
@@ -78,6 +80,7 @@ def history(request, code: str):
         changes.append(
             {
                 "record": record,
+                "who": author.who(record.history_user, organisation, show_people),
                 "changes": [c for c in diff if c.field in Organisation.USER_MAINTAINED_FIELDS or previous is None],
             }
         )

@@ -43,6 +43,13 @@ INSTALLED_APPS = [
     "sharewell.apps.SharewellConfig",
     "background",
     "accounts",
+    # After accounts, whose templates give allauth's pages the GOV.UK layout.
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "notifications",
     "organisations",
     "indicators",
     "services",
@@ -71,7 +78,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.IdleTimeoutMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
@@ -119,7 +128,8 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Signs in by username or by email address (ACCOUNT_LOGIN_METHODS).
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -131,13 +141,75 @@ LOGIN_URL = "accounts:sign-in"
 LOGIN_REDIRECT_URL = "pages:home"
 LOGOUT_REDIRECT_URL = "pages:home"
 
-# Failed sign-ins: lock a username from one address after AXES_FAILURE_LIMIT tries.
+# Failed sign-ins: lock a username from one address after AXES_FAILURE_LIMIT tries, and lock an
+# address that has failed AXES_ADDRESS_FAILURE_LIMIT times whatever usernames it tried (one
+# password sprayed across many accounts). accounts.views.SignInView applies the second limit.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.25)
+# Days a record of a sign-in (who, from where, when) is kept; a daily job deletes older ones.
+AXES_LOGS_KEPT_DAYS = env.int("AXES_LOGS_KEPT_DAYS", default=30)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Accounts (django-allauth): people ask for an account with their work email, verified by an
+# emailed link, and ask to join an organisation, whose admins approve them (accounts.writes).
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Sharewell: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if env.bool("SECURE_COOKIES", default=False) else "http"
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "accounts.forms.RequestAccountForm"}
+ACCOUNT_SIGNUP_REDIRECT_URL = "pages:home"
+# Addresses at free webmail providers are refused: an account is for an officer's work address.
+ACCOUNT_REFUSED_EMAIL_DOMAINS = env.list(
+    "ACCOUNT_REFUSED_EMAIL_DOMAINS",
+    default=[
+        "gmail.com",
+        "googlemail.com",
+        "hotmail.com",
+        "hotmail.co.uk",
+        "outlook.com",
+        "live.co.uk",
+        "yahoo.com",
+        "yahoo.co.uk",
+        "icloud.com",
+        "aol.com",
+        "protonmail.com",
+        "proton.me",
+    ],
+)
+MFA_SUPPORTED_TYPES = ["totp"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Sharewell")
+# Sign-in with an organisation's Microsoft Entra ID or another OpenID Connect provider: off
+# unless OIDC_CLIENT_ID is set. OIDC_SERVER_URL is the issuer, for Entra ID
+# https://login.microsoftonline.com/<tenant id>/v2.0 (its discovery document lives below it).
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="")
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="your organisation's account")
+SOCIALACCOUNT_PROVIDERS: dict = {}
+if OIDC_CLIENT_ID:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "APPS": [
+            {
+                "provider_id": "oidc",
+                "name": OIDC_PROVIDER_NAME,
+                "client_id": OIDC_CLIENT_ID,
+                "secret": OIDC_CLIENT_SECRET,
+                "settings": {"server_url": OIDC_SERVER_URL},
+            }
+        ]
+    }
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the provider has verified it
+SOCIALACCOUNT_ONLY = False
 
 SECURE_COOKIES = env.bool("SECURE_COOKIES", default=False)
 SESSION_COOKIE_SECURE = SECURE_COOKIES

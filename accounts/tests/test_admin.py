@@ -96,3 +96,23 @@ def test_a_moderator_cannot_set_or_see_another_persons_password_or_make_a_superu
     page = client.get(f"/admin/accounts/user/{user.pk}/change/").content.decode()
     assert 'name="is_superuser"' not in page and "password/" not in page
     assert client.get("/admin/accounts/user/add/").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/mfa/authenticator/",
+        "/admin/account/emailaddress/",
+        "/admin/socialaccount/socialapp/",
+        "/admin/socialaccount/socialtoken/",
+    ],
+)
+def test_a_moderator_cannot_read_second_factors_addresses_or_provider_secrets(client, moderator, path):
+    from accounts.tests.factories import UserFactory
+
+    client.force_login(moderator)
+    assert client.get(path).status_code == 403
+    assert "/admin/mfa/" not in client.get("/admin/").content.decode()
+
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    assert client.get(path).status_code == 200

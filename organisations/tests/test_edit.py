@@ -116,7 +116,7 @@ def test_saving_shows_a_message_and_writes_history(client, testshire, member_of)
     assert record.history_change_reason == "Edited on the organisation page"
     assert record.homepage == NEW_DETAILS["homepage"]
     history = client.get("/organisations/TST/history/").content.decode()
-    assert editor.username in history
+    assert f"{editor.get_full_name()} (Testshire)" in history  # a member sees who
     assert "homepage: “https://www.testshire.example/” → “https://www.testshire.example/shared-services”" in history
     assert "contact_email: “” → “sharing@testshire.example”" in history
 
@@ -128,8 +128,13 @@ def test_history_is_public(client, testshire, member_of):
 
     response = client.get("/organisations/TST/history/")
 
+    page = response.content.decode()
     assert response.status_code == 200
-    assert "sharing@testshire.example" in response.content.decode()
+    assert "sharing@testshire.example" in page
+    # The public sees the organisation that made the change, not the person.
+    editor = county().history.latest("history_date").history_user
+    assert editor.username not in page and editor.get_full_name() not in page
+    assert '<td class="govuk-table__cell">Testshire</td>' in page
 
 
 def test_political_control_needs_a_date_and_a_source(client, testshire, member_of):
