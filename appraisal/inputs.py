@@ -43,16 +43,7 @@ SPLIT_LABELS = {
     "shapley": "Shapley value of the cost game",
 }
 KIND_LABELS = {"one_off_cost": "One-off cost", "running_cost": "Running cost", "saving": "Saving"}
-CATEGORY_LABELS = {
-    "redundancy_pension": "Redundancy and pension strain",
-    "ict_data_migration": "ICT and data migration",
-    "accommodation": "Accommodation",
-    "hr_tupe": "HR and TUPE",
-    "legal": "Legal",
-    "programme_management": "Programme management",
-    "other": "Other",
-    "staff": "Staff",
-}
+CATEGORY_LABELS = {**engine.ONE_OFF_CATEGORIES, **engine.SAVING_CATEGORIES}
 PARTNER_FIELDS = ("population", "baseline", "usage", "standalone_cost")
 
 
