@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 
 from appraisal.api import router as appraisal_router
+from appraisal.case_api import router as business_case_router
 from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
@@ -31,6 +32,7 @@ api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])
 api.add_router("/figures", figures_router, tags=["Figures"])
 api.add_router("/appraisal", appraisal_router, tags=["Business case"])
+api.add_router("/arrangements", business_case_router, tags=["Business case"])
 
 
 class ApiIndex(Schema):
