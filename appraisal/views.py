@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from appraisal import charts, inputs, writes
+from appraisal import inputs, summary, writes
 from appraisal.models import BusinessCase
 from arrangements import writes as arrangement_writes
 from arrangements.models import Arrangement
@@ -57,51 +57,6 @@ def _visible_case(request, arrangement: Arrangement) -> BusinessCase | None:
 # --- results ---------------------------------------------------------------------------
 
 
-def _pct(value: float | None) -> str:
-    return "none" if value is None else f"{value:.1f}%"
-
-
-def _years(value: float | None) -> str:
-    return "does not pay back within the period" if value is None else f"{value:.2f} years"
-
-
-def results_context(case: BusinessCase, arrangement: Arrangement) -> dict[str, Any]:
-    """The figures of a case as the results page, the API's summary and the committee report show them."""
-    found = inputs.problems(case.data, writes.partner_codes(arrangement))
-    if found:
-        return {"problems": found}
-    results = inputs.evaluate(case.data, arrangement)
-    appraisal = results.appraisal
-    years = [year_label(case.data["start_year"] + f.year) for f in appraisal.flows]
-    cumulative = [f.cumulative_present_value for f in appraisal.flows]
-    base = float(sum(f.present_value for f in appraisal.flows))
-    bars = [b.as_dict(base) for b in results.risk.tornado]
-    names = {p.organisation.code: p.organisation.name for p in writes.current_partners(arrangement)}
-    split_rows = []
-    if results.split is not None:
-        for row in results.split.partners:
-            split_rows.append({**row.as_dict(), "name": names.get(row.code, row.code)})
-    return {
-        "results": results,
-        "appraisal": appraisal,
-        "schedule": appraisal.schedule,
-        "risk": results.risk,
-        "flows": list(zip(years, appraisal.flows, strict=True)),
-        "charts": [
-            charts.cash_flow(years, cumulative, results.cash_band),
-            charts.s_curve(list(results.risk.s_curve)),
-            charts.tornado(bars, base),
-        ],
-        "adjustments": results.bias.adjustments,
-        "split_rows": split_rows,
-        "split": results.split,
-        "split_label": inputs.SPLIT_LABELS.get((case.data.get("split") or {}).get("method"), ""),
-        "reality": results.reality,
-        "reality_note": results.reality_note,
-        "switching": appraisal.switching_values,
-    }
-
-
 def case_page(request, pk: int):
     arrangement = _arrangement(request, pk)
     case = _visible_case(request, arrangement)
@@ -110,7 +65,7 @@ def case_page(request, pk: int):
         raise Http404("This arrangement has no business case yet")
     context: dict[str, Any] = {"arrangement": arrangement, "case": case, "can_edit": can_edit}
     if case is not None:
-        context.update(results_context(case, arrangement))
+        context.update(summary.page_context(case, arrangement))
         context["can_share"] = not case.shared and writes.can_share(request.user, arrangement)
         context["latest"] = case.versions.order_by("-number").first()
     return render(request, "appraisal/case.html", context)
