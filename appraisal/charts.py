@@ -58,7 +58,7 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def _frame(title: str, body: list[str], x_label: str, y_label: str) -> SafeString:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" class="sw-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" class="sw-svg-chart" role="img" '
         f'aria-label="{escape(title)}" font-family="Arial, sans-serif" font-size="13">'
         f"<title>{escape(title)}</title>"
     )
