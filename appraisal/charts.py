@@ -58,7 +58,8 @@ def _ticks(low: float, high: float, count: int = 5) -> list[float]:
 
 def _frame(title: str, body: list[str], x_label: str, y_label: str) -> SafeString:
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" class="sw-svg-chart" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="100%" '
+        f'class="sw-svg-chart" role="img" '
         f'aria-label="{escape(title)}" font-family="Arial, sans-serif" font-size="13">'
         f"<title>{escape(title)}</title>"
     )
@@ -71,11 +72,17 @@ def _frame(title: str, body: list[str], x_label: str, y_label: str) -> SafeStrin
     return mark_safe(head + "".join(body) + labels + "</svg>")  # noqa: S308 (every text escaped above)
 
 
+def _x_label(x: float, text: str) -> str:
+    return f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="{GREY}">{escape(text)}</text>'
+
+
 def _y_axis(scale: _Scale, fmt) -> list[str]:
     parts = []
     for tick in _ticks(scale.low, scale.high):
         y = scale(tick)
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="0.5"/>')
+        parts.append(
+            f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#b1b4b6" stroke-width="0.5"/>'
+        )
         parts.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" fill="{GREY}">{escape(fmt(tick))}</text>')
     return parts
 
@@ -98,7 +105,7 @@ def cash_flow(years: list[str], cumulative: list[float], band: list[tuple[float,
     body.append(f'<polyline points="{line}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
     for i, label in enumerate(years):
         if len(years) <= 12 or i % max(1, len(years) // 10) == 0:
-            body.append(f'<text x="{x(i):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="{GREY}">{escape(label)}</text>')
+            body.append(_x_label(x(i), label))
     title = "Cumulative discounted cash flow, with the range from P10 to P90 shaded"
     rows = [
         [label, money(v), money(low), money(high)]
@@ -119,16 +126,21 @@ def s_curve(points: list[tuple[float, float]]) -> Chart:
     y = _Scale(0, 1, HEIGHT - BOTTOM, TOP)
     body = _y_axis(y, lambda p: f"{p:.0%}")
     zero = x(0)
-    body.append(f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" stroke="{RED}" stroke-dasharray="4 3"/>')
+    body.append(
+        f'<line x1="{zero:.1f}" x2="{zero:.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" '
+        f'stroke="{RED}" stroke-dasharray="4 3"/>'
+    )
     body.append(f'<text x="{zero + 4:.1f}" y="{TOP + 12}" fill="{RED}">NPV zero</text>')
     line = " ".join(f"{x(v):.1f},{y(p):.1f}" for p, v in points)
     body.append(f'<polyline points="{line}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
     for tick in _ticks(x.low, x.high):
-        body.append(f'<text x="{x(tick):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="{GREY}">{escape(_short_money(tick))}</text>')
+        body.append(_x_label(x(tick), _short_money(tick)))
     title = "S-curve: the chance that the net present value is at or below each amount"
     wanted = [p for p in points if round(p[0] * 100) % 10 == 0]
     rows = [[f"{p:.0%}", money(v)] for p, v in wanted]
-    return Chart(title, _frame(title, body, "Net present value", "Chance at or below"), ["Chance", "Net present value"], rows)
+    return Chart(
+        title, _frame(title, body, "Net present value", "Chance at or below"), ["Chance", "Net present value"], rows
+    )
 
 
 def tornado(bars: list[dict], base: float) -> Chart:
@@ -142,13 +154,20 @@ def tornado(bars: list[dict], base: float) -> Chart:
         height = rows_height * 0.7
         a, b = sorted((bar["low_npv"], bar["high_npv"]))
         body.append(
-            f'<rect x="{x(a):.1f}" y="{top:.1f}" width="{max(x(b) - x(a), 1):.1f}" height="{height:.1f}" fill="{BLUE}"/>'
+            f'<rect x="{x(a):.1f}" y="{top:.1f}" width="{max(x(b) - x(a), 1):.1f}" '
+            f'height="{height:.1f}" fill="{BLUE}"/>'
         )
         name = bar["name"] if len(bar["name"]) <= 22 else bar["name"][:21] + "…"
-        body.append(f'<text x="{LEFT + 74}" y="{top + height / 2 + 4:.1f}" text-anchor="end" fill="{BLACK}">{escape(name)}</text>')
-    body.append(f'<line x1="{x(base):.1f}" x2="{x(base):.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" stroke="{BLACK}" stroke-width="2"/>')
+        body.append(
+            f'<text x="{LEFT + 74}" y="{top + height / 2 + 4:.1f}" text-anchor="end" '
+            f'fill="{BLACK}">{escape(name)}</text>'
+        )
+    body.append(
+        f'<line x1="{x(base):.1f}" x2="{x(base):.1f}" y1="{TOP}" y2="{HEIGHT - BOTTOM}" '
+        f'stroke="{BLACK}" stroke-width="2"/>'
+    )
     for tick in _ticks(x.low, x.high):
-        body.append(f'<text x="{x(tick):.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="{GREY}">{escape(_short_money(tick))}</text>')
+        body.append(_x_label(x(tick), _short_money(tick)))
     title = "Tornado: the net present value with each line at its low and its high value"
     rows = [[bar["name"], money(bar["low_npv"]), money(bar["high_npv"])] for bar in bars]
     return Chart(

@@ -126,7 +126,10 @@ def bias_adjustments(given: dict[str, Any], reference: optimism.ReferenceClass |
             source = optimism.GUIDANCE
         else:
             guide = "none" if bound_value is None else f"{bound_value:g}{unit}"
-            reason = f"{entered:g}{unit} on {what} (the guidance's bound for {bound.label.lower()}: {guide}): {own}{mitigated}"
+            reason = (
+                f"{entered:g}{unit} on {what} (the guidance's bound for {bound.label.lower()}: {guide}): "
+                f"{own}{mitigated}"
+            )
             source = "entered with the case"
         if entered:
             chosen.append(optimism.Adjustment(target, entered * keep, reason, source))
@@ -139,7 +142,9 @@ def bias_adjustments(given: dict[str, Any], reference: optimism.ReferenceClass |
             chosen.append(optimism.Adjustment("savings", 0.0, cut.reason, cut.source))
     elif given.get("savings_pct"):
         chosen.append(
-            optimism.Adjustment("savings", float(given["savings_pct"]), given.get("savings_reason") or "", "entered with the case")
+            optimism.Adjustment(
+                "savings", float(given["savings_pct"]), given.get("savings_reason") or "", "entered with the case"
+            )
         )
     for extra in given.get("extra") or []:
         chosen.append(
@@ -166,7 +171,9 @@ def _bias_problems(given: Any) -> list[Problem]:
         found.append(Problem("optimism_bias.mitigation", "out_of_range", "Mitigation is between 0 and 1"))
     elif mitigation and not (given.get("mitigation_reason") or "").strip():
         found.append(
-            Problem("optimism_bias.mitigation_reason", "required", "Say what manages the causes of optimism, to mitigate")
+            Problem(
+                "optimism_bias.mitigation_reason", "required", "Say what manages the causes of optimism, to mitigate"
+            )
         )
     if found:
         return found

@@ -48,7 +48,9 @@ class CaseVersion(models.Model):
     changes = models.JSONField(default=list, help_text="What changed since the version before, in words")
     door = models.CharField(max_length=300)
     npv = models.FloatField(null=True, help_text="Net present value of this version, for the change in words")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

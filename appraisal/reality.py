@@ -45,7 +45,9 @@ def _rates(arrangement_ids) -> dict[int, dict[str, float]]:
     rows = LedgerEntry.objects.filter(
         arrangement__in=arrangement_ids,
         measure__in=[Measure.ACHIEVED_SAVING, Measure.EXPECTED_SAVING, Measure.BASELINE_COST],
-    ).values_list("arrangement_id", "partner_id", "period_first", "period_last", "measure", "basis", "standing", "amount")
+    ).values_list(
+        "arrangement_id", "partner_id", "period_first", "period_last", "measure", "basis", "standing", "amount"
+    )
     entries = [ledger.Entry(a, p, ledger.Period(f, last), m, b, s, amount) for a, p, f, last, m, b, s, amount in rows]
     return engine.yearly_rates(entries)
 
@@ -75,7 +77,9 @@ def _comparable(arrangement: Arrangement, measure) -> Comparison:
     return Comparison(by_model, f"arrangements run by {label}", "none")
 
 
-def reality_check(arrangement: Arrangement, annual_savings: float, baseline: float | None) -> tuple[engine.RealityCheck, str]:
+def reality_check(
+    arrangement: Arrangement, annual_savings: float, baseline: float | None
+) -> tuple[engine.RealityCheck, str]:
     """The check, and a note of what it was compared with (the register, or the published points)."""
     found = _comparable(arrangement, engine.achieved_shares)
     if found.level != "none":

@@ -8,10 +8,14 @@ values, the split's rows, the reality check's sentence, and the discount schedul
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from appraisal import charts, inputs, writes
 from engines.ledger import year_label
+
+if TYPE_CHECKING:
+    from appraisal.models import BusinessCase
+    from arrangements.models import Arrangement
 
 
 def for_report(arrangement, user) -> dict[str, Any] | None:
@@ -41,8 +45,15 @@ def for_report(arrangement, user) -> dict[str, Any] | None:
         "vfm_band": a.vfm_band,
         "payback_years": a.payback_years,
         "discounted_payback_years": a.discounted_payback_years,
-        "risk": {"p10": r.p10, "p50": r.p50, "p90": r.p90, "prob_negative": r.prob_negative,
-                 "prob_no_payback": r.prob_no_payback, "draws": r.draws, "seed": r.seed},  # fmt: skip
+        "risk": {
+            "p10": r.p10,
+            "p50": r.p50,
+            "p90": r.p90,
+            "prob_negative": r.prob_negative,
+            "prob_no_payback": r.prob_no_payback,
+            "draws": r.draws,
+            "seed": r.seed,
+        },
         "switching_values": {"savings_pct": s.savings_pct, "costs_pct": s.costs_pct, "delay_years": s.delay_years},
         "split": [
             {**row.as_dict(), "name": names.get(row.code, row.code)}

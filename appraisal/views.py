@@ -16,7 +16,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -24,7 +23,6 @@ from appraisal import inputs, summary, writes
 from appraisal.models import BusinessCase
 from arrangements import writes as arrangement_writes
 from arrangements.models import Arrangement
-from engines.ledger import year_label
 from sharewell.problems import Problem
 
 BLANK_LINES = 3
@@ -138,7 +136,9 @@ def data_from_post(post, partner_codes: list[str], current: dict[str, Any]) -> t
     """The posted form as a case document, and the problems found reading it."""
     found: list[Problem] = []
     data: dict[str, Any] = {
-        "start_year": _number(post.get("start_year", ""), "start_year", found, integer=True, default=current["start_year"]),
+        "start_year": _number(
+            post.get("start_year", ""), "start_year", found, integer=True, default=current["start_year"]
+        ),
         "years": _number(post.get("years", ""), "years", found, integer=True, default=current["years"]),
         "discount": post.get("discount") if post.get("discount") in ("standard", "health") else "standard",
         "lines": [],
@@ -170,8 +170,12 @@ def data_from_post(post, partner_codes: list[str], current: dict[str, Any]) -> t
     bias = dict(current["optimism_bias"])
     bias.update(
         project_type=post.get("optimism_bias.project_type", bias["project_type"]),
-        one_off_costs_pct=_number(post.get("optimism_bias.one_off_costs_pct", ""), "optimism_bias.one_off_costs_pct", found, default=0.0),
-        running_costs_pct=_number(post.get("optimism_bias.running_costs_pct", ""), "optimism_bias.running_costs_pct", found, default=0.0),
+        one_off_costs_pct=_number(
+            post.get("optimism_bias.one_off_costs_pct", ""), "optimism_bias.one_off_costs_pct", found, default=0.0
+        ),
+        running_costs_pct=_number(
+            post.get("optimism_bias.running_costs_pct", ""), "optimism_bias.running_costs_pct", found, default=0.0
+        ),
         delay_years=_number(post.get("optimism_bias.delay_years", ""), "optimism_bias.delay_years", found, default=0.0),
         mitigation=_number(post.get("optimism_bias.mitigation", ""), "optimism_bias.mitigation", found, default=0.0),
         mitigation_reason=post.get("optimism_bias.mitigation_reason", "").strip(),
@@ -179,16 +183,26 @@ def data_from_post(post, partner_codes: list[str], current: dict[str, Any]) -> t
         savings_from_register=post.get("optimism_bias.savings_from_register") == "yes",
         savings_pct=_number(post.get("optimism_bias.savings_pct", ""), "optimism_bias.savings_pct", found, default=0.0),
         savings_reason=post.get("optimism_bias.savings_reason", "").strip(),
-    )  # fmt: skip
+    )
     if "use-bounds" in post and bias["project_type"] in inputs.PROJECT_TYPES:
-        bias.update({k: v for k, v in inputs.guidance_bias(bias["project_type"]).items() if k.endswith(("_pct", "_years")) and k != "savings_pct"})
+        bias.update(
+            {
+                k: v
+                for k, v in inputs.guidance_bias(bias["project_type"]).items()
+                if k.endswith(("_pct", "_years")) and k != "savings_pct"
+            }
+        )
     data["optimism_bias"] = bias
     data["risk"] = {
         "draws": _number(post.get("risk.draws", ""), "risk.draws", found, integer=True, default=10_000),
         "seed": _number(post.get("risk.seed", ""), "risk.seed", found, integer=True, default=1),
-        "distribution": post.get("risk.distribution") if post.get("risk.distribution") in ("triangular", "pert") else "triangular",
-        "savings_correlation": _number(post.get("risk.savings_correlation", ""), "risk.savings_correlation", found, default=0.0),
-    }  # fmt: skip
+        "distribution": post.get("risk.distribution")
+        if post.get("risk.distribution") in ("triangular", "pert")
+        else "triangular",
+        "savings_correlation": _number(
+            post.get("risk.savings_correlation", ""), "risk.savings_correlation", found, default=0.0
+        ),
+    }
     method = post.get("split.method", "")
     shares = None
     if method == "custom":
@@ -196,8 +210,11 @@ def data_from_post(post, partner_codes: list[str], current: dict[str, Any]) -> t
             code: _number(post.get(f"split.shares.{code}", ""), f"split.shares.{code}", found, default=0.0)
             for code in partner_codes
         }
-    data["split"] = {"method": method if method in inputs.METHODS else "", "shares": shares,
-                     "coalition_costs": (current.get("split") or {}).get("coalition_costs") or []}  # fmt: skip
+    data["split"] = {
+        "method": method if method in inputs.METHODS else "",
+        "shares": shares,
+        "coalition_costs": (current.get("split") or {}).get("coalition_costs") or [],
+    }
     data["partners"] = []
     for i, code in enumerate(partner_codes):
         row: dict[str, Any] = {"code": code}
@@ -235,15 +252,17 @@ def edit(request, pk: int):
     if not writes.can_edit(request.user, arrangement):
         raise PermissionDenied("Only editors of a partner organisation and moderators can change the business case.")
     codes = writes.partner_codes(arrangement)
-    current = (
-        _ordered_partners(case.data, codes) if case else inputs.new_case(timezone.localdate().year, codes)
-    )
+    current = _ordered_partners(case.data, codes) if case else inputs.new_case(timezone.localdate().year, codes)
     data, found = current, []
     if request.method == "POST":
         data, found = data_from_post(request.POST, codes, current)
         if found:  # show everything else that is wrong too, not one round at a time
             flagged = {p.field.split(".")[0] for p in found}
-            found += [p for p in inputs.problems(data, codes) if p.field.split(".")[0] not in flagged and not p.field.startswith("lines")]
+            found += [
+                p
+                for p in inputs.problems(data, codes)
+                if p.field.split(".")[0] not in flagged and not p.field.startswith("lines")
+            ]
         if not found and "use-bounds" not in request.POST:
             outcome = writes.save(request.user, arrangement, data, arrangement_writes.site())
             if outcome.forbidden:
@@ -251,9 +270,13 @@ def edit(request, pk: int):
             found = outcome.problems
             if not found:
                 if outcome.version is not None:
-                    messages.success(request, f"Saved as version {outcome.version.number}; its plan replaces the last in the ledger.")
+                    messages.success(
+                        request, f"Saved as version {outcome.version.number}; its plan replaces the last in the ledger."
+                    )
                 elif outcome.changed:
-                    messages.success(request, "Draft saved. Only the partners and moderators can see it until a partner shares it.")
+                    messages.success(
+                        request, "Draft saved. Only the partners and moderators can see it until a partner shares it."
+                    )
                 else:
                     messages.info(request, "Nothing had changed.")
                 return redirect("appraisal:case", pk=arrangement.pk)
@@ -261,8 +284,16 @@ def edit(request, pk: int):
 
     def f(name, label, value, hint="", width="govuk-input--width-10", options=None):
         shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
-        return {"name": name, "id": field_id(name), "label": label, "value": shown, "hint": hint,
-                "width": width, "options": options, "error": errors.get(field_id(name))}  # fmt: skip
+        return {
+            "name": name,
+            "id": field_id(name),
+            "label": label,
+            "value": shown,
+            "hint": hint,
+            "width": width,
+            "options": options,
+            "error": errors.get(field_id(name)),
+        }
 
     kinds = [("", "Choose"), *inputs.KIND_LABELS.items()]
     categories = [("", "None"), *inputs.CATEGORY_LABELS.items()]
@@ -270,42 +301,115 @@ def edit(request, pk: int):
     lines = []
     for i, line in enumerate(rows):
         p = f"lines[{i}]"
-        lines.append({"index": i, "id": field_id(p), "fields": [
-            f(f"{p}.name", "Name", line.get("name", ""), width="govuk-!-width-full"),
-            f(f"{p}.kind", "Kind", line.get("kind", ""), options=kinds),
-            f(f"{p}.category", "Category", line.get("category", ""), options=categories),
-            f(f"{p}.amounts", "Amount in each year (£)", _text(line.get("amounts")),
-              "One a year from year 0, separated by commas, no thousands separators: 966000, 0", "govuk-!-width-full"),
-            f(f"{p}.low", "Low values (optional)", _text(line.get("low")), "For the risk analysis; default: the amounts", "govuk-!-width-full"),
-            f(f"{p}.high", "High values (optional)", _text(line.get("high")), width="govuk-!-width-full"),
-        ]})  # fmt: skip
+        lines.append(
+            {
+                "index": i,
+                "id": field_id(p),
+                "fields": [
+                    f(f"{p}.name", "Name", line.get("name", ""), width="govuk-!-width-full"),
+                    f(f"{p}.kind", "Kind", line.get("kind", ""), options=kinds),
+                    f(f"{p}.category", "Category", line.get("category", ""), options=categories),
+                    f(
+                        f"{p}.amounts",
+                        "Amount in each year (£)",
+                        _text(line.get("amounts")),
+                        "One a year from year 0, separated by commas, no thousands separators: 966000, 0",
+                        "govuk-!-width-full",
+                    ),
+                    f(
+                        f"{p}.low",
+                        "Low values (optional)",
+                        _text(line.get("low")),
+                        "For the risk analysis; default: the amounts",
+                        "govuk-!-width-full",
+                    ),
+                    f(f"{p}.high", "High values (optional)", _text(line.get("high")), width="govuk-!-width-full"),
+                ],
+            }
+        )
     bias = data["optimism_bias"]
-    bound = inputs.optimism.UPPER_BOUNDS.get(bias.get("project_type")) or inputs.optimism.UPPER_BOUNDS[inputs.DEFAULT_PROJECT_TYPE]
+    bound = (
+        inputs.optimism.UPPER_BOUNDS.get(bias.get("project_type"))
+        or inputs.optimism.UPPER_BOUNDS[inputs.DEFAULT_PROJECT_TYPE]
+    )
     bias_fields = [
-        f("optimism_bias.one_off_costs_pct", "Uplift of one-off costs (%)", bias.get("one_off_costs_pct"),
-          f"The guidance's upper bound for {bound.label.lower()}: {bound.capital_cost_pct or 0:g}%", "govuk-input--width-5"),
-        f("optimism_bias.running_costs_pct", "Uplift of running costs (%)", bias.get("running_costs_pct"),
-          f"Upper bound: {bound.operating_cost_pct or 0:g}%", "govuk-input--width-5"),
-        f("optimism_bias.delay_years", "Delay of savings (years)", bias.get("delay_years"),
-          f"Upper bound: {bound.duration_pct or 0:g}% of one year's implementation", "govuk-input--width-5"),
-        f("optimism_bias.reason", "Why these figures, if not the upper bounds", bias.get("reason"), "", "govuk-!-width-full"),
-        f("optimism_bias.mitigation", "Mitigation factor (0 to 1)", bias.get("mitigation"),
-          "How far the case shows the causes of optimism are managed: each figure is reduced by this share", "govuk-input--width-5"),
-        f("optimism_bias.mitigation_reason", "What manages them (needed with a mitigation)", bias.get("mitigation_reason"), "", "govuk-!-width-full"),
-        f("optimism_bias.savings_from_register", "Cut in savings", "yes" if bias.get("savings_from_register") else "no",
-          "The register's reference class: what comparable arrangements really achieved of what they expected",
-          options=[("yes", "From the register's reference class"), ("no", "As entered below")]),
-        f("optimism_bias.savings_pct", "Cut in savings (%)", bias.get("savings_pct"),
-          "As entered; with the register, used only when fewer than 5 comparable arrangements have signed-off savings", "govuk-input--width-5"),
+        f(
+            "optimism_bias.one_off_costs_pct",
+            "Uplift of one-off costs (%)",
+            bias.get("one_off_costs_pct"),
+            f"The guidance's upper bound for {bound.label.lower()}: {bound.capital_cost_pct or 0:g}%",
+            "govuk-input--width-5",
+        ),
+        f(
+            "optimism_bias.running_costs_pct",
+            "Uplift of running costs (%)",
+            bias.get("running_costs_pct"),
+            f"Upper bound: {bound.operating_cost_pct or 0:g}%",
+            "govuk-input--width-5",
+        ),
+        f(
+            "optimism_bias.delay_years",
+            "Delay of savings (years)",
+            bias.get("delay_years"),
+            f"Upper bound: {bound.duration_pct or 0:g}% of one year's implementation",
+            "govuk-input--width-5",
+        ),
+        f(
+            "optimism_bias.reason",
+            "Why these figures, if not the upper bounds",
+            bias.get("reason"),
+            "",
+            "govuk-!-width-full",
+        ),
+        f(
+            "optimism_bias.mitigation",
+            "Mitigation factor (0 to 1)",
+            bias.get("mitigation"),
+            "How far the case shows the causes of optimism are managed: each figure is reduced by this share",
+            "govuk-input--width-5",
+        ),
+        f(
+            "optimism_bias.mitigation_reason",
+            "What manages them (needed with a mitigation)",
+            bias.get("mitigation_reason"),
+            "",
+            "govuk-!-width-full",
+        ),
+        f(
+            "optimism_bias.savings_from_register",
+            "Cut in savings",
+            "yes" if bias.get("savings_from_register") else "no",
+            "The register's reference class: what comparable arrangements really achieved of what they expected",
+            options=[("yes", "From the register's reference class"), ("no", "As entered below")],
+        ),
+        f(
+            "optimism_bias.savings_pct",
+            "Cut in savings (%)",
+            bias.get("savings_pct"),
+            "As entered; with the register, used only when fewer than 5 comparable arrangements "
+            "have signed-off savings",
+            "govuk-input--width-5",
+        ),
         f("optimism_bias.savings_reason", "Why this cut", bias.get("savings_reason"), "", "govuk-!-width-full"),
-    ]  # fmt: skip
+    ]
     risk_given = data["risk"]
     risk_fields = [
         f("risk.draws", "Draws", risk_given.get("draws"), "1 to 1,000,000", "govuk-input--width-10"),
         f("risk.seed", "Seed", risk_given.get("seed"), "The same seed gives the same result", "govuk-input--width-10"),
-        f("risk.distribution", "Distribution", risk_given.get("distribution"), options=[("triangular", "Triangular"), ("pert", "PERT")]),
-        f("risk.savings_correlation", "Correlation between savings lines (0 to 1)", risk_given.get("savings_correlation"), "", "govuk-input--width-5"),
-    ]  # fmt: skip
+        f(
+            "risk.distribution",
+            "Distribution",
+            risk_given.get("distribution"),
+            options=[("triangular", "Triangular"), ("pert", "PERT")],
+        ),
+        f(
+            "risk.savings_correlation",
+            "Correlation between savings lines (0 to 1)",
+            risk_given.get("savings_correlation"),
+            "",
+            "govuk-input--width-5",
+        ),
+    ]
     split_given = data.get("split") or {}
     shares = split_given.get("shares") or {}
     partner_rows = []
@@ -313,19 +417,65 @@ def edit(request, pk: int):
     for i, partnership in enumerate(writes.current_partners(arrangement)):
         code = partnership.organisation.code
         row = given.get(code, {})
-        partner_rows.append({"name": partnership.organisation.name, "id": field_id(f"partners[{i}]"), "fields": [
-            f(f"partners[{i}].baseline", "Baseline: annual cost of the service before sharing (£)", row.get("baseline"), "", "govuk-input--width-10"),
-            f(f"partners[{i}].population", "Population (optional)", row.get("population"), "", "govuk-input--width-10"),
-            f(f"partners[{i}].usage", "Usage (optional)", row.get("usage"), "In any unit, the same for every partner", "govuk-input--width-10"),
-            f(f"partners[{i}].standalone_cost", "Stand-alone cost over the period (optional, £)", row.get("standalone_cost"),
-              "What it would pay to provide the service alone: for the Shapley split and the worse-off check", "govuk-input--width-10"),
-            f(f"split.shares.{code}", "Custom share (%, optional)", shares.get(code), "Only for custom percentages", "govuk-input--width-5"),
-        ]})  # fmt: skip
+        partner_rows.append(
+            {
+                "name": partnership.organisation.name,
+                "id": field_id(f"partners[{i}]"),
+                "fields": [
+                    f(
+                        f"partners[{i}].baseline",
+                        "Baseline: annual cost of the service before sharing (£)",
+                        row.get("baseline"),
+                        "",
+                        "govuk-input--width-10",
+                    ),
+                    f(
+                        f"partners[{i}].population",
+                        "Population (optional)",
+                        row.get("population"),
+                        "",
+                        "govuk-input--width-10",
+                    ),
+                    f(
+                        f"partners[{i}].usage",
+                        "Usage (optional)",
+                        row.get("usage"),
+                        "In any unit, the same for every partner",
+                        "govuk-input--width-10",
+                    ),
+                    f(
+                        f"partners[{i}].standalone_cost",
+                        "Stand-alone cost over the period (optional, £)",
+                        row.get("standalone_cost"),
+                        "What it would pay to provide the service alone: for the Shapley split and the worse-off check",
+                        "govuk-input--width-10",
+                    ),
+                    f(
+                        f"split.shares.{code}",
+                        "Custom share (%, optional)",
+                        shares.get(code),
+                        "Only for custom percentages",
+                        "govuk-input--width-5",
+                    ),
+                ],
+            }
+        )
     general = [
-        f("start_year", "First financial year starts in April of", data.get("start_year"), "Year 0, not discounted", "govuk-input--width-4"),
+        f(
+            "start_year",
+            "First financial year starts in April of",
+            data.get("start_year"),
+            "Year 0, not discounted",
+            "govuk-input--width-4",
+        ),
         f("years", "Years in the appraisal", data.get("years"), "1 to 60", "govuk-input--width-4"),
-        f("discount", "Discount schedule", data.get("discount"), options=[("standard", "Standard (3.5% for years 0 to 30)"), ("health", "Health (1.5% for years 0 to 30)")]),
-    ]  # fmt: skip
+        f(
+            "discount",
+            "Discount schedule",
+            data.get("discount"),
+            options=[("standard", "Standard (3.5% for years 0 to 30)"), ("health", "Health (1.5% for years 0 to 30)")],
+        ),
+    ]
     known = {"lines", "partners", "optimism-bias", "risk", "split", "optimism_bias-project_type", "split-method"}
     for group in (general, bias_fields, risk_fields):
         known |= {item["id"] for item in group}
@@ -342,11 +492,20 @@ def edit(request, pk: int):
             "line_count": len(lines),
             "partners": partner_rows,
             "bias_fields": bias_fields,
-            "project_type": f("optimism_bias.project_type", "Project type", bias.get("project_type"),
-                              "The guidance's upper bounds for this type fill the figures below",
-                              options=list(inputs.PROJECT_TYPES.items())),
+            "project_type": f(
+                "optimism_bias.project_type",
+                "Project type",
+                bias.get("project_type"),
+                "The guidance's upper bounds for this type fill the figures below",
+                options=list(inputs.PROJECT_TYPES.items()),
+            ),
             "risk_fields": risk_fields,
-            "method": f("split.method", "Split method", split_given.get("method"), options=[("", "No split"), *inputs.SPLIT_LABELS.items()]),
+            "method": f(
+                "split.method",
+                "Split method",
+                split_given.get("method"),
+                options=[("", "No split"), *inputs.SPLIT_LABELS.items()],
+            ),
             "problems": [(_nearest(field_id(p.field), known), p.message) for p in found],
         },
-    )  # fmt: skip
+    )

@@ -220,12 +220,19 @@ def plan(case: BusinessCase, results: inputs.Results) -> list[dict[str, Any]]:
             continue
         staff_part = round(staff[year])
         rows.append(
-            {"year": case.data["start_year"] + year, "partner": None, "amount": amount,
-             "staff": staff_part, "other": amount - staff_part}
-        )  # fmt: skip
+            {
+                "year": case.data["start_year"] + year,
+                "partner": None,
+                "amount": amount,
+                "staff": staff_part,
+                "other": amount - staff_part,
+            }
+        )
         if weights is not None and results.split is not None:
             for row, share in zip(results.split.partners, apportion(amount, weights), strict=True):
-                rows.append({"year": case.data["start_year"] + year, "partner": organisations[row.code], "amount": share})
+                rows.append(
+                    {"year": case.data["start_year"] + year, "partner": organisations[row.code], "amount": share}
+                )
     return rows
 
 
@@ -271,7 +278,9 @@ def describe(old: dict | None, new: dict, old_npv: float | None, results: inputs
         if (a.get("low"), a.get("high")) != (b.get("low"), b.get("high")):
             lines.append(f"{name}: low and high values changed")
         if a.get("kind") != b.get("kind") or a.get("category") != b.get("category"):
-            lines.append(f"{name}: now {inputs.KIND_LABELS.get(b['kind'], b['kind'])}, {b.get('category') or 'no category'}")
+            lines.append(
+                f"{name}: now {inputs.KIND_LABELS.get(b['kind'], b['kind'])}, {b.get('category') or 'no category'}"
+            )
     ob_old, ob_new = old.get("optimism_bias") or {}, new.get("optimism_bias") or {}
     for key, label in (
         ("project_type", "Optimism bias project type"),
@@ -304,5 +313,7 @@ def describe(old: dict | None, new: dict, old_npv: float | None, results: inputs
                 if key in ("baseline", "standalone_cost"):
                     lines.append(f"{p['code']} {what}: {_money(earlier.get(key))} → {_money(p.get(key))}")
                 else:
-                    lines.append(f"{p['code']} {what}: {earlier.get(key) or 'not entered'} → {p.get(key) or 'not entered'}")
+                    lines.append(
+                        f"{p['code']} {what}: {earlier.get(key) or 'not entered'} → {p.get(key) or 'not entered'}"
+                    )
     return lines or ["Saved again with no change to the inputs"]

@@ -616,7 +616,6 @@ def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -
             row.save()
 
 
-
 def write_planned_savings(
     user, arrangement: Arrangement, plan: list[dict[str, Any]], source: str, replaces: str, door: Door
 ) -> Outcome:
@@ -670,6 +669,7 @@ def write_planned_savings(
         if changes:
             _version(arrangement, data, changes, user, door)
     return Outcome(arrangement=arrangement, changed=bool(changes))
+
 
 # --- many at once (imports) -------------------------------------------------------------
 

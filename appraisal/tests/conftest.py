@@ -16,7 +16,7 @@ from arrangements.tests.conftest import (  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
-def south_editor(places):
+def south_editor(places):  # noqa: F811
     return _user("south.editor", places["south"], Role.EDITOR)
 
 
@@ -38,15 +38,17 @@ def case_data(**changes) -> dict:
                           "savings_from_register": False, "savings_pct": 0, "savings_reason": "", "extra": []},
         "risk": {"draws": 2000, "seed": 7, "distribution": "triangular", "savings_correlation": 0},
         "split": {"method": "baseline", "shares": None, "coalition_costs": []},
-        "partners": [{"code": "NTT", "population": 90_000, "baseline": 1_200_000, "usage": None, "standalone_cost": None},
-                     {"code": "SVL", "population": 80_000, "baseline": 800_000, "usage": None, "standalone_cost": None}],
+        "partners": [
+            {"code": "NTT", "population": 90_000, "baseline": 1_200_000, "usage": None, "standalone_cost": None},
+            {"code": "SVL", "population": 80_000, "baseline": 800_000, "usage": None, "standalone_cost": None},
+        ],
     }  # fmt: skip
     data.update(changes)
     return data
 
 
 @pytest.fixture
-def draft(arrangement, users):
+def draft(arrangement, users):  # noqa: F811
     from appraisal import writes
     from arrangements import writes as arrangement_writes
 

@@ -95,7 +95,9 @@ def test_problems_are_summarised_naming_each_field(arrangement, users):
     assert writes.case_of(arrangement) is None
 
 
-@pytest.mark.parametrize("who, status", [(None, 302), ("other_editor", 404), ("viewer", 403)])  # a draft is hidden from others
+@pytest.mark.parametrize(
+    "who, status", [(None, 302), ("other_editor", 404), ("viewer", 403)]
+)  # a draft is hidden from others
 def test_the_form_refuses_people_who_may_not_change_the_case(draft, arrangement, users, who, status):
     client = client_for(users[who] if who else None)
     assert client.get(url(arrangement, "change/")).status_code == status

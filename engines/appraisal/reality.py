@@ -44,7 +44,8 @@ class RealityCheck:
         if self.claimed_pct is None:
             return "No reality check: enter each partner's baseline (its annual cost of the service before sharing)."
         if self.percentile is None:
-            return f"The case claims savings of {self.claimed_pct:.1f}% of its baseline a year; nothing to compare it with."
+            claim = f"The case claims savings of {self.claimed_pct:.1f}% of its baseline a year"
+            return claim + "; nothing to compare it with."
         text = (
             f"The case claims savings of {self.claimed_pct:.1f}% of its baseline a year: "
             f"more than {self.percentile:.0f}% of {self.basis} ({self.count}, median {self.median_pct:.1f}%)."

@@ -304,9 +304,7 @@ def simulate(case: Case, settings: RiskSettings | None = None) -> RiskResult:
 BAND_MAX_DRAWS: Final = 50_000
 
 
-def cumulative_band(
-    case: Case, settings: RiskSettings, percentiles: tuple[float, ...] = (10.0, 90.0)
-) -> FloatArray:
+def cumulative_band(case: Case, settings: RiskSettings, percentiles: tuple[float, ...] = (10.0, 90.0)) -> FloatArray:
     """Percentiles of the cumulative discounted net cash flow at the end of each year, shape
     (len(percentiles), years), from the same trials as `npv_draws` with the same seed (the
     first `BAND_MAX_DRAWS` of them, which bounds memory at draws × years)."""

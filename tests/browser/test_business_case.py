@@ -38,7 +38,9 @@ def test_an_editor_builds_views_and_shares_a_business_case(page, register):
     _line(page, 2).get_by_label("Category").select_option(label="Staff")
     _line(page, 2).get_by_label("Amount in each year (£)").fill("50000, 100000, 100000")  # two years short
     page.get_by_label("Split method").select_option(label="Equal shares")
-    page.get_by_role("group", name="Northtown").get_by_label("Baseline: annual cost of the service before sharing (£)").fill("1200000")
+    page.get_by_role("group", name="Northtown").get_by_label(
+        "Baseline: annual cost of the service before sharing (£)"
+    ).fill("1200000")
     page.get_by_role("button", name="Save the business case").click()
 
     summary = page.locator(".govuk-error-summary")
