@@ -131,7 +131,7 @@ def bias_adjustments(given: dict[str, Any], reference: optimism.ReferenceClass |
                 f"{own}{mitigated}"
             )
             source = "entered with the case"
-        if entered:
+        if entered or bound_value:  # a bound set to zero is a decision too: it is listed with its reason
             chosen.append(optimism.Adjustment(target, entered * keep, reason, source))
     if given.get("savings_from_register"):
         fallback_reason = given.get("savings_reason") or "No cut entered: the guidance gives no bound for benefits"

@@ -50,7 +50,8 @@ def form_for(study, partner_count: int = 2) -> dict:
         post[f"lines[{i}].kind"] = line.kind
         post[f"lines[{i}].category"] = line.category
         post[f"lines[{i}].amounts"] = ", ".join(f"{a:.0f}" for a in line.amounts)
-    post["partners[0].baseline"] = f"{study.baseline:.0f}"
+    post["partners[0].baseline"] = f"{study.baseline:.0f}"  # the study's one baseline for the whole service
+    post["partners[1].baseline"] = "0"
     return post
 
 
@@ -66,6 +67,8 @@ def test_an_lga_2012_case_entered_through_the_page_shows_its_payback(arrangement
     page = text(client.get(url(arrangement)))
     payback = float(re.search(r"Payback ([\d.]+) years", page).group(1))
     assert payback < 2, page
+    assert "of its baseline a year" in page and "published reference points" in page
+    assert "0% on operating (running) cost" in page and "Outturn figures reported" in page
     assert f"{study.case().start_year}/" in page
 
 

@@ -81,3 +81,34 @@ def test_above_the_90th_percentile_warns():
     assert engine.check(19, 100, refs, "x").warning is not None  # 92.5th
     assert engine.check(25, 100, refs, "x").warning is not None
     assert engine.check(5, None, refs, "x").claimed_pct is None
+
+
+def test_a_case_cuts_its_savings_by_the_reference_class_with_the_reason(arrangement):
+    from appraisal import inputs
+    from appraisal.tests.conftest import case_data
+
+    data = case_data()
+    data["optimism_bias"].update(savings_from_register=True, savings_pct=15, savings_reason="Our finance team's view")
+    few = inputs.evaluate(data, arrangement).bias.adjustments
+    cut = next(a for a in few if a.target == "savings")
+    assert cut.amount == 15 and "Our finance team's view" in cut.reason
+    seed(5, "legal", "joint_committee", 5.0)  # achieved 52% of expected, at the median
+    results = inputs.evaluate(data, arrangement)
+    cut = next(a for a in results.bias.adjustments if a.target == "savings")
+    assert cut.amount == pytest.approx(48) and cut.source == "the register"
+    assert "5 arrangements achieved 52%" in cut.reason
+    uncut = inputs.evaluate({**data, "optimism_bias": {**data["optimism_bias"], "savings_from_register": False,
+                                                        "savings_pct": 0}}, arrangement)  # fmt: skip
+    assert results.appraisal.pv_savings == pytest.approx(uncut.appraisal.pv_savings * 0.52)
+
+
+def test_the_cash_flow_band_closes_on_the_line_without_spread(arrangement):
+    from appraisal import inputs
+    from appraisal.tests.conftest import case_data
+
+    data = case_data()
+    for line in data["lines"]:
+        line["low"] = line["high"] = None
+    results = inputs.evaluate(data, arrangement)
+    for flow, (low, high) in zip(results.appraisal.flows, results.cash_band, strict=True):
+        assert low == pytest.approx(flow.cumulative_present_value) == pytest.approx(high)
