@@ -319,6 +319,7 @@ def cumulative_band(case: Case, settings: RiskSettings, percentiles: tuple[float
     factors = case.factors
     pert = settings.distribution == "pert"
     flows = np.zeros((draws, case.years), dtype=np.float64)
+    tables: dict[float, FloatArray] = {}
     for start in range(0, draws, _BLOCK):
         size = min(_BLOCK, draws - start)
         u = _quantiles(size, len(case.lines), savings_lines, settings.savings_correlation, rng)
@@ -328,10 +329,13 @@ def cumulative_band(case: Case, settings: RiskSettings, percentiles: tuple[float
             width = high - low
             modes = np.zeros_like(width)
             np.divide(likely - low, width, out=modes, where=width > 0)
-            z = np.zeros((size, case.years), dtype=np.float64)
+            flows[start : start + size] += sign * low
+            # Years with the same mode share one draw of Z (as in `_line_shapes`): worked once.
+            groups: dict[float, list[int]] = {}
             for year in np.flatnonzero(width > 0).tolist():
-                mode = float(modes[year])
-                z[:, year] = _pert(u[:, i], _pert_table(mode)) if pert else _triangular(u[:, i], mode)
-            flows[start : start + size] += sign * (low + width * z)
+                groups.setdefault(round(float(modes[year]), 12), []).append(year)
+            for mode, years in groups.items():
+                z = _pert(u[:, i], tables.setdefault(mode, _pert_table(mode))) if pert else _triangular(u[:, i], mode)
+                flows[start : start + size, years] += sign * np.outer(z, width[years])
     cumulative = np.cumsum(flows * factors, axis=1)
     return np.asarray(np.percentile(cumulative, list(percentiles), axis=0), dtype=np.float64)
