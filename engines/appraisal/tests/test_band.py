@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engines.appraisal import Case, Line, RiskSettings, appraise, simulate
-from engines.appraisal.risk import cumulative_band
+from engines.appraisal.risk import Distribution, cumulative_band
 
 
 def _case(cost: float, saving: float, spread: float) -> Case:
@@ -25,7 +25,9 @@ def _case(cost: float, saving: float, spread: float) -> Case:
 
 @settings(max_examples=25, deadline=None)
 @given(st.floats(1, 1e6), st.floats(1, 1e6), st.floats(0, 0.9), st.sampled_from(["triangular", "pert"]))
-def test_the_last_year_of_the_band_is_the_risk_analysis_p10_and_p90(cost, saving, spread, distribution):
+def test_the_last_year_of_the_band_is_the_risk_analysis_p10_and_p90(
+    cost: float, saving: float, spread: float, distribution: Distribution
+) -> None:
     case = _case(cost, saving, spread)
     how = RiskSettings(2000, 3, distribution)
     low, high = cumulative_band(case, how)
@@ -35,7 +37,7 @@ def test_the_last_year_of_the_band_is_the_risk_analysis_p10_and_p90(cost, saving
     assert all(a <= b + 1e-6 for a, b in zip(low, high, strict=True))
 
 
-def test_no_spread_closes_the_band_on_the_cumulative_flow():
+def test_no_spread_closes_the_band_on_the_cumulative_flow() -> None:
     case = _case(1000, 400, 0)
     low, high = cumulative_band(case, RiskSettings(500, 1))
     expected = [f.cumulative_present_value for f in appraise(case).flows]
