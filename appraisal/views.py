@@ -132,6 +132,32 @@ def _number(raw: str, name: str, found: list[Problem], *, integer: bool = False,
     return value
 
 
+def _coalitions(raw: str, found: list[Problem]) -> list[dict[str, Any]]:
+    """'NTT SVL: 500000', one group a line: the known costs of groups of partners over the period."""
+    groups = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        members, _, cost = line.partition(":")
+        codes = [c for c in re.split(r"[,\s]+", members.strip().upper()) if c]
+        amount = cost.replace("£", "").replace(",", "").strip()
+        if not codes or not NUMBER.match(amount):
+            found.append(
+                Problem(
+                    "split.coalition_costs",
+                    "invalid",
+                    f"Line {number} of the groups' costs: write codes, a colon and the cost, like NTT SVL: 500000",
+                )
+            )
+            continue
+        groups.append({"members": codes, "cost": float(amount)})
+    return groups
+
+
+def _coalitions_text(groups) -> str:
+    return "\n".join(f"{' '.join(g['members'])}: {g['cost']:.0f}" for g in groups or [])
+
+
 def data_from_post(post, partner_codes: list[str], current: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
     """The posted form as a case document, and the problems found reading it."""
     found: list[Problem] = []
@@ -213,7 +239,7 @@ def data_from_post(post, partner_codes: list[str], current: dict[str, Any]) -> t
     data["split"] = {
         "method": method if method in inputs.METHODS else "",
         "shares": shares,
-        "coalition_costs": (current.get("split") or {}).get("coalition_costs") or [],
+        "coalition_costs": _coalitions(post.get("split.coalition_costs", ""), found),
     }
     data["partners"] = []
     for i, code in enumerate(partner_codes):
@@ -282,7 +308,7 @@ def edit(request, pk: int):
                 return redirect("appraisal:case", pk=arrangement.pk)
     errors = {field_id(p.field): p.message for p in found}
 
-    def f(name, label, value, hint="", width="govuk-input--width-10", options=None):
+    def f(name, label, value, hint="", width="govuk-input--width-10", options=None, textarea=False):
         shown = "" if value is None else (f"{value:g}" if isinstance(value, float) else str(value))
         return {
             "name": name,
@@ -292,6 +318,7 @@ def edit(request, pk: int):
             "hint": hint,
             "width": width,
             "options": options,
+            "textarea": textarea,
             "error": errors.get(field_id(name)),
         }
 
@@ -476,7 +503,27 @@ def edit(request, pk: int):
             options=[("standard", "Standard (3.5% for years 0 to 30)"), ("health", "Health (1.5% for years 0 to 30)")],
         ),
     ]
-    known = {"lines", "partners", "optimism-bias", "risk", "split", "optimism_bias-project_type", "split-method"}
+    coalitions = f(
+        "split.coalition_costs",
+        "Known costs of groups of partners (Shapley only, optional)",
+        _coalitions_text(split_given.get("coalition_costs")),
+        "One group a line: partner codes, a colon and its cost over the period, like NTT SVL: 500000. "
+        "A group not given is estimated from the stand-alone costs by the economies of scale model "
+        "c(S) = (1 − θ) × Σ stand-alone costs + θ × the largest stand-alone cost in S, with θ set so the "
+        "model gives the case's own costs.",
+        "govuk-!-width-full",
+        textarea=True,
+    )
+    known = {
+        "lines",
+        coalitions["id"],
+        "partners",
+        "optimism-bias",
+        "risk",
+        "split",
+        "optimism_bias-project_type",
+        "split-method",
+    }
     for group in (general, bias_fields, risk_fields):
         known |= {item["id"] for item in group}
     for row in (*lines, *partner_rows):
@@ -506,6 +553,7 @@ def edit(request, pk: int):
                 split_given.get("method"),
                 options=[("", "No split"), *inputs.SPLIT_LABELS.items()],
             ),
+            "coalitions": coalitions,
             "problems": [(_nearest(field_id(p.field), known), p.message) for p in found],
         },
     )

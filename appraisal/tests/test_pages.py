@@ -144,3 +144,17 @@ def test_saving_a_shared_case_through_the_page_is_a_new_version(draft, arrangeme
     assert outcome.version.number == 2
     page = text(client_for(users["viewer"]).get(url(arrangement, "versions/")))
     assert "Appraisal period (years): 5 → 6" in page
+
+
+def test_a_shapley_split_with_a_known_group_cost_through_the_form(arrangement, users):
+    post = form_for(LGA_2012[0])
+    post.update({"split.method": "shapley", "partners[0].standalone_cost": "700000",
+                 "partners[1].standalone_cost": "500000", "split.coalition_costs": "NTT SVL: 966000"})  # fmt: skip
+    client = client_for(users["moderator"])
+    assert client.post(url(arrangement, "change/"), post).status_code == 302
+    case = writes.case_of(arrangement)
+    assert case.data["split"]["coalition_costs"] == [{"members": ["NTT", "SVL"], "cost": 966000.0}]
+    page = text(client.get(url(arrangement)))
+    assert "Shapley value of the cost game" in page and "in the core" in page
+    bad = client.post(url(arrangement, "change/"), {**post, "split.coalition_costs": "NTT SVL lots"})
+    assert 'href="#split-coalition_costs"' in bad.content.decode()
