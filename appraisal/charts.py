@@ -14,7 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 320
-LEFT, RIGHT, TOP, BOTTOM = 90, 20, 20, 50
+LEFT, RIGHT, TOP, BOTTOM = 90, 40, 34, 50
 BLUE, LIGHT_BLUE, BLACK, GREY, RED, GREEN = "#1d70b8", "#c4d9ee", "#0b0c0c", "#505a5f", "#d4351c", "#00703c"
 
 
@@ -76,6 +76,16 @@ def _x_label(x: float, text: str) -> str:
     return f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" fill="{GREY}">{escape(text)}</text>'
 
 
+def _legend(items: list[tuple[str, str]]) -> str:
+    """A key along the top: a swatch and its words for each item."""
+    parts, x = [], LEFT
+    for colour, text in items:
+        parts.append(f'<rect x="{x}" y="8" width="14" height="14" fill="{colour}"/>')
+        parts.append(f'<text x="{x + 20}" y="20" fill="{BLACK}">{escape(text)}</text>')
+        x += 40 + 7 * len(text)
+    return "".join(parts)
+
+
 def _y_axis(scale: _Scale, fmt) -> list[str]:
     parts = []
     for tick in _ticks(scale.low, scale.high):
@@ -103,6 +113,7 @@ def cash_flow(years: list[str], cumulative: list[float], band: list[tuple[float,
     body.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(0):.1f}" y2="{y(0):.1f}" stroke="{BLACK}"/>')
     line = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(cumulative))
     body.append(f'<polyline points="{line}" fill="none" stroke="{BLUE}" stroke-width="3"/>')
+    body.append(_legend([(BLUE, "At the likely values"), (LIGHT_BLUE, "P10 to P90 of the risk analysis")]))
     for i, label in enumerate(years):
         if len(years) <= 12 or i % max(1, len(years) // 10) == 0:
             body.append(_x_label(x(i), label))
@@ -168,6 +179,7 @@ def tornado(bars: list[dict], base: float) -> Chart:
     )
     for tick in _ticks(x.low, x.high):
         body.append(_x_label(x(tick), _short_money(tick)))
+    body.append(_legend([(BLACK, "NPV at the likely values"), (BLUE, "From the line's low to its high value")]))
     title = "Tornado: the net present value with each line at its low and its high value"
     rows = [[bar["name"], money(bar["low_npv"]), money(bar["high_npv"])] for bar in bars]
     return Chart(
