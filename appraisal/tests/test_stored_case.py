@@ -93,3 +93,14 @@ def test_problems_name_the_field(arrangement, users):
     data["partners"][0]["code"] = "CWM"
     fields = {p.field for p in writes.save(users["editor"], arrangement, data, SITE).problems}
     assert {"lines[0].amounts", "optimism_bias.reason", "partners[0].code"} <= fields
+
+
+def test_the_dashboard_counts_the_shared_plan_once(draft, arrangement, users):
+    from arrangements.figures import register_figures
+    from arrangements.models import Arrangement
+
+    before = register_figures(Arrangement.objects.filter(pk=arrangement.pk)).figures.expected
+    writes.share(users["editor"], arrangement)
+    after = register_figures(Arrangement.objects.filter(pk=arrangement.pk)).figures.expected
+    # The whole arrangement's five years; the partners' shares of them are not added again.
+    assert after - before == 50_000 + 4 * 100_000
