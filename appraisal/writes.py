@@ -58,9 +58,9 @@ def _author(user):
 
 
 def current_partners(arrangement: Arrangement) -> list[Partnership]:
-    return list(
-        arrangement.partnerships.filter(left_on__isnull=True).select_related("organisation").order_by("-role", "pk")
-    )
+    """The current partners, the lead first, then in the order they were added."""
+    rows = arrangement.partnerships.filter(left_on__isnull=True).select_related("organisation").order_by("pk")
+    return sorted(rows, key=lambda p: p.role != Partnership.Role.LEAD)
 
 
 def partner_codes(arrangement: Arrangement) -> list[str]:
