@@ -8,6 +8,7 @@ at least 4.5:1 against white.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from django.utils.html import escape
@@ -51,9 +52,24 @@ class _Scale:
         return self.start + (value - self.low) / (self.high - self.low) * (self.end - self.start)
 
 
+def _nice_step(span: float, count: int) -> float:
+    raw = span / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    return next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+
+
 def _ticks(low: float, high: float, count: int = 5) -> list[float]:
-    step = (high - low) / (count - 1) if high > low else 1
-    return [low + i * step for i in range(count)]
+    """Round values from at or below `low` to at or above `high`: £0, £50k, £100k…"""
+    if high <= low:
+        return [low]
+    step = _nice_step(high - low, count)
+    first = math.floor(low / step) * step
+    return [first + i * step for i in range(math.ceil((high - first) / step - 1e-9) + 1)]
+
+
+def _nice_scale(low: float, high: float, start: float, end: float) -> _Scale:
+    ticks = _ticks(low, high)
+    return _Scale(ticks[0], ticks[-1], start, end)
 
 
 def _frame(title: str, body: list[str], x_label: str, y_label: str) -> SafeString:
@@ -100,7 +116,7 @@ def _y_axis(scale: _Scale, fmt) -> list[str]:
 def cash_flow(years: list[str], cumulative: list[float], band: list[tuple[float, float]]) -> Chart:
     """Cumulative discounted net cash flow by year, with the P10–P90 band of the risk analysis."""
     values = cumulative + [v for pair in band for v in pair] + [0.0]
-    y = _Scale(min(values), max(values), HEIGHT - BOTTOM, TOP)
+    y = _nice_scale(min(values), max(values), HEIGHT - BOTTOM, TOP)
     step = (WIDTH - LEFT - RIGHT) / max(len(years) - 1, 1)
 
     def x(i: int) -> float:
@@ -133,7 +149,7 @@ def cash_flow(years: list[str], cumulative: list[float], band: list[tuple[float,
 def s_curve(points: list[tuple[float, float]]) -> Chart:
     """The chance that NPV is at or below each value (the cumulative distribution)."""
     npvs = [v for _, v in points]
-    x = _Scale(min(npvs + [0.0]), max(npvs + [0.0]), LEFT, WIDTH - RIGHT)
+    x = _nice_scale(min(npvs + [0.0]), max(npvs + [0.0]), LEFT, WIDTH - RIGHT)
     y = _Scale(0, 1, HEIGHT - BOTTOM, TOP)
     body = _y_axis(y, lambda p: f"{p:.0%}")
     zero = x(0)
@@ -157,12 +173,12 @@ def s_curve(points: list[tuple[float, float]]) -> Chart:
 def tornado(bars: list[dict], base: float) -> Chart:
     """Each line alone at its low and its high value, the rest at likely: the NPV it gives."""
     values = [base] + [b["low_npv"] for b in bars] + [b["high_npv"] for b in bars]
-    x = _Scale(min(values), max(values), LEFT + 80, WIDTH - RIGHT)
+    x = _nice_scale(min(values), max(values), LEFT + 80, WIDTH - RIGHT)
     rows_height = (HEIGHT - TOP - BOTTOM) / max(len(bars), 1)
     body = []
     for i, bar in enumerate(bars):
-        top = TOP + i * rows_height + rows_height * 0.15
-        height = rows_height * 0.7
+        height = min(rows_height * 0.7, 28)
+        top = TOP + i * rows_height + (rows_height - height) / 2
         a, b = sorted((bar["low_npv"], bar["high_npv"]))
         body.append(
             f'<rect x="{x(a):.1f}" y="{top:.1f}" width="{max(x(b) - x(a), 1):.1f}" '

@@ -134,7 +134,11 @@ def bias_adjustments(given: dict[str, Any], reference: optimism.ReferenceClass |
         if entered or bound_value:  # a bound set to zero is a decision too: it is listed with its reason
             chosen.append(optimism.Adjustment(target, entered * keep, reason, source))
     if given.get("savings_from_register"):
-        fallback_reason = given.get("savings_reason") or "No cut entered: the guidance gives no bound for benefits"
+        own_reason = given.get("savings_reason") or "no cut entered (the guidance gives no bound for benefits)"
+        fallback_reason = (
+            f"Fewer than {optimism.REFERENCE_CLASS_MINIMUM} comparable arrangements in the register have "
+            f"signed-off achieved and expected savings, so {own_reason}"
+        )
         cut = optimism.savings_cut(reference, float(given.get("savings_pct") or 0), fallback_reason)
         if cut.amount:
             chosen.append(cut)
