@@ -158,3 +158,22 @@ def test_a_shapley_split_with_a_known_group_cost_through_the_form(arrangement, u
     assert "Shapley value of the cost game" in page and "in the core" in page
     bad = client.post(url(arrangement, "change/"), {**post, "split.coalition_costs": "NTT SVL lots"})
     assert 'href="#split-coalition_costs"' in bad.content.decode()
+
+
+def test_choosing_a_project_type_fills_in_its_upper_bounds_without_saving(arrangement, users):
+    post = {**form_for(LGA_2012[0]), "optimism_bias.project_type": "equipment_development", "use-bounds": "1"}
+    response = client_for(users["moderator"]).post(url(arrangement, "change/"), post)
+    assert response.status_code == 200 and writes.case_of(arrangement) is None
+    body = response.content.decode()
+    assert 'id="optimism_bias-one_off_costs_pct" name="optimism_bias.one_off_costs_pct" type="text" value="200"' in body
+    assert 'name="optimism_bias.delay_years" type="text" value="0.54"' in body
+
+
+def test_a_case_that_no_longer_checks_out_says_why(draft, arrangement, users):
+    import datetime as dt
+
+    from arrangements.models import Partnership
+
+    Partnership.objects.filter(arrangement=arrangement, organisation__code="SVL").update(left_on=dt.date(2026, 1, 1))
+    page = text(client_for(users["viewer"]).get(url(arrangement)))
+    assert "cannot be appraised as it stands" in page and "SVL is not a partner" in page
