@@ -95,6 +95,11 @@ def page_context(case: BusinessCase, arrangement: Arrangement) -> dict[str, Any]
         ],
         "adjustments": results.bias.adjustments,
         "split_rows": split_rows,
+        "baselines": [
+            {"name": names.get(p["code"], p["code"]), "baseline": p.get("baseline")}
+            for p in case.data.get("partners") or []
+        ],
+        "baseline_total": results.baseline,
         "split": results.split,
         "split_label": inputs.SPLIT_LABELS.get((case.data.get("split") or {}).get("method"), ""),
         "reality": results.reality,
