@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engines import appraisal as engine
+from engines import ledger
 from engines.appraisal import case as case_module
 from engines.appraisal import optimism, risk, split
 from engines.appraisal.reality import RealityCheck
@@ -218,6 +219,10 @@ def problems(data: dict[str, Any], partner_codes: list[str]) -> list[Problem]:
     except (KeyError, TypeError, ValueError):
         return [*found, Problem("lines", "invalid", "Each line needs a name, a kind and one amount a year")]
     found += [_problem(p) for p in case_module.problems(case)]
+    if not found and case.start_year + case.years - 1 > ledger.LAST_YEAR:
+        # A shared case's plan goes into the ledger, whose financial years end at 2100/01.
+        last = ledger.year_label(ledger.LAST_YEAR)
+        found.append(Problem("years", "out_of_range", f"The appraisal must end by {last}: shorten it or start earlier"))
     found += _bias_problems(data.get("optimism_bias"))
     given = data.get("risk") or {}
     try:

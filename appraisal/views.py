@@ -36,6 +36,9 @@ def field_id(name: str) -> str:
 
 def _nearest(target: str, known: set[str]) -> str:
     """The input a problem is about, or the nearest section that holds it (`lines-0-x` -> `lines-0`)."""
+    inside = sorted(k for k in known if k.startswith(target + "-"))
+    if target not in known and inside:  # `split.shares` -> the first partner's share
+        return inside[0]
     while target and target not in known:
         target = target.rpartition("-")[0]
     return target or "main-content"

@@ -177,3 +177,25 @@ def test_a_case_that_no_longer_checks_out_says_why(draft, arrangement, users):
     Partnership.objects.filter(arrangement=arrangement, organisation__code="SVL").update(left_on=dt.date(2026, 1, 1))
     page = text(client_for(users["viewer"]).get(url(arrangement)))
     assert "cannot be appraised as it stands" in page and "SVL is not a partner" in page
+
+
+@pytest.mark.parametrize(
+    "changes, field",
+    [
+        ({"start_year": "2100"}, "years"),  # its plan would run past the ledger's last year
+        ({"start_year": "twenty"}, "start_year"),
+        ({"years": "0"}, "years"),
+        ({"risk.draws": "100000000"}, "risk-draws"),
+        ({"line_count": "lots"}, "lines"),
+        ({"lines[0].amounts": "1e309, 0"}, "lines-0-amounts"),
+        ({"lines[0].kind": "windfall"}, "lines-0-kind"),
+        ({"optimism_bias.mitigation": "2"}, "optimism_bias-mitigation"),
+        ({"optimism_bias.project_type": "castle"}, "optimism_bias-project_type"),
+        ({"split.method": "custom"}, "split-shares"),
+    ],
+)
+def test_bad_input_is_a_named_problem_never_an_error(arrangement, users, changes, field):
+    response = client_for(users["moderator"]).post(url(arrangement, "change/"), {**form_for(LGA_2012[0]), **changes})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "govuk-error-summary" in body and f'href="#{field}' in body, text(response)[:1500]
