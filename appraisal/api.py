@@ -145,28 +145,40 @@ def appraise(request, payload: AppraisalIn):
 
     # Optimism bias first: the risk and the split are of the adjusted case, which is the case.
     adjusted = optimism.apply(case, bias)
-    result = engine.appraise(adjusted)
+    simulated = engine.simulate(adjusted, settings) if settings is not None else None
+    shared = split.split_case(adjusted, partners, how) if how is not None else None
+    return 200, results_body(
+        engine.appraise(adjusted), bias if payload.optimism_bias is not None else None, simulated, shared
+    )
+
+
+def results_body(
+    result: engine.Appraisal,
+    bias: optimism.OptimismBias | None,
+    simulated: engine.RiskResult | None,
+    shared: engine.SplitResult | None,
+) -> dict[str, Any]:
+    """An appraisal as `AppraisalOut`, money to the penny: this API's answer and a stored case's results."""
     body = result.as_dict()
     for key in ("npv", "pv_costs", "pv_savings"):
         body[key] = _pence(body[key])
     for flow in body["flows"]:
         for key in ("costs", "savings", "net", "present_value", "cumulative_present_value"):
             flow[key] = _pence(flow[key])
-    body["optimism_bias"] = bias.as_dict() if payload.optimism_bias is not None else None
+    body["optimism_bias"] = bias.as_dict() if bias is not None else None
     body["risk"] = None
-    if settings is not None:
-        simulated = engine.simulate(adjusted, settings).as_dict()
+    if simulated is not None:
+        risk_body = simulated.as_dict()
         for key in ("mean", "p10", "p50", "p90"):
-            simulated[key] = _pence(simulated[key])
-        for point in simulated["s_curve"]:
+            risk_body[key] = _pence(risk_body[key])
+        for point in risk_body["s_curve"]:
             point["npv"] = _pence(point["npv"])
-        for bar in simulated["tornado"]:
+        for bar in risk_body["tornado"]:
             for key in ("low_npv", "high_npv", "low_effect", "high_effect"):
                 bar[key] = _pence(bar[key])
-        body["risk"] = simulated
+        body["risk"] = risk_body
     body["split"] = body["split_details"] = None
-    if how is not None:
-        shared = split.split_case(adjusted, partners, how)
+    if shared is not None:
         body["split"] = [row.as_dict() for row in shared.partners]
         body["split_details"] = shared.as_dict()
-    return 200, body
+    return body

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class AppraisalConfig(AppConfig):
-    """Business cases: the stateless appraisal API over `engines.appraisal` (the pages and stored cases to come)."""
+    """Business cases: the stateless appraisal API over `engines.appraisal`, and each arrangement's stored case."""
 
     name = "appraisal"

@@ -192,3 +192,98 @@ class AppraisalOut(Schema):
     split: list[PartnerSplitOut] | None
     split_details: SplitDetailsOut | None
     notes: list[str]
+
+
+# --- The stored business case of an arrangement: GET/PUT /api/v1/arrangements/{id}/business-case ---
+
+
+class AdjustmentIn(Schema):
+    target: Literal["one_off_costs", "running_costs", "savings", "savings_delay"]
+    amount: float
+    reason: str = Field(..., description="Why: every adjustment is shown with its reason")
+    source: str = ""
+
+
+class CaseOptimismBiasIn(Schema):
+    project_type: str = Field(
+        ...,
+        description="The Green Book supplementary guidance's project type whose upper bounds the figures start from: "
+        "standard_buildings, non_standard_buildings, standard_civil_engineering, non_standard_civil_engineering, "
+        "equipment_development, outsourcing",
+    )
+    one_off_costs_pct: float | None = Field(None, description="Uplift of one-off costs, % (omitted: the upper bound)")
+    running_costs_pct: float | None = Field(None, description="Uplift of running costs, % (omitted: the upper bound)")
+    delay_years: float | None = Field(None, description="Delay of savings in years (omitted: the duration bound)")
+    mitigation: float = Field(0, description="Mitigation factor, 0 to 1: each figure is reduced by this share")
+    mitigation_reason: str = Field("", description="What manages the causes of optimism (needed with a mitigation)")
+    reason: str = Field("", description="Why the figures differ from the upper bounds (needed when they do)")
+    savings_from_register: bool = Field(
+        True,
+        description="Cut savings by the register's reference class: the median ratio of signed-off achieved to "
+        "expected savings among comparable arrangements (same category, else same delivery model), when 5 or "
+        "more qualify; otherwise savings_pct",
+    )
+    savings_pct: float = Field(0, description="Cut of savings, %: as entered, or the fallback with the register")
+    savings_reason: str = Field("", description="Why this cut")
+    extra: list[AdjustmentIn] = Field(default_factory=list, description="Further adjustments, each with its reason")
+
+
+class CaseRiskIn(Schema):
+    draws: int = Field(10_000, description="Monte Carlo trials, 1 to 1,000,000")
+    seed: int = Field(1, description="Seed for numpy.random.default_rng: a stored case is always reproducible")
+    distribution: Literal["triangular", "pert"] = "triangular"
+    savings_correlation: float = Field(0, description="Correlation between every pair of savings lines, 0 to 1")
+
+
+class CaseSplitIn(Schema):
+    method: Literal["", "equal", "population", "baseline", "usage", "custom", "shapley"] = Field(
+        "", description="How costs and savings are shared between the partners ('' for no split)"
+    )
+    shares: dict[str, float] | None = Field(None, description="For custom: percentages by partner code, summing to 100")
+    coalition_costs: list[CoalitionIn] = Field(
+        default_factory=list, description="For shapley: known costs of groups of partners over the period"
+    )
+
+
+class BusinessCaseIn(Schema):
+    start_year: int = Field(..., description="Calendar year in which the first financial year (year 0) starts")
+    years: int = Field(10, description="Years in the appraisal, 1 to 60")
+    discount: Literal["standard", "health"] = "standard"
+    lines: list[AppraisalLineIn]
+    optimism_bias: CaseOptimismBiasIn
+    risk: CaseRiskIn = Field(default_factory=CaseRiskIn)
+    split: CaseSplitIn = Field(default_factory=CaseSplitIn)
+    partners: list[PartnerIn] = Field(
+        default_factory=list,
+        description="One per current partner, by organisation code: each partner's own baseline (its annual cost "
+        "of the service before sharing) and split inputs, changed only by that partner's editors or a moderator",
+    )
+
+
+class RealityCheckOut(Schema):
+    claimed_pct: float | None = Field(..., description="The case's savings a year as a % of its baseline")
+    percentile: float | None
+    count: int
+    basis: str
+    median_pct: float | None
+    warning: str | None
+    sentence: str
+    note: str = Field(..., description="What it was compared with: the register, or the published reference points")
+
+
+class CaseProblemOut(Schema):
+    field: str
+    code: str
+    message: str
+
+
+class BusinessCaseOut(Schema):
+    arrangement: int
+    shared: bool = Field(..., description="False while a draft, seen only by the partners' members and moderators")
+    version: int = Field(..., description="The latest shared version; 0 while a draft")
+    shared_at: str | None
+    updated_at: str
+    inputs: BusinessCaseIn
+    results: AppraisalOut | None = Field(..., description="Null when the stored inputs no longer check out")
+    reality_check: RealityCheckOut | None
+    problems: list[CaseProblemOut] = Field(..., description="Why the stored inputs cannot be appraised now")

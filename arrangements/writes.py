@@ -32,7 +32,7 @@ from arrangements.models import (
 )
 from arrangements.parsing import Context, Parsed, _measure, parse, title_key
 from arrangements.versions import describe, snapshot, snapshot_of
-from engines.ledger import PeriodError, parse_period
+from engines.ledger import PeriodError, parse_period, year_label
 from sharewell.problems import Problem, Refused
 
 DUPLICATE = "An arrangement with this title and lead organisation already exists"
@@ -616,6 +616,61 @@ def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -
             row.save()
 
 
+def write_planned_savings(
+    user, arrangement: Arrangement, plan: list[dict[str, Any]], source: str, replaces: str, door: Door
+) -> Outcome:
+    """Write a business case's plan as `expected` savings, replacing the plan it supersedes.
+
+    `plan` is one item a financial year (and partner, where split): `{"year": 2026,
+    "partner": Organisation | None, "amount", "staff", "other"}` in whole pounds. Expected
+    savings whose `source` starts with `replaces` (the case's earlier versions) are removed,
+    and so is any other expected saving for the same year and partner, since the shared case
+    is now the arrangement's plan; the record keeps a version like every other write.
+    Called by `appraisal.writes` when the partners share a case or save a shared case.
+    """
+    if not permissions.can_edit(user, arrangement):
+        return _refuse("business_case", "Only editors of a partner organisation can write this arrangement's plan")
+    author = _author(user)
+    with transaction.atomic():
+        arrangement = Arrangement.objects.select_for_update().get(pk=arrangement.pk)
+        previous = _ensure_first_version(arrangement).snapshot
+        keys = {(item["year"], getattr(item["partner"], "pk", None)) for item in plan}
+        expected = arrangement.ledger.filter(measure="expected_saving")
+        stale = [
+            e.pk
+            for e in expected
+            if e.source.startswith(replaces)
+            or (e.period_first == e.period_last and (e.period_first, e.partner_id) in keys)
+        ]
+        LedgerEntry.objects.filter(pk__in=stale).delete()
+        LedgerEntry.objects.bulk_create(
+            [
+                LedgerEntry(
+                    arrangement=arrangement,
+                    partner=item["partner"],
+                    period=year_label(item["year"]),
+                    period_first=item["year"],
+                    period_last=item["year"],
+                    measure="expected_saving",
+                    basis="planned",
+                    standing="expected",
+                    amount=item["amount"],
+                    staff=item.get("staff"),
+                    other=item.get("other"),
+                    source=source[:500],
+                    entered_by=author,
+                )
+                for item in plan
+            ]
+        )
+        arrangement.save(update_fields=["updated_at"])
+        data = current_snapshot(arrangement)
+        changes = describe(previous, data)
+        if changes:
+            _version(arrangement, data, changes, user, door)
+    return Outcome(arrangement=arrangement, changed=bool(changes))
+
+
 # --- many at once (imports) -------------------------------------------------------------
 
 
@@ -747,4 +802,5 @@ __all__ = [
     "restore",
     "title_key",
     "undelete",
+    "write_planned_savings",
 ]

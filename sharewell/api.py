@@ -7,6 +7,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import ValidationError
 
 from appraisal.api import router as appraisal_router
+from appraisal.case_api import router as business_case_router
 from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
 from evidence.api import router as evidence_router
@@ -37,6 +38,7 @@ api.add_router("/appraisal", appraisal_router, tags=["Business case"])
 api.add_router("/evidence", evidence_router, tags=["Evidence"])
 api.add_router("/readiness", readiness_router, tags=["Readiness"])
 api.add_router("/arrangements", readiness_arrangement_router, tags=["Readiness"])
+api.add_router("/arrangements", business_case_router, tags=["Business case"])
 
 
 class ApiIndex(Schema):

@@ -14,6 +14,7 @@ urlpatterns = [
     path("arrangements/", include("arrangements.urls")),
     path("arrangements/<int:pk>/readiness/", include("readiness.urls")),
     path("evidence/", include("evidence.urls")),
+    path("arrangements/<int:pk>/business-case/", include("appraisal.urls")),
     path("map/", map_views.map_page, name="map"),
     path("dashboard/", map_views.dashboard, name="dashboard"),
     path("survey/", include("surveys.urls")),
