@@ -23,6 +23,7 @@ from appraisal import inputs, summary, writes
 from appraisal.models import BusinessCase
 from arrangements import writes as arrangement_writes
 from arrangements.models import Arrangement
+from readiness import summary as readiness_summary
 from sharewell.problems import Problem
 
 BLANK_LINES = 3
@@ -274,9 +275,40 @@ def _ordered_partners(data: dict[str, Any], codes: list[str]) -> dict[str, Any]:
     return {**data, "partners": [given.get(c) or {"code": c, **dict.fromkeys(inputs.PARTNER_FIELDS)} for c in codes]}
 
 
+READINESS_SOURCE = "Readiness assessment"
+ADJUSTMENT_LABELS = {
+    "savings": "off savings",
+    "one_off_costs": "on one-off costs",
+    "running_costs": "on running costs",
+    "savings_delay": "delay of savings, in years",
+}
+
+
+def _with_readiness(extra: list[dict], hint: dict | None, wanted: bool) -> list[dict]:
+    """The case's further adjustments with the readiness allowance added, refreshed or taken out.
+
+    The partners decide: the allowance is suggested from their readiness assessment and applied
+    only when ticked; ticked with no current hint, an allowance added earlier is kept as it was."""
+    earlier = [e for e in extra if str(e.get("source") or "").startswith(READINESS_SOURCE)]
+    others = [e for e in extra if e not in earlier]
+    if not wanted:
+        return others
+    if hint is None:
+        return others + earlier
+    source = f"{READINESS_SOURCE}, round {hint['round']}"
+    added = [{"target": "savings", "amount": hint["savings_cut_pct"], "reason": hint["reason"], "source": source}]
+    added += [
+        {"target": target, "amount": hint["cost_uplift_pct"], "reason": hint["reason"], "source": source}
+        for target in ("one_off_costs", "running_costs")
+        if hint["cost_uplift_pct"]
+    ]
+    return others + added
+
+
 @login_required
 def edit(request, pk: int):
     arrangement = _arrangement(request, pk)
+    readiness_hint = readiness_summary.optimism_hint(arrangement)
     case = _visible_case(request, arrangement)
     if not writes.can_edit(request.user, arrangement):
         raise PermissionDenied("Only editors of a partner organisation and moderators can change the business case.")
@@ -285,6 +317,10 @@ def edit(request, pk: int):
     data, found = current, []
     if request.method == "POST":
         data, found = data_from_post(request.POST, codes, current)
+        if "optimism_bias.readiness_offered" in request.POST:
+            bias = data["optimism_bias"]
+            wanted = request.POST.get("optimism_bias.readiness") == "yes"
+            bias["extra"] = _with_readiness(list(bias.get("extra") or []), readiness_hint, wanted)
         if found:  # show everything else that is wrong too, not one round at a time
             flagged = {p.field.split(".")[0] for p in found}
             found += [
@@ -557,6 +593,12 @@ def edit(request, pk: int):
                 options=[("", "No split"), *inputs.SPLIT_LABELS.items()],
             ),
             "coalitions": coalitions,
+            "readiness_hint": readiness_hint,
+            "readiness_applied": [
+                {**e, "label": ADJUSTMENT_LABELS.get(e.get("target"), e.get("target"))}
+                for e in bias.get("extra") or []
+                if str(e.get("source") or "").startswith(READINESS_SOURCE)
+            ],
             "problems": [(_nearest(field_id(p.field), known), p.message) for p in found],
         },
     )

@@ -199,3 +199,28 @@ def test_bad_input_is_a_named_problem_never_an_error(arrangement, users, changes
     assert response.status_code == 200
     body = response.content.decode()
     assert "govuk-error-summary" in body and f'href="#{field}' in body, text(response)[:1500]
+
+
+def test_a_low_readiness_score_suggests_a_larger_allowance_that_the_partners_choose(draft, arrangement, users):
+    """Readiness feeds the optimism bias only when a partner ticks it, with its reason on the results."""
+    from readiness.tests.factories import AnswerFactory, RoundFactory
+
+    round_ = RoundFactory(arrangement=arrangement, number=1, stage="operate")
+    north = arrangement.partnerships.order_by("pk").first().organisation
+    AnswerFactory(round=round_, organisation=north, question="leadership-1", value=1)
+    page = text(client_for(users["editor"]).get(url(arrangement, "change/")))
+    assert "Add the readiness allowance to this case" in page and "a further 20% off savings" in page
+
+    editor = client_for(users["moderator"])  # who may enter both partners' figures in one form
+    untouched = {**form_for(LGA_2012[0]), "optimism_bias.readiness_offered": "1"}
+    editor.post(url(arrangement, "change/"), untouched)
+    draft.refresh_from_db()
+    assert not [e for e in draft.data["optimism_bias"]["extra"] if e["source"].startswith("Readiness")]
+
+    ticked = {**untouched, "optimism_bias.readiness": "yes"}
+    assert editor.post(url(arrangement, "change/"), ticked).status_code == 302
+    draft.refresh_from_db()
+    added = {e["target"]: e["amount"] for e in draft.data["optimism_bias"]["extra"]}
+    assert added == {"savings": 20.0, "one_off_costs": 15.0, "running_costs": 15.0}
+    results = text(editor.get(url(arrangement)))
+    assert "readiness assessment (round 1)" in results
