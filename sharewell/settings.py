@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "pages",
     "reference",
     "appraisal",
+    "benefits",
 ]
 
 MIDDLEWARE = [
