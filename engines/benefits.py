@@ -164,5 +164,8 @@ def measure_rag(
 
 def worst(rags: Sequence[Rag | None]) -> Rag | None:
     """A plan's colour: the worst of its measures' (None when none has one yet)."""
-    coloured: list[Rag] = [r for r in rags if r is not None]
-    return max(coloured, key=ORDER.__getitem__) if coloured else None
+    result: Rag | None = None
+    for rag in rags:
+        if rag is not None and (result is None or ORDER[rag] > ORDER[result]):
+            result = rag
+    return result
