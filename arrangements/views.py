@@ -47,6 +47,10 @@ def download(request, fmt: str):
 def detail(request, pk: int):
     arrangement = get_object_or_404(services.with_details(Arrangement.objects.visible_to(request.user)), pk=pk)
     entries = list(arrangement.ledger.all())
+    from benefits import services as benefits
+
+    plan = benefits.plan_for(arrangement)
+    _sign_offs(request.user, arrangement, entries)
     return render(
         request,
         "arrangements/detail.html",
@@ -54,6 +58,8 @@ def detail(request, pk: int):
             "arrangement": arrangement,
             "ledger": entries,
             "has_baseline": any(e.measure == Measure.BASELINE_COST for e in entries),
+            "plan": plan,
+            "shows_names": permissions.is_partner_member(request.user, arrangement),
             "left_out": figures.left_out_of(entries),
             "partnerships": list(arrangement.partnerships.all()),
             "can_edit": permissions.can_edit(request.user, arrangement),
@@ -61,3 +67,24 @@ def detail(request, pk: int):
             "pending": services.pending_revision(arrangement, request.user),
         },
     )
+
+
+def _sign_offs(user, arrangement, entries) -> None:
+    """Mark each entry with its standing sign-off (who, for whom) and whether `user` may sign it off
+    or withdraw it: only a partner's finance lead, and only the published version."""
+    from benefits.models import SignOff
+
+    standing = {
+        s.entry_id: s
+        for s in SignOff.objects.filter(entry__arrangement=arrangement, withdrawn_at__isnull=True).select_related(
+            "organisation"
+        )
+    }
+    signer = arrangement.published and permissions.signs_off_for_any(user, arrangement)
+    for entry in entries:
+        entry.sign_off = standing.get(entry.pk)
+        entry.may_sign = bool(
+            signer
+            and entry.measure == Measure.ACHIEVED_SAVING
+            and permissions.sign_off_organisation(user, entry) is not None
+        )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("pages.urls")),
     path("organisations/", include("organisations.urls")),
     path("arrangements/", include("arrangements.urls")),
+    path("arrangements/", include("benefits.urls")),
     path("map/", map_views.map_page, name="map"),
     path("dashboard/", map_views.dashboard, name="dashboard"),
     path("survey/", include("surveys.urls")),
