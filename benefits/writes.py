@@ -346,7 +346,14 @@ def import_values(user, arrangement: Arrangement, content: bytes, filename: str)
         measure = measures.get(name.lower())
         if measure is None:
             problems.append(
-                Problem("measure", "unknown", "No measure of this plan has this name: add it first", name, number, "measure")
+                Problem(
+                    "measure",
+                    "unknown",
+                    "No measure of this plan has this name: add it first",
+                    row=number,
+                    column="measure",
+                    value=name,
+                )
             )
             continue
         item = {"period": row.get("period", "")}
@@ -360,7 +367,9 @@ def import_values(user, arrangement: Arrangement, content: bytes, filename: str)
         for problem in found:
             index, column = _where(problem.field)
             number = items[index][0] if index is not None else None
-            problems.append(Problem(problem.field, problem.code, problem.message, number, column, problem.value))
+            problems.append(
+                Problem(problem.field, problem.code, problem.message, row=number, column=column, value=problem.value)
+            )
         checked.append((measure, cleaned))
     if problems:
         return Outcome(problems=problems)
