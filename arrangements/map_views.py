@@ -121,8 +121,12 @@ def _savings_sections(money) -> list[dict]:
 
 
 def dashboard(request):
+    from benefits.services import live_without_baseline
+
     context = _context(request)
-    data = figures.summary(context.pop("arrangements_qs"))
+    arrangements = context.pop("arrangements_qs")
+    data = figures.summary(arrangements)
+    no_baseline = live_without_baseline(arrangements)
     savings_sections = _savings_sections(data["money"])
     rankings = [
         {
@@ -155,5 +159,6 @@ def dashboard(request):
             "rankings": rankings,
             "share_note": SHARE_NOTE,
             "achieved_total": data["money"].figures.achieved_signed_off,
+            "no_baseline": no_baseline,
         },
     )
