@@ -224,3 +224,78 @@ def sign_off(request, pk: int, entry_id: int, payload: SignOffIn):
 def withdraw_sign_off(request, pk: int, entry_id: int, payload: WithdrawIn):
     entry = _entry(request, pk, entry_id)
     return _answer(request, entry, writes.withdraw_sign_off(request.user, entry, payload.reason, writes.api()))
+
+
+portfolio_router = Router()
+
+
+class PortfolioRow(Schema):
+    id: int
+    url: str
+    title: str
+    role: str
+    joined_on: dt.date | None
+    left_on: dt.date | None
+    services: list[str]
+    status: str
+    status_label: str
+    status_since: str
+    expected: int
+    achieved: int
+    reported_not_signed_off: int
+    benefits_rag: str | None
+    baseline_recorded: bool
+
+
+class PortfolioTotals(Schema):
+    arrangements: int
+    expected: int
+    achieved: int
+    reported_not_signed_off: int
+    live_without_baseline: int
+
+
+class PortfolioOrganisation(Schema):
+    code: str
+    name: str
+    current: bool
+
+
+class PortfolioContract(Schema):
+    description: str
+    category: str
+    ends_on: dt.date
+
+
+class PortfolioPost(Schema):
+    title: str
+    category: str
+    url: str
+
+
+class PortfolioOut(Schema):
+    organisation: PortfolioOrganisation
+    as_at: dt.date
+    totals: PortfolioTotals
+    arrangements: list[PortfolioRow]
+    contracts: list[PortfolioContract]
+    open_posts: list[PortfolioPost]
+    find_partners_url: str
+
+
+@portfolio_router.get(
+    "/{code}/portfolio",
+    response={200: PortfolioOut, 404: MessageOut},
+    auth=ReadAuth(),
+    summary="An organisation's portfolio: every arrangement it is or was in, with its results",
+)
+def get_portfolio(request, code: str):
+    """What its profile page shows: role, services, status and since when, expected and signed-off achieved
+    savings (whole arrangements; totals count each pound once), the benefits plan's RAG, whether a baseline is
+    recorded, its contract end dates and open board posts. Only arrangements the caller may see. An abolished
+    council keeps its portfolio."""
+    from benefits.portfolio import as_api, portfolio
+    from organisations.services import get_organisation
+
+    organisation = get_organisation(code)
+    return as_api(portfolio(organisation, request.user), request.build_absolute_uri("/")[:-1])

@@ -9,6 +9,7 @@ from ninja.errors import ValidationError
 from appraisal.api import router as appraisal_router
 from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
+from benefits.api import portfolio_router
 from benefits.api import router as benefits_router
 from organisations.api import router as organisations_router
 from partners.api import router as partners_router
@@ -28,6 +29,7 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/organisations", organisations_router, tags=["Organisations"])
+api.add_router("/organisations", portfolio_router, tags=["Organisations"])
 api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 api.add_router("/arrangements", benefits_router, tags=["Benefits and sign-off"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])

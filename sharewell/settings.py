@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "reference",
     "appraisal",
     "benefits",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,7 @@ admin.site.site_title = "Sharewell admin"
 
 urlpatterns = [
     path("", include("pages.urls")),
+    path("", include("reports.urls")),
     path("organisations/", include("organisations.urls")),
     path("arrangements/", include("arrangements.urls")),
     path("arrangements/", include("benefits.urls")),
