@@ -81,6 +81,7 @@ def portfolio(organisation, user) -> Portfolio:
         .select_related("arrangement")
         .prefetch_related(
             "arrangement__services",
+            "arrangement__categories",
             "arrangement__ledger",
             Prefetch("arrangement__status_changes", queryset=StatusChange.objects.all()),
         )
@@ -99,7 +100,8 @@ def portfolio(organisation, user) -> Portfolio:
                 role=p.get_role_display(),
                 joined_on=p.joined_on,
                 left_on=p.left_on,
-                services=[s.label for s in a.services.all()],
+                # The services named, or else the categories it covers.
+                services=[s.label for s in a.services.all()] or [c.label for c in a.categories.all()],
                 status=a.get_status_display(),
                 status_since=_since(a),
                 expected=totals.expected,
