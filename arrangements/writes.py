@@ -150,7 +150,9 @@ def _baseline_problems(user, arrangement: Arrangement | None, parsed: Parsed, do
         missing.append("a baseline cost in the money figures")
     from benefits.models import BenefitMeasure
 
-    lacking = [m.name for m in BenefitMeasure.objects.filter(arrangement=arrangement).order_by("name") if not m.has_baseline]
+    lacking = [
+        m.name for m in BenefitMeasure.objects.filter(arrangement=arrangement).order_by("name") if not m.has_baseline
+    ]
     if lacking:
         missing.append("a baseline value and date for each benefit measure (" + ", ".join(lacking) + ")")
     if not missing:
@@ -481,7 +483,9 @@ def _signable(user, entry: LedgerEntry) -> tuple[Any, list[Problem]]:
         return None, [Problem("entry", "forbidden", message)]
     if arrangement.deleted_at is not None or not arrangement.published:
         return None, [
-            Problem("entry", "not_published", "Only the published version of a saving can be signed off: publish it first")
+            Problem(
+                "entry", "not_published", "Only the published version of a saving can be signed off: publish it first"
+            )
         ]
     if entry.measure != "achieved_saving" or entry.basis != "actual":
         return None, [Problem("entry", "not_achieved", "Only achieved savings are signed off")]

@@ -173,7 +173,9 @@ def post_plan(request, pk: int, payload: MeasureIn):
 
 def _entry(request, pk: int, entry_id: int) -> LedgerEntry:
     arrangement = _arrangement(request, pk)
-    return get_object_or_404(LedgerEntry.objects.select_related("arrangement", "partner"), pk=entry_id, arrangement=arrangement)
+    return get_object_or_404(
+        LedgerEntry.objects.select_related("arrangement", "partner"), pk=entry_id, arrangement=arrangement
+    )
 
 
 def _signed(request, entry: LedgerEntry) -> dict:

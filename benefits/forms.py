@@ -48,7 +48,9 @@ class MeasureForm(ProblemsMixin, GovukFormMixin, forms.Form):
 
 
 class ValuesForm(ProblemsMixin, GovukFormMixin, forms.Form):
-    period = forms.CharField(label="Period", required=False, help_text="A financial year like 2025/26, or a quarter like 2025/26 Q1")
+    period = forms.CharField(
+        label="Period", required=False, help_text="A financial year like 2025/26, or a quarter like 2025/26 Q1"
+    )
     planned = forms.CharField(label="Planned value", required=False, help_text="Leave blank to keep the plan as it is")
     actual = forms.CharField(label="Actual", required=False, help_text="Leave blank if there is no actual yet")
 

@@ -13,7 +13,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from arrangements import figures
-from arrangements.models import Arrangement, Partnership, RUNNING_STATUSES, StatusChange
+from arrangements.models import RUNNING_STATUSES, Arrangement, Partnership, StatusChange
 from benefits import services as benefits
 
 
@@ -130,7 +130,11 @@ def portfolio(organisation, user) -> Portfolio:
 
 def as_api(p: Portfolio, base_url: str = "") -> dict:
     return {
-        "organisation": {"code": p.organisation.code, "name": p.organisation.name, "current": p.organisation.is_current},
+        "organisation": {
+            "code": p.organisation.code,
+            "name": p.organisation.name,
+            "current": p.organisation.is_current,
+        },
         "as_at": p.as_at,
         "totals": {
             "arrangements": len(p.rows),

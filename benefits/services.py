@@ -131,7 +131,9 @@ def has_cost_baseline(ledger: Iterable[LedgerEntry]) -> bool:
 def plan_for(arrangement: Arrangement, today: dt.date | None = None) -> Plan:
     today = today or timezone.localdate()
     ledger = list(arrangement.ledger.all())
-    measures = list(BenefitMeasure.objects.filter(arrangement=arrangement).select_related("owner").prefetch_related("values"))
+    measures = list(
+        BenefitMeasure.objects.filter(arrangement=arrangement).select_related("owner").prefetch_related("values")
+    )
     views = [measure_view(m, ledger, today) for m in measures]
     baseline = has_cost_baseline(ledger) and all(m.has_baseline for m in measures)
     return Plan(views, engine.worst([v.rag for v in views]), engine.DEFAULT.describe(), baseline)

@@ -24,7 +24,9 @@ def _arrangement(request, pk: int) -> Arrangement:
 
 
 def _owners(arrangement: Arrangement):
-    return [p.organisation for p in arrangement.partnerships.select_related("organisation").order_by("organisation__name")]
+    return [
+        p.organisation for p in arrangement.partnerships.select_related("organisation").order_by("organisation__name")
+    ]
 
 
 def _plan_url(arrangement: Arrangement) -> str:

@@ -134,7 +134,9 @@ def _owner(raw: Any, arrangement: Arrangement, problems: list[Problem]) -> Organ
     return owner
 
 
-def clean_measure(arrangement: Arrangement, raw: Mapping[str, Any], existing: BenefitMeasure | None) -> tuple[dict, list[Problem]]:
+def clean_measure(
+    arrangement: Arrangement, raw: Mapping[str, Any], existing: BenefitMeasure | None
+) -> tuple[dict, list[Problem]]:
     """Check a measure's fields: every problem at once."""
     problems: list[Problem] = []
     name = " ".join(str(raw.get("name") or "").split())
@@ -183,7 +185,9 @@ def clean_measure(arrangement: Arrangement, raw: Mapping[str, Any], existing: Be
     return values, problems
 
 
-def save_measure(user, arrangement: Arrangement, raw: Mapping[str, Any], measure: BenefitMeasure | None = None) -> Outcome:
+def save_measure(
+    user, arrangement: Arrangement, raw: Mapping[str, Any], measure: BenefitMeasure | None = None
+) -> Outcome:
     """Add a measure to an arrangement's plan, or change one (`measure`)."""
     if not permissions.can_edit(user, arrangement):
         return _forbidden(arrangement)
@@ -227,8 +231,14 @@ def clean_values(
             problems.append(Problem(f"{name}.period", "invalid", str(error), str(row.get("period") or "")))
             continue
         if (period.quarter is None) != (measure.frequency == Frequency.ANNUAL):
-            expected = "financial years, like 2026/27" if measure.frequency == Frequency.ANNUAL else "quarters, like 2026/27 Q1"
-            problems.append(Problem(f"{name}.period", "invalid", f"“{measure.name}” is measured in {expected}", period.label))
+            expected = (
+                "financial years, like 2026/27"
+                if measure.frequency == Frequency.ANNUAL
+                else "quarters, like 2026/27 Q1"
+            )
+            problems.append(
+                Problem(f"{name}.period", "invalid", f"“{measure.name}” is measured in {expected}", period.label)
+            )
             continue
         if period.label in seen:
             problems.append(Problem(f"{name}.period", "duplicate", f"{period.label} is given twice", period.label))

@@ -67,8 +67,10 @@ def arrangement_subject(arrangement, user) -> Subject:
     _sign_offs(user, arrangement, ledger)
     plan = benefits.plan_for(arrangement)
     stored = Recommendations.objects.filter(arrangement=arrangement).first()
-    text = stored.text if stored else default_arrangement_recommendations(
-        arrangement, plan, figures.arrangement_totals(ledger)
+    text = (
+        stored.text
+        if stored
+        else default_arrangement_recommendations(arrangement, plan, figures.arrangement_totals(ledger))
     )
     return Subject(
         kind="arrangement",
@@ -104,9 +106,7 @@ def rendered(subject: Subject) -> list[dict]:
     out = []
     for number, section in enumerate(sections_of(subject), start=1):
         built = section.build(subject)
-        html = render_to_string(
-            section.template, {"s": subject, "section": section, "number": number, **built.context}
-        )
+        html = render_to_string(section.template, {"s": subject, "section": section, "number": number, **built.context})
         out.append({"section": section, "number": number, "html": html, "figures": built.figures})
     return out
 

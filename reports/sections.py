@@ -22,7 +22,7 @@ from typing import Any
 from django.utils import timezone
 
 from arrangements import figures
-from arrangements.models import Measure, RUNNING_STATUSES
+from arrangements.models import RUNNING_STATUSES, Measure
 
 
 @dataclass
@@ -110,8 +110,13 @@ def arrangement_background(s: Subject) -> Built:
 def arrangement_financial(s: Subject) -> Built:
     money = _money(s.ledger)
     rows = [
-        (e.get_measure_display() + (f" ({e.partner.name}'s share)" if e.partner_id else ""), e.period, e.amount,
-         e.get_standing_display(), e.source or SOURCE)
+        (
+            e.get_measure_display() + (f" ({e.partner.name}'s share)" if e.partner_id else ""),
+            e.period,
+            e.amount,
+            e.get_standing_display(),
+            e.source or SOURCE,
+        )
         for e in s.ledger
     ]
     sign_offs = [e for e in s.ledger if getattr(e, "sign_off", None) is not None]
@@ -144,11 +149,23 @@ def arrangement_options(s: Subject) -> Built:
 
 def arrangement_appendices(s: Subject) -> Built:
     rows = [
-        (v.measure.name, r.period, r.actual if r.actual is not None else "", f"actual ({v.measure.unit})", "Benefits plan")
+        (
+            v.measure.name,
+            r.period,
+            r.actual if r.actual is not None else "",
+            f"actual ({v.measure.unit})",
+            "Benefits plan",
+        )
         for v in s.plan.measures
         for r in v.rows
     ] + [
-        (v.measure.name, r.period, r.planned if r.planned is not None else "", f"planned ({v.measure.unit})", "Benefits plan")
+        (
+            v.measure.name,
+            r.period,
+            r.planned if r.planned is not None else "",
+            f"planned ({v.measure.unit})",
+            "Benefits plan",
+        )
         for v in s.plan.measures
         for r in v.rows
     ]
@@ -159,7 +176,9 @@ ARRANGEMENT_SECTIONS: list[Section] = [
     Section("summary", "Summary", "reports/sections/arrangement_summary.html", arrangement_summary),
     Section("recommendations", "Recommendations", "reports/sections/recommendations.html", recommendations),
     Section("background", "Background", "reports/sections/arrangement_background.html", arrangement_background),
-    Section("financial", "Financial implications", "reports/sections/arrangement_financial.html", arrangement_financial),
+    Section(
+        "financial", "Financial implications", "reports/sections/arrangement_financial.html", arrangement_financial
+    ),
     Section("risks", "Risks", "reports/sections/arrangement_risks.html", arrangement_risks),
     Section("options", "Options considered", "reports/sections/arrangement_options.html", arrangement_options),
     Section("appendices", "Appendices", "reports/sections/arrangement_appendices.html", arrangement_appendices),
@@ -224,7 +243,9 @@ ORGANISATION_SECTIONS: list[Section] = [
     Section("summary", "Summary", "reports/sections/organisation_summary.html", organisation_summary),
     Section("recommendations", "Recommendations", "reports/sections/recommendations.html", recommendations),
     Section("background", "Background", "reports/sections/organisation_background.html", organisation_background),
-    Section("financial", "Financial implications", "reports/sections/organisation_financial.html", organisation_financial),
+    Section(
+        "financial", "Financial implications", "reports/sections/organisation_financial.html", organisation_financial
+    ),
     Section("risks", "Risks", "reports/sections/organisation_risks.html", organisation_risks),
     Section("options", "Options considered", "reports/sections/organisation_options.html", organisation_options),
     Section("appendices", "Appendices", "reports/sections/organisation_appendices.html", organisation_appendices),

@@ -26,7 +26,8 @@ class RecommendationsForm(GovukFormMixin, forms.Form):
         label="Recommendations to the committee",
         required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
-        help_text="One recommendation a paragraph. Leave it empty to go back to those the report writes from the figures.",
+        help_text="One recommendation a paragraph. Leave it empty to go back to those the report writes "
+        "from the figures.",
     )
 
 

@@ -32,7 +32,9 @@ def save_recommendations(user, text: str, *, arrangement=None, organisation=None
         allowed = can_edit_organisation(user, organisation)
         who = organisation.name
     if not allowed:
-        return Outcome(problems=[Problem("text", "forbidden", f"Only editors of {who} can change these recommendations")])
+        return Outcome(
+            problems=[Problem("text", "forbidden", f"Only editors of {who} can change these recommendations")]
+        )
     text = "\n".join(line.rstrip() for line in (text or "").strip().splitlines())
     if len(text) > LIMIT:
         return Outcome(problems=[Problem("text", "too_long", f"Write {LIMIT:,} characters or fewer")])

@@ -20,7 +20,7 @@ def _signer(username: str, organisation, role=Role.VIEWER, can_sign_off=True) ->
 
 
 @pytest.fixture
-def finance(places):
+def finance(places):  # noqa: F811
     """Finance leads of Northtown (the lead partner), Southvale (a partner) and Cwmtest (not a partner)."""
     return {
         "north": _signer("north.finance", places["north"]),

@@ -16,8 +16,15 @@ def _valid(document: dict, path: str, method: str, status: int, body) -> None:
 def test_answers_match_the_openapi_document(arrangement, users, finance):
     document = Client().get("/api/v1/openapi.json").json()
     base = f"/api/v1/arrangements/{arrangement.pk}"
-    measure = {"name": "Satisfaction", "kind": "non_financial", "unit": "%", "owner": "NTT",
-               "baseline_value": 70, "baseline_on": "2016-03-31", "values": [{"period": "2016/17", "planned": 72, "actual": 71}]}
+    measure = {
+        "name": "Satisfaction",
+        "kind": "non_financial",
+        "unit": "%",
+        "owner": "NTT",
+        "baseline_value": 70,
+        "baseline_on": "2016-03-31",
+        "values": [{"period": "2016/17", "planned": 72, "actual": 71}],
+    }
     posted = Client().post(f"{base}/benefits", measure, content_type="application/json", **bearer(users["editor"]))
     assert posted.status_code == 200
     _valid(document, "/api/v1/arrangements/{pk}/benefits", "post", 200, posted.json())
@@ -33,7 +40,10 @@ def test_answers_match_the_openapi_document(arrangement, users, finance):
     entry = arrangement.ledger.get(measure="achieved_saving")
     path = "/api/v1/arrangements/{pk}/ledger/{entry_id}/sign-off"
     signed = Client().post(
-        f"{base}/ledger/{entry.pk}/sign-off", {"note": "ok"}, content_type="application/json", **bearer(finance["north"])
+        f"{base}/ledger/{entry.pk}/sign-off",
+        {"note": "ok"},
+        content_type="application/json",
+        **bearer(finance["north"]),
     )
     assert signed.status_code == 200
     body = signed.json()

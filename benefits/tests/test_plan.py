@@ -128,12 +128,18 @@ def test_the_public_sees_the_plan_of_published_arrangements_only(implementing, u
     assert Client().get(f"/arrangements/{implementing.pk}/benefits/").status_code == 404
     assert Client().get(f"/api/v1/arrangements/{implementing.pk}/benefits").status_code == 404
     assert client_for(users["viewer"]).get(f"/arrangements/{implementing.pk}/benefits/").status_code == 200
-    assert client_for(users["other_editor"]).post(f"/arrangements/{implementing.pk}/benefits/", SATISFACTION).status_code == 404
+    assert (
+        client_for(users["other_editor"]).post(f"/arrangements/{implementing.pk}/benefits/", SATISFACTION).status_code
+        == 404
+    )
 
 
 def test_a_spreadsheet_of_values_names_the_row_and_column_of_each_problem(implementing, users):
     writes.save_measure(users["editor"], implementing, SATISFACTION)
-    bad = b"measure,period,planned,actual\nCustomer satisfaction,2024/25,75,76\nCustomer satisfaction,2025/26,80,high\nStaff morale,2025/26,1,1\n"
+    bad = (
+        b"measure,period,planned,actual\nCustomer satisfaction,2024/25,75,76\n"
+        b"Customer satisfaction,2025/26,80,high\nStaff morale,2025/26,1,1\n"
+    )
     outcome = writes.import_values(users["editor"], implementing, bad, "values.csv")
     assert [(p.row, p.column) for p in outcome.problems] == [(4, "measure"), (3, "actual")]
     assert not BenefitValue.objects.exists()
@@ -187,8 +193,14 @@ def test_a_measure_without_a_baseline_also_stops_it(implementing, users, door):
     from arrangements.models import LedgerEntry
 
     LedgerEntry.objects.create(
-        arrangement=implementing, period="2023/24", period_first=2023, period_last=2023, measure="baseline_cost",
-        basis="actual", standing="reported", amount=900_000,
+        arrangement=implementing,
+        period="2023/24",
+        period_first=2023,
+        period_last=2023,
+        measure="baseline_cost",
+        basis="actual",
+        standing="reported",
+        amount=900_000,
     )
     response = _to_live(door, users["editor"], implementing)
     text = response.content.decode()

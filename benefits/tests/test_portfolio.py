@@ -31,7 +31,9 @@ def test_the_api_returns_the_same_with_totals_contracts_and_posts(arrangement, p
         ends_on=dt.date(2027, 9, 30),
     )
     benefit_writes.save_measure(
-        users["editor"], arrangement, {"name": "Staff turnover", "kind": "non_financial", "unit": "%", "owner": "NTT", "higher_is_better": "false"}
+        users["editor"],
+        arrangement,
+        {"name": "Staff turnover", "kind": "non_financial", "unit": "%", "owner": "NTT", "higher_is_better": "false"},
     )
     body = Client().get("/api/v1/organisations/NTT/portfolio").json()
     assert body["totals"] == {
@@ -49,7 +51,9 @@ def test_the_api_returns_the_same_with_totals_contracts_and_posts(arrangement, p
         False,
     )
     assert row["services"] and row["status_since"]
-    assert body["contracts"] == [{"description": "Legal case system", "category": "Legal services", "ends_on": "2027-09-30"}]
+    assert body["contracts"] == [
+        {"description": "Legal case system", "category": "Legal services", "ends_on": "2027-09-30"}
+    ]
     assert body["find_partners_url"].endswith("/partners/?organisation=NTT")
     assert Client().get("/api/v1/organisations/NOPE/portfolio").status_code == 404
 

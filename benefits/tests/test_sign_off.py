@@ -68,7 +68,9 @@ def test_only_the_sign_off_role_of_a_partner_signs_off(arrangement, users, finan
 
 
 def test_a_partners_share_is_signed_off_by_its_own_finance_lead_only(arrangement, places, finance):
-    share = LedgerEntryFactory(arrangement=arrangement, partner=places["south"], measure="achieved_saving", period="2019/20", amount=40_000)
+    share = LedgerEntryFactory(
+        arrangement=arrangement, partner=places["south"], measure="achieved_saving", period="2019/20", amount=40_000
+    )
     refused = writes.sign_off(finance["north"], share, "")
     assert refused.forbidden and "Southvale" in refused.problems[0].message
     assert writes.sign_off(finance["south"], share, "").ok
@@ -101,7 +103,9 @@ def test_withdrawal_needs_a_reason_and_both_stay_in_the_history(arrangement, fin
         refused = Client().post(url, {"reason": "  "}, content_type="application/json", **headers)
         assert refused.status_code == 422
         assert refused.json()["problems"][0]["field"] == "reason"
-        response = Client().post(url, {"reason": "The outturn was restated"}, content_type="application/json", **headers)
+        response = Client().post(
+            url, {"reason": "The outturn was restated"}, content_type="application/json", **headers
+        )
         assert response.status_code == 200
     else:
         client = Client()
@@ -115,7 +119,10 @@ def test_withdrawal_needs_a_reason_and_both_stay_in_the_history(arrangement, fin
     assert _figures()["achieved"] == 0
     changes = [c for v in arrangement.versions.order_by("number") for c in v.changes]
     assert changes[-2].startswith("Signed off the achieved saving for 2018/19")
-    assert changes[-1] == "Withdrew the sign-off of the achieved saving for 2018/19 (£250,000) for Northtown: The outturn was restated"
+    assert (
+        changes[-1]
+        == "Withdrew the sign-off of the achieved saving for 2018/19 (£250,000) for Northtown: The outturn was restated"
+    )
     withdrawn = SignOff.objects.get(entry=entry)
     assert withdrawn.withdrawal_reason == "The outturn was restated" and withdrawn.withdrawn_by == finance["north"]
     history = Client().get(f"/arrangements/{arrangement.pk}/history/").content.decode()

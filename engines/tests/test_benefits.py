@@ -46,21 +46,21 @@ TODAY = dt.date(2026, 12, 1)
         (0, -1, True, RED),
     ],
 )
-def test_worked_examples(planned, actual, higher_is_better, expected):
+def test_worked_examples(planned: float, actual: float, higher_is_better: bool, expected: str) -> None:
     assert period_rag(planned, actual, higher_is_better=higher_is_better, ended=True) == expected
 
 
-def test_no_actual_is_red_once_the_period_has_ended_and_uncoloured_before():
+def test_no_actual_is_red_once_the_period_has_ended_and_uncoloured_before() -> None:
     assert period_rag(100, None, higher_is_better=True, ended=True) == RED
     assert period_rag(100, None, higher_is_better=True, ended=False) is None
 
 
-def test_a_wider_tolerance_is_honoured_and_described():
+def test_a_wider_tolerance_is_honoured_and_described() -> None:
     assert period_rag(100, 85, higher_is_better=True, ended=True, thresholds=Thresholds(20)) == AMBER
     assert "up to 20%" in Thresholds(20).describe()[1][1]
 
 
-def test_periods():
+def test_periods() -> None:
     assert parse_period("2026/27") == Period("2026/27", 2026, None)
     assert parse_period(" 2026-27  q1 ").label == "2026/27 Q1"
     assert parse_period("2026/27 Q1").ends_on == dt.date(2026, 6, 30)
@@ -73,9 +73,13 @@ def test_periods():
             parse_period(bad)
 
 
-def test_a_measure_takes_the_colour_of_its_latest_coloured_period():
+def test_a_measure_takes_the_colour_of_its_latest_coloured_period() -> None:
     points = [
-        Point(parse_period("2024/25"), 80, 70, ),  # red
+        Point(
+            parse_period("2024/25"),
+            80,
+            70,
+        ),  # red
         Point(parse_period("2025/26"), 82, 80),  # amber
         Point(parse_period("2026/27"), 84, None),  # not yet due
     ]
@@ -87,7 +91,7 @@ def test_a_measure_takes_the_colour_of_its_latest_coloured_period():
     assert result.rag == RED
 
 
-def test_a_plan_is_as_bad_as_its_worst_measure():
+def test_a_plan_is_as_bad_as_its_worst_measure() -> None:
     assert worst([GREEN, None, AMBER]) == AMBER
     assert worst([GREEN, RED, AMBER]) == RED
     assert worst([None, None]) is None
@@ -97,7 +101,7 @@ numbers = st.fractions(min_value=-(10**9), max_value=10**9, max_denominator=1000
 
 
 @given(numbers, numbers, st.booleans())
-def test_doing_better_never_makes_the_colour_worse(planned, actual, higher_is_better):
+def test_doing_better_never_makes_the_colour_worse(planned: Fraction, actual: Fraction, higher_is_better: bool) -> None:
     better = actual + 1 if higher_is_better else actual - 1
     before = period_rag(planned, actual, higher_is_better=higher_is_better, ended=True)
     after = period_rag(planned, better, higher_is_better=higher_is_better, ended=True)
@@ -107,12 +111,12 @@ def test_doing_better_never_makes_the_colour_worse(planned, actual, higher_is_be
 
 
 @given(numbers, st.booleans())
-def test_on_plan_is_green_whatever_the_direction(planned, higher_is_better):
+def test_on_plan_is_green_whatever_the_direction(planned: Fraction, higher_is_better: bool) -> None:
     assert period_rag(planned, planned, higher_is_better=higher_is_better, ended=True) == GREEN
 
 
 @given(st.fractions(min_value=1, max_value=10**9, max_denominator=100), st.fractions(0, 1, max_denominator=1000))
-def test_amber_is_exactly_within_the_tolerance(planned, fraction_short):
+def test_amber_is_exactly_within_the_tolerance(planned: Fraction, fraction_short: Fraction) -> None:
     actual = planned * (1 - fraction_short)
     rag = period_rag(planned, actual, higher_is_better=True, ended=True)
     if fraction_short == 0:

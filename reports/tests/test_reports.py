@@ -15,7 +15,15 @@ from benefits import writes as benefit_writes
 from reports.models import Recommendations
 from reports.sections import ARRANGEMENT_SECTIONS, ORGANISATION_SECTIONS
 
-ORDER = ["Summary", "Recommendations", "Background", "Financial implications", "Risks", "Options considered", "Appendices"]
+ORDER = [
+    "Summary",
+    "Recommendations",
+    "Background",
+    "Financial implications",
+    "Risks",
+    "Options considered",
+    "Appendices",
+]
 
 
 def client_for(user) -> Client:
@@ -44,8 +52,14 @@ def test_the_pdf_is_tagged_titled_and_holds_the_title_and_figures(arrangement, u
     benefit_writes.save_measure(
         users["editor"],
         arrangement,
-        {"name": "Customer satisfaction", "kind": "non_financial", "unit": "%", "owner": "NTT",
-         "baseline_value": "70", "baseline_on": "2016-03-31"},
+        {
+            "name": "Customer satisfaction",
+            "kind": "non_financial",
+            "unit": "%",
+            "owner": "NTT",
+            "baseline_value": "70",
+            "baseline_on": "2016-03-31",
+        },
     )
     response = Client().get(f"/arrangements/{arrangement.pk}/report.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
@@ -63,7 +77,7 @@ def test_the_pdf_is_tagged_titled_and_holds_the_title_and_figures(arrangement, u
 def test_the_figures_behind_it_as_csv_and_xlsx(arrangement):
     csv_text = Client().get(f"/arrangements/{arrangement.pk}/report/figures.csv").content.decode()
     assert csv_text.splitlines()[0] == "section,figure,period,value,unit_or_standing,source"
-    assert "Summary,\"Expected savings, all years\",,300000,£,Sharewell register" in csv_text
+    assert 'Summary,"Expected savings, all years",,300000,£,Sharewell register' in csv_text
     response = Client().get(f"/arrangements/{arrangement.pk}/report/figures.xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))

@@ -6,7 +6,6 @@ made up but carry real GSS codes (Cambridge, South Cambridgeshire, Cambridgeshir
 from __future__ import annotations
 
 import datetime as dt
-
 import re
 
 import pytest
