@@ -17,9 +17,29 @@ class ProblemsMixin:
             if name not in self.fields:
                 name = next(iter(self.fields))
             self.add_error(name, problem.message)
+        self.describe()
+
+    def describe(self) -> None:
+        """Point each box at its hint and error by the ids the field template gives them (a
+        form with a prefix has ids the mixin's default does not know)."""
+        for name, field in self.fields.items():
+            auto_id = self[name].auto_id
+            ids = ([f"{auto_id}-hint"] if field.help_text else []) + (
+                [f"{auto_id}-error"] if self.errors.get(name) else []
+            )
+            if ids:
+                field.widget.attrs["aria-describedby"] = " ".join(ids)
+            else:
+                field.widget.attrs.pop("aria-describedby", None)
 
 
-class MeasureForm(ProblemsMixin, GovukFormMixin, forms.Form):
+class _Form(ProblemsMixin, GovukFormMixin, forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.describe()
+
+
+class MeasureForm(_Form):
     name = forms.CharField(label="Measure", required=False, help_text="For example “Customer satisfaction”")
     kind = forms.ChoiceField(
         label="Kind",
@@ -47,7 +67,7 @@ class MeasureForm(ProblemsMixin, GovukFormMixin, forms.Form):
             self.fields[name].sw_required = True
 
 
-class ValuesForm(ProblemsMixin, GovukFormMixin, forms.Form):
+class ValuesForm(_Form):
     period = forms.CharField(
         label="Period", required=False, help_text="A financial year like 2025/26, or a quarter like 2025/26 Q1"
     )
@@ -59,7 +79,7 @@ class ValuesForm(ProblemsMixin, GovukFormMixin, forms.Form):
         self.fields["period"].sw_required = True
 
 
-class UploadForm(ProblemsMixin, GovukFormMixin, forms.Form):
+class UploadForm(_Form):
     file = forms.FileField(
         label="Spreadsheet of values",
         required=False,
@@ -67,7 +87,7 @@ class UploadForm(ProblemsMixin, GovukFormMixin, forms.Form):
     )
 
 
-class SignOffForm(ProblemsMixin, GovukFormMixin, forms.Form):
+class SignOffForm(_Form):
     note = forms.CharField(
         label="Note",
         required=False,
@@ -76,7 +96,7 @@ class SignOffForm(ProblemsMixin, GovukFormMixin, forms.Form):
     )
 
 
-class WithdrawForm(ProblemsMixin, GovukFormMixin, forms.Form):
+class WithdrawForm(_Form):
     reason = forms.CharField(
         label="Why are you withdrawing the sign-off?",
         required=False,
