@@ -4,6 +4,8 @@ from reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("reports/<int:pk>/", views.job_status, name="job"),
+    path("reports/<int:pk>/report.pdf", views.job_pdf, name="job-pdf"),
     path("arrangements/<int:pk>/report/", views.arrangement_report, name="arrangement"),
     path("arrangements/<int:pk>/report.pdf", views.arrangement_pdf, name="arrangement-pdf"),
     path("arrangements/<int:pk>/report/figures.<str:fmt>", views.arrangement_figures, name="arrangement-figures"),

@@ -16,7 +16,8 @@ from accounts.permissions import can_edit_organisation
 from arrangements import permissions, services
 from arrangements.models import Arrangement
 from organisations.services import get_organisation
-from reports import building
+from reports.models import ReportJob
+from reports import building, jobs
 from reports import writes as report_writes
 from sharewell.widgets import GovukFormMixin
 
@@ -135,7 +136,41 @@ def organisation_report(request, code: str):
 
 
 def organisation_pdf(request, code: str):
-    return _pdf(request, building.organisation_subject(get_organisation(code), request.user))
+    """Rendered inline up to `jobs.INLINE_LIMIT` arrangements; a larger portfolio's PDF is written by
+    a background job, and this answers with its progress page."""
+    organisation = get_organisation(code)
+    subject = building.organisation_subject(organisation, request.user)
+    if len(subject.portfolio.rows) <= jobs.INLINE_LIMIT:
+        return _pdf(request, subject)
+    job = ReportJob.objects.create(
+        organisation=organisation, requested_by=request.user if request.user.is_authenticated else None
+    )
+    request.session.setdefault("report_jobs", [])
+    request.session["report_jobs"] = [*request.session["report_jobs"][-19:], job.pk]
+    jobs.start(job)
+    return redirect("reports:job", pk=job.pk)
+
+
+def _own_job(request, pk: int) -> ReportJob:
+    job = get_object_or_404(ReportJob.objects.select_related("organisation"), pk=pk)
+    mine = job.requested_by_id == request.user.pk if request.user.is_authenticated else False
+    if not (mine or pk in request.session.get("report_jobs", [])):
+        raise Http404("No such report")
+    return job
+
+
+def job_status(request, pk: int):
+    job = _own_job(request, pk)
+    return render(request, "reports/job.html", {"job": job})
+
+
+def job_pdf(request, pk: int):
+    job = _own_job(request, pk)
+    if job.state != ReportJob.State.DONE:
+        return redirect("reports:job", pk=pk)
+    response = HttpResponse(bytes(job.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{_filename(job.organisation.name)}-report.pdf"'
+    return response
 
 
 def organisation_figures(request, code: str, fmt: str):

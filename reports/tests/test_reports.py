@@ -115,3 +115,20 @@ def test_the_organisation_report_and_its_pdf(arrangement):
     response = Client().get("/organisations/SVL/report.pdf")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     assert "Southvale: shared services portfolio" in text and "Shared legal" in text
+
+
+def test_a_large_portfolios_pdf_is_written_by_a_background_job(arrangement, monkeypatch):
+    from reports import jobs
+
+    monkeypatch.setattr(jobs, "INLINE_LIMIT", 0)
+    client = Client()
+    response = client.get("/organisations/NTT/report.pdf")
+    assert response.status_code == 302 and response["Location"].startswith("/reports/")
+    page = client.get(response["Location"]).content.decode()
+    assert "Ready" in page  # jobs run inline in the tests
+    pdf = client.get(response["Location"] + "report.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Northtown: shared services portfolio" in text and "Shared legal" in text
+    # Only whoever asked for it can open it.
+    assert Client().get(response["Location"]).status_code == 404
