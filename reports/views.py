@@ -16,9 +16,9 @@ from accounts.permissions import can_edit_organisation
 from arrangements import permissions, services
 from arrangements.models import Arrangement
 from organisations.services import get_organisation
-from reports.models import ReportJob
 from reports import building, jobs
 from reports import writes as report_writes
+from reports.models import ReportJob
 from sharewell.widgets import GovukFormMixin
 
 
