@@ -1,9 +1,9 @@
 """Building a committee report: its subject read once, its sections rendered in order, and the
 same report as a tagged PDF (WeasyPrint) and as the figures behind it (CSV, XLSX).
 
-PDFs are rendered inline, in the request: a report is a few pages of tables and small SVG
-charts, which WeasyPrint renders in well under a second (`docs/decisions/0010-committee-reports.md`
-has the figures measured); there is no job queue to wait on and no file kept.
+PDFs are rendered inline, in the request, when small (about a second for 60 rows of table); an
+organisation's report with more arrangements than `reports.jobs.INLINE_LIMIT` is written by a
+background job (`docs/decisions/0015-benefits-sign-off-and-reports.md`).
 """
 
 from __future__ import annotations
