@@ -153,3 +153,26 @@ def test_the_sign_off_link_is_shown_to_the_finance_lead_only(arrangement, users,
     client.force_login(finance["north"])
     page = client.get(link)
     assert page.status_code == 200 and "Sign off the achieved saving for 2018/19" in page.content.decode()
+
+
+def test_the_api_and_downloads_name_the_signer_to_partners_only(arrangement, users, finance):
+    entry = _achieved(arrangement)
+    assert writes.sign_off(finance["north"], entry, "").ok
+
+    def signer(body):
+        return next(e for e in body["ledger"] if e["id"] == entry.pk)["signed_off_by"]
+
+    assert signer(Client().get(f"/api/v1/arrangements/{arrangement.pk}").json()) == ""
+    partner = Client().get(f"/api/v1/arrangements/{arrangement.pk}", **bearer(users["viewer"])).json()
+    assert signer(partner) == "Fin north.finance"
+    assert "Fin north.finance" not in Client().get("/arrangements/download/json/").content.decode()
+    # What GET returns can be PUT back: the sign-off stays.
+    put = Client().put(
+        f"/api/v1/arrangements/{arrangement.pk}",
+        {k: v for k, v in Client().get(f"/api/v1/arrangements/{arrangement.pk}").json().items()},
+        content_type="application/json",
+        **bearer(users["moderator"]),
+    )
+    assert put.status_code == 200, put.content
+    entry.refresh_from_db()
+    assert (entry.standing, entry.signed_off_by) == ("signed_off", "Fin north.finance")
