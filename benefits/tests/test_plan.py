@@ -183,7 +183,8 @@ def test_an_editor_cannot_move_an_arrangement_to_live_without_a_baseline(impleme
         assert problem["field"] == "status" and problem["code"] == "no_baseline"
     else:
         assert response.status_code == 200
-        assert "cannot be marked live without a baseline" in response.content.decode()
+        # Beside the status field, and in the error summary.
+        assert "cannot be marked live without a baseline" in response.context["form"].errors["status"][0]
     assert not implementing.revisions.exists()
 
 
