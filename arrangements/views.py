@@ -50,7 +50,7 @@ def detail(request, pk: int):
     from benefits import services as benefits
 
     plan = benefits.plan_for(arrangement)
-    _sign_offs(request.user, arrangement, entries)
+    benefits.mark_sign_offs(request.user, arrangement, entries)
     return render(
         request,
         "arrangements/detail.html",
@@ -67,24 +67,3 @@ def detail(request, pk: int):
             "pending": services.pending_revision(arrangement, request.user),
         },
     )
-
-
-def _sign_offs(user, arrangement, entries) -> None:
-    """Mark each entry with its standing sign-off (who, for whom) and whether `user` may sign it off
-    or withdraw it: only a partner's finance lead, and only the published version."""
-    from benefits.models import SignOff
-
-    standing = {
-        s.entry_id: s
-        for s in SignOff.objects.filter(entry__arrangement=arrangement, withdrawn_at__isnull=True).select_related(
-            "organisation"
-        )
-    }
-    signer = arrangement.published and permissions.signs_off_for_any(user, arrangement)
-    for entry in entries:
-        entry.sign_off = standing.get(entry.pk)
-        entry.may_sign = bool(
-            signer
-            and entry.measure == Measure.ACHIEVED_SAVING
-            and permissions.sign_off_organisation(user, entry) is not None
-        )

@@ -166,6 +166,28 @@ def live_without_baseline(arrangements) -> int:
     return sum(1 for pk in ids if not recorded[pk])
 
 
+def mark_sign_offs(user, arrangement, entries) -> None:
+    """Mark each entry with its standing sign-off (who, for whom) and whether `user` may sign it off
+    or withdraw it: only a partner's finance lead, and only the published version."""
+    from arrangements import permissions
+    from benefits.models import SignOff
+
+    standing = {
+        s.entry_id: s
+        for s in SignOff.objects.filter(entry__arrangement=arrangement, withdrawn_at__isnull=True).select_related(
+            "organisation"
+        )
+    }
+    signer = arrangement.published and permissions.signs_off_for_any(user, arrangement)
+    for entry in entries:
+        entry.sign_off = standing.get(entry.pk)
+        entry.may_sign = bool(
+            signer
+            and entry.measure == Measure.ACHIEVED_SAVING
+            and permissions.sign_off_organisation(user, entry) is not None
+        )
+
+
 # --- the chart ------------------------------------------------------------------------
 
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 260, 80, 20, 20, 40

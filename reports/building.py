@@ -16,7 +16,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from arrangements import permissions
-from arrangements.views import _sign_offs
 from benefits import services as benefits
 from benefits.portfolio import portfolio
 from reports.models import Recommendations
@@ -64,7 +63,7 @@ def arrangement_subject(arrangement, user) -> Subject:
     from arrangements import figures
 
     ledger = list(arrangement.ledger.select_related("partner").all())
-    _sign_offs(user, arrangement, ledger)
+    benefits.mark_sign_offs(user, arrangement, ledger)
     plan = benefits.plan_for(arrangement)
     stored = Recommendations.objects.filter(arrangement=arrangement).first()
     text = (
