@@ -12,7 +12,7 @@ DEV := DEBUG=$${DEBUG:-true}
 STATIC_ROOT ?= $(CURDIR)/staticfiles
 PROCESSES ?=
 
-.PHONY: help run serve-prod test test-browser lint format bench install install-dev frontend migrate data demo clean
+.PHONY: help run serve-prod test test-browser lint format bench install install-dev system-check frontend migrate data demo clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-14s %s\n", $$1, $$2}'
@@ -37,8 +37,14 @@ node_modules/.installed: package.json package-lock.json
 static_build/sharewell.css: node_modules/.installed frontend/sharewell.scss
 	npm run --silent build
 
-install: $(VENV)/.installed frontend ## Install Python and npm dependencies
-install-dev: $(VENV)/.installed-dev frontend ## Install what the tests need too
+# WeasyPrint (the committee reports' PDFs) needs pango from the system, and Debian's fonts-liberation
+# (metric-compatible with Arial); nothing is downloaded from elsewhere.
+system-check: ## Check the system libraries and fonts the PDFs need
+	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { echo "The committee reports' PDFs need pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; }
+	@fc-list 2>/dev/null | grep -q 'LiberationSans' || { echo "The committee reports' PDFs need fonts: sudo apt-get install fonts-liberation"; exit 1; }
+
+install: system-check $(VENV)/.installed frontend ## Install Python and npm dependencies
+install-dev: system-check $(VENV)/.installed-dev frontend ## Install what the tests need too
 frontend: static_build/sharewell.css ## Compile the front end (GOV.UK Frontend, Leaflet) from npm
 
 migrate: install ## Create or update the database

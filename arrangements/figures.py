@@ -34,6 +34,8 @@ class RegisterFigures:
         f = self.figures
         return {
             "expected": f.expected,
+            # Only signed-off savings count as achieved; reported ones are "reported, not yet signed off".
+            "achieved": f.achieved_signed_off,
             "achieved_signed_off": f.achieved_signed_off,
             "achieved_reported": f.achieved_reported,
             "by_category": [{**row.as_dict(), "label": self.label(row.category)} for row in f.by_category],

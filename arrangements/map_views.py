@@ -65,12 +65,20 @@ def _largest(rows: list[dict], key: str) -> int:
 
 
 def _savings_sections(money) -> list[dict]:
-    """Expected and achieved savings by year and by category, from figures counted once."""
+    """Expected savings, achieved savings (signed off: only these count as achieved) and savings
+    reported but not yet signed off, by year and by category, from figures counted once."""
     sections = []
-    for key, title in (("expected", "Expected savings"), ("achieved", "Achieved savings")):
-
-        def amount(row, key=key):
-            return row.expected if key == "expected" else row.achieved_signed_off + row.achieved_reported
+    amounts = {
+        "expected": lambda row: row.expected,
+        "achieved": lambda row: row.achieved_signed_off,
+        "reported": lambda row: row.achieved_reported,
+    }
+    for key, title in (
+        ("expected", "Expected savings"),
+        ("achieved", "Achieved savings (signed off)"),
+        ("reported", "Savings reported, not yet signed off"),
+    ):
+        amount = amounts[key]
 
         by_year, running = [], 0
         for row in money.figures.by_year:
@@ -113,8 +121,12 @@ def _savings_sections(money) -> list[dict]:
 
 
 def dashboard(request):
+    from benefits.services import live_without_baseline
+
     context = _context(request)
-    data = figures.summary(context.pop("arrangements_qs"))
+    arrangements = context.pop("arrangements_qs")
+    data = figures.summary(arrangements)
+    no_baseline = live_without_baseline(arrangements)
     savings_sections = _savings_sections(data["money"])
     rankings = [
         {
@@ -146,6 +158,7 @@ def dashboard(request):
             "savings_sections": savings_sections,
             "rankings": rankings,
             "share_note": SHARE_NOTE,
-            "achieved_total": data["money"].figures.achieved_signed_off + data["money"].figures.achieved_reported,
+            "achieved_total": data["money"].figures.achieved_signed_off,
+            "no_baseline": no_baseline,
         },
     )

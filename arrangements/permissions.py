@@ -77,3 +77,30 @@ def may_moderate(user) -> bool:
 
 def can_undelete(user, arrangement) -> bool:
     return is_moderator(user)
+
+
+def sign_off_organisation(user, entry):
+    """The organisation for which `user` may sign off ledger `entry`, or None: a member with
+    "can sign off" of a partner in the arrangement, and, for a partner's share, of that
+    partner only. Independent of viewer, editor and admin; moderators do not sign off."""
+    from organisations.models import Organisation
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.pk is None:
+        return None
+    signing = set(Membership.objects.filter(user=user, can_sign_off=True).values_list("organisation_id", flat=True))
+    if entry.partner_id is not None:
+        allowed = signing & {entry.partner_id}
+    else:
+        allowed = signing
+    allowed &= set(entry.arrangement.partnerships.values_list("organisation_id", flat=True))
+    if not allowed:
+        return None
+    return Organisation.objects.filter(pk__in=allowed).order_by("name").first()
+
+
+def signs_off_for_any(user, arrangement) -> bool:
+    """Whether `user` signs off savings for any partner in `arrangement` (to show the sign-off screen)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active or user.pk is None:
+        return False
+    partners = set(arrangement.partnerships.values_list("organisation_id", flat=True))
+    return Membership.objects.filter(user=user, can_sign_off=True, organisation_id__in=partners).exists()

@@ -195,9 +195,12 @@ class YearFigures(FigureRow):
 
 
 class FiguresOut(Schema):
-    """Savings in pounds, each counted once: categories and years each add up to the totals."""
+    """Savings in pounds, each counted once: categories and years each add up to the totals. `achieved` is
+    what a partner's finance lead has signed off, and only that; `achieved_reported` is reported, not yet
+    signed off, and never part of `achieved`."""
 
     expected: int
+    achieved: int
     achieved_signed_off: int
     achieved_reported: int
     by_category: list[CategoryFigures]

@@ -130,6 +130,12 @@ def record(arrangement: Arrangement, base_url: str = "", user=None, pending: dic
     fields are the snapshot's (what a PUT accepts), plus labels and history. `pending` is
     `pending_revisions` for a page of records; without it, one is looked up for `user`."""
     data = snapshot(arrangement)
+    # Who signed a saving off is shown to the partners' members and moderators; everyone else (and
+    # every download, which is open data) reads the organisation and role, not the person.
+    from arrangements.permissions import is_partner_member
+
+    if user is None or not is_partner_member(user, arrangement):
+        data["ledger"] = [{**e, "signed_off_by": ""} for e in data["ledger"]]
     if pending is None:
         pending = pending_revisions([arrangement], user) if user is not None else {}
     revision = pending.get(arrangement.pk)

@@ -47,6 +47,10 @@ def download(request, fmt: str):
 def detail(request, pk: int):
     arrangement = get_object_or_404(services.with_details(Arrangement.objects.visible_to(request.user)), pk=pk)
     entries = list(arrangement.ledger.all())
+    from benefits import services as benefits
+
+    plan = benefits.plan_for(arrangement)
+    benefits.mark_sign_offs(request.user, arrangement, entries)
     return render(
         request,
         "arrangements/detail.html",
@@ -54,6 +58,8 @@ def detail(request, pk: int):
             "arrangement": arrangement,
             "ledger": entries,
             "has_baseline": any(e.measure == Measure.BASELINE_COST for e in entries),
+            "plan": plan,
+            "shows_names": permissions.is_partner_member(request.user, arrangement),
             "left_out": figures.left_out_of(entries),
             "partnerships": list(arrangement.partnerships.all()),
             "can_edit": permissions.can_edit(request.user, arrangement),

@@ -136,6 +136,36 @@ def _may_create(user, parsed: Parsed) -> bool:
     return bool({p.organisation.pk for p in parsed.partners} & permissions.editable_organisation_ids(user))
 
 
+def _baseline_problems(user, arrangement: Arrangement | None, parsed: Parsed, door: Door) -> list[Problem]:
+    """An editor moving an arrangement to live on the pages or the API needs a baseline first:
+    a cost baseline in the ledger, and a baseline for each measure of its benefits plan.
+    Imports, the survey, restore and moderators may record arrangements as live without one,
+    and so may adding a record of one already live (it is shown as "no baseline recorded")."""
+    if door.kind not in ("site", "api") or permissions.is_moderator(user):
+        return []
+    if parsed.values.get("status") != Status.LIVE or arrangement is None or arrangement.status == Status.LIVE:
+        return []
+    missing = []
+    if not any(d.measure == "baseline_cost" for d in parsed.ledger):
+        missing.append("a baseline cost in the money figures")
+    from benefits.models import BenefitMeasure
+
+    lacking = [
+        m.name for m in BenefitMeasure.objects.filter(arrangement=arrangement).order_by("name") if not m.has_baseline
+    ]
+    if lacking:
+        missing.append("a baseline value and date for each benefit measure (" + ", ".join(lacking) + ")")
+    if not missing:
+        return []
+    return [
+        Problem(
+            "status",
+            "no_baseline",
+            "An arrangement cannot be marked live without a baseline: record " + " and ".join(missing) + " first",
+        )
+    ]
+
+
 # --- create ---------------------------------------------------------------------------
 
 
@@ -218,6 +248,9 @@ def change(
             arrangement=arrangement,
             problems=[Problem("title", "duplicate", "Another arrangement has this title and lead organisation")],
         )
+    problems = _baseline_problems(user, arrangement, parsed, door)
+    if problems:
+        return Outcome(arrangement=arrangement, problems=problems)
     proposed = snapshot_of(parsed)
     changes = describe(current, proposed)
     if not changes:
@@ -424,6 +457,121 @@ def reject(user, revision: Revision, reason: str) -> Outcome:
     revision.reason = reason
     _decide(revision, user, Revision.State.REJECTED)
     return Outcome(arrangement=revision.arrangement, revision=revision)
+
+
+# --- sign-off of achieved savings -------------------------------------------------------
+
+
+def _clean_text(value: str | None, field_name: str, required: str | None) -> tuple[str, list[Problem]]:
+    text = " ".join((value or "").split())
+    if required and not text:
+        return text, [Problem(field_name, "required", required)]
+    if len(text) > 2000:
+        return text, [Problem(field_name, "too_long", "Write 2,000 characters or fewer")]
+    return text, []
+
+
+def _signable(user, entry: LedgerEntry) -> tuple[Any, list[Problem]]:
+    """The organisation `user` signs for, or why they cannot sign (or withdraw) `entry`."""
+    arrangement = entry.arrangement
+    organisation = permissions.sign_off_organisation(user, entry)
+    if organisation is None:
+        if entry.partner_id is not None:
+            message = f"Only {entry.partner.name}’s finance lead can sign off its share of this saving"
+        else:
+            message = "Only the finance lead (a member who can sign off savings) of a partner can sign off this saving"
+        return None, [Problem("entry", "forbidden", message)]
+    if arrangement.deleted_at is not None or not arrangement.published:
+        return None, [
+            Problem(
+                "entry", "not_published", "Only the published version of a saving can be signed off: publish it first"
+            )
+        ]
+    if entry.measure != "achieved_saving" or entry.basis != "actual":
+        return None, [Problem("entry", "not_achieved", "Only achieved savings are signed off")]
+    return organisation, []
+
+
+def _sign_off_version(entry: LedgerEntry, words: str, user, organisation, door_label: str) -> None:
+    arrangement = entry.arrangement
+    _ensure_first_version(arrangement)
+    number = (arrangement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    Version.objects.create(
+        arrangement=arrangement,
+        number=number,
+        snapshot=current_snapshot(arrangement),
+        changes=[words],
+        door=door_label,
+        user=_author(user),
+        organisation=organisation,
+    )
+
+
+def _entry_words(entry: LedgerEntry) -> str:
+    share = f", {entry.partner.name}’s share" if entry.partner_id else ""
+    return f"the achieved saving for {entry.period}{share} (£{entry.amount:,})"
+
+
+def sign_off(user, entry: LedgerEntry, note: str = "", door: Door | None = None) -> Outcome:
+    """A finance lead signs off a reported achieved saving, with their name, the date and a note.
+    It takes effect at once (the sign-off is itself the check) and is in the history."""
+    from benefits.models import SignOff
+
+    organisation, problems = _signable(user, entry)
+    if problems:
+        return Outcome(arrangement=entry.arrangement, problems=problems)
+    if entry.standing == "signed_off":
+        return _refuse("entry", "This saving is already signed off", code="already_signed_off")
+    note, problems = _clean_text(note, "note", None)
+    if problems:
+        return Outcome(arrangement=entry.arrangement, problems=problems)
+    name = user.get_full_name() or user.get_username()
+    door = door or site()
+    with transaction.atomic():
+        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.standing != "reported":
+            return _refuse("entry", "This saving is already signed off", code="already_signed_off")
+        locked.standing = "signed_off"
+        locked.signed_off_by, locked.signed_off_on = name, timezone.localdate()
+        locked.save(update_fields=["standing", "signed_off_by", "signed_off_on"])
+        # A sign-off left standing from before the figure changed (a change makes it reported again).
+        SignOff.objects.filter(entry=locked, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now(), withdrawal_reason="The figure changed after it was signed off"
+        )
+        SignOff.objects.create(entry=locked, organisation=organisation, user=_author(user), name=name, note=note)
+        words = f"Signed off {_entry_words(locked)} for {organisation.name}" + (f": {note}" if note else "")
+        _sign_off_version(locked, words, user, organisation, door.label)
+    entry.refresh_from_db()
+    return Outcome(arrangement=entry.arrangement, changed=True)
+
+
+def withdraw_sign_off(user, entry: LedgerEntry, reason: str, door: Door | None = None) -> Outcome:
+    """Withdraw a sign-off, with the reason: the saving is reported again, and both stay in the history."""
+    from benefits.models import SignOff
+
+    organisation, problems = _signable(user, entry)
+    if problems:
+        return Outcome(arrangement=entry.arrangement, problems=problems)
+    if entry.standing != "signed_off":
+        return _refuse("entry", "This saving is not signed off, so there is nothing to withdraw", code="not_signed_off")
+    reason, problems = _clean_text(reason, "reason", "Give the reason for withdrawing the sign-off")
+    if problems:
+        return Outcome(arrangement=entry.arrangement, problems=problems)
+    door = door or site()
+    with transaction.atomic():
+        locked = LedgerEntry.objects.select_for_update().get(pk=entry.pk)
+        if locked.standing != "signed_off":
+            return _refuse("entry", "This saving is not signed off", code="not_signed_off")
+        locked.standing = "reported"
+        locked.signed_off_by, locked.signed_off_on = "", None
+        locked.save(update_fields=["standing", "signed_off_by", "signed_off_on"])
+        SignOff.objects.filter(entry=locked, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now(), withdrawn_by=_author(user), withdrawal_reason=reason
+        )
+        words = f"Withdrew the sign-off of {_entry_words(locked)} for {organisation.name}: {reason}"
+        _sign_off_version(locked, words, user, organisation, door.label)
+    entry.refresh_from_db()
+    return Outcome(arrangement=entry.arrangement, changed=True)
 
 
 def _decide(revision: Revision, user, state: str) -> None:
@@ -800,7 +948,9 @@ __all__ = [
     "reject",
     "release",
     "restore",
+    "sign_off",
     "title_key",
     "undelete",
+    "withdraw_sign_off",
     "write_planned_savings",
 ]

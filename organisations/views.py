@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from accounts import author
 from accounts.permissions import can_edit_organisation
+from benefits.portfolio import portfolio
 from organisations import services
 from organisations.forms import DirectoryFilterForm, OrganisationDetailsForm
 from organisations.models import Organisation
@@ -48,6 +49,7 @@ def detail(request, code: str):
             "can_edit": can_edit_organisation(request.user, profile.organisation),
             # Contracts live with the arrangements (their app); read here through the relation.
             "contracts": profile.organisation.contracts.select_related("category", "service"),
+            "portfolio": portfolio(profile.organisation, request.user),
         },
     )
 

@@ -10,6 +10,8 @@ from appraisal.api import router as appraisal_router
 from appraisal.case_api import router as business_case_router
 from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
+from benefits.api import portfolio_router
+from benefits.api import router as benefits_router
 from evidence.api import router as evidence_router
 from organisations.api import router as organisations_router
 from partners.api import router as partners_router
@@ -31,7 +33,9 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 api.add_router("/organisations", organisations_router, tags=["Organisations"])
+api.add_router("/organisations", portfolio_router, tags=["Organisations"])
 api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
+api.add_router("/arrangements", benefits_router, tags=["Benefits and sign-off"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])
 api.add_router("/figures", figures_router, tags=["Figures"])
 api.add_router("/appraisal", appraisal_router, tags=["Business case"])

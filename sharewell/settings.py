@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "appraisal",
     "evidence",
     "readiness",
+    "benefits",
+    "reports",
 ]
 
 MIDDLEWARE = [

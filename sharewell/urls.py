@@ -10,11 +10,13 @@ admin.site.site_title = "Sharewell admin"
 
 urlpatterns = [
     path("", include("pages.urls")),
+    path("", include("reports.urls")),
     path("organisations/", include("organisations.urls")),
     path("arrangements/", include("arrangements.urls")),
     path("arrangements/<int:pk>/readiness/", include("readiness.urls")),
     path("evidence/", include("evidence.urls")),
     path("arrangements/<int:pk>/business-case/", include("appraisal.urls")),
+    path("arrangements/", include("benefits.urls")),
     path("map/", map_views.map_page, name="map"),
     path("dashboard/", map_views.dashboard, name="dashboard"),
     path("survey/", include("surveys.urls")),

@@ -369,7 +369,9 @@ def test_dashboard_page_shows_each_figure_with_a_table_and_its_source(client, re
     html = response.content.decode()
     assert 'id="figure-arrangements">5<' in html
     assert 'id="figure-expected">£250k<' in html
-    assert 'id="figure-achieved">£130k<' in html
+    # Only signed-off savings count as achieved: these are reported, not yet signed off.
+    assert 'id="figure-achieved">£0<' in html
+    assert "(£130k more reported, not yet signed off)" in html
     for table in (
         "status",
         "types",
@@ -378,7 +380,8 @@ def test_dashboard_page_shows_each_figure_with_a_table_and_its_source(client, re
         "expected-by-year",
         "achieved-by-year",
         "expected-by-category",
-        "achieved-by-category",
+        "reported-by-year",
+        "reported-by-category",
         "no-savings",
         "top-categories",
         "top-services",
@@ -395,7 +398,8 @@ def test_dashboard_honours_the_filters_in_the_url(client, register):
     html = response.content.decode()
     assert response.context["data"]["arrangements"] == 1
     assert 'id="figure-expected">£0<' in html
-    assert 'id="figure-achieved">£50k<' in html
+    assert 'id="figure-achieved">£0<' in html
+    assert "(£50k more reported, not yet signed off)" in html
     assert "No expected savings are recorded" in html
     assert 'href="/map/?status=ended"' in html
 

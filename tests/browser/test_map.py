@@ -5,6 +5,7 @@ made up but carry real GSS codes (Cambridge, South Cambridgeshire, Cambridgeshir
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -96,7 +97,15 @@ def shared_services(transactional_db):
         "Testshire Shared Legal Practice", [county, city, south], county, legal, start_year=2016
     )
     LedgerEntryFactory(arrangement=shared_legal, measure="expected_saving", period="2016/17", amount=250_000)
-    LedgerEntryFactory(arrangement=shared_legal, measure="achieved_saving", period="2016/17", amount=180_000)
+    LedgerEntryFactory(
+        arrangement=shared_legal,
+        measure="achieved_saving",
+        period="2016/17",
+        amount=180_000,
+        standing="signed_off",
+        signed_off_by="A Finance Lead",
+        signed_off_on=dt.date(2017, 6, 1),
+    )
     _arrangement(
         "Greater Testshire Waste Service",
         [city, south],
