@@ -3,7 +3,7 @@ same report as a tagged PDF (WeasyPrint) and as the figures behind it (CSV, XLSX
 
 PDFs are rendered inline, in the request, when small (about a second for 60 rows of table); an
 organisation's report with more arrangements than `reports.jobs.INLINE_LIMIT` is written by a
-background job (`docs/decisions/0015-benefits-sign-off-and-reports.md`).
+background job (`docs/decisions/0007-benefits-sign-off-and-reports.md`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rendering a large committee report's PDF in the background (`docs/decisions/0015-benefits-sign-off-and-reports.md`).
+"""Rendering a large committee report's PDF in the background (`docs/decisions/0007-benefits-sign-off-and-reports.md`).
 
 An organisation's report with more than INLINE_LIMIT arrangements is rendered by `render_report`
 on the worker (inline in tests), for the person who asked and with what they may see; its page
