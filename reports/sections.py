@@ -2,9 +2,8 @@
 
 Each `Section` names its heading, its template and the function that gathers what it shows
 (and the figures behind it, for the XLSX and CSV downloads) from the report's `Subject`. A
-section is added by one line in the list: the business case (`appraisal.summary`) goes after
-"Financial implications", a readiness summary after "Risks", each as
-`Section("business-case", "Business case", "appraisal/report_section.html", appraisal_section)`.
+section is added by one line in the list: the business case (`appraisal.summary`) comes after
+"Financial implications", the readiness assessment (`readiness.summary`) after "Risks".
 
 Every figure a section shows comes from the same reads as the pages (the ledger counted once
 by `arrangements.figures`, the benefits plan by `benefits.services`, the portfolio by
@@ -142,6 +141,45 @@ def arrangement_risks(s: Subject) -> Built:
     )
 
 
+def arrangement_business_case(s: Subject) -> Built:
+    """The business case as its partners built it, if the reader may see it (a draft is theirs)."""
+    from appraisal import summary
+
+    case = summary.for_report(s.arrangement, s.user)
+    rows: list[tuple] = []
+    if case and not case.get("problems"):
+        source = f"Business case, {'version ' + str(case['version']) if case['shared'] else 'draft'}"
+        risk, switching = case["risk"], case["switching_values"]
+        rows = [
+            ("Net present value", "", round(case["npv"]), "£", source),
+            ("Present value of costs", "", round(case["pv_costs"]), "£", source),
+            ("Present value of savings", "", round(case["pv_savings"]), "£", source),
+            ("Net present value, P10", "", round(risk["p10"]), "£", source),
+            ("Net present value, P50", "", round(risk["p50"]), "£", source),
+            ("Net present value, P90", "", round(risk["p90"]), "£", source),
+            ("Chance the net present value is below zero", "", round(risk["prob_negative"], 4), "share", source),
+            ("Payback", "", case["payback_years"] if case["payback_years"] is not None else "", "years", source),
+            ("Switching value: fall in savings", "", switching["savings_pct"], "%", source),
+            ("Switching value: rise in costs", "", switching["costs_pct"], "%", source),
+            ("Switching value: delay of savings", "", switching["delay_years"], "years", source),
+        ] + [(f"{row['name']}: net of the split", "", round(row["net"]), "£", source) for row in case["split"]]
+    return Built({"case": case}, rows)
+
+
+def arrangement_readiness(s: Subject) -> Built:
+    """The partners' readiness assessment: theirs to see, the public's only once published."""
+    from readiness import summary
+
+    readiness = summary.for_report(s.arrangement, s.user)
+    rows: list[tuple] = []
+    if readiness:
+        source = f"Readiness assessment, round {readiness['round']}"
+        rows = [("Readiness overall", "", readiness["overall"], "% of the scale", source)] + [
+            (f"Readiness: {f['label']}", "", f["score"], f"% ({f['rag']})", source) for f in readiness["factors"]
+        ]
+    return Built({"readiness": readiness}, rows)
+
+
 def arrangement_options(s: Subject) -> Built:
     a = s.arrangement
     return Built({"model": a.get_delivery_model_display(), "governance": a.governance_notes}, [])
@@ -179,7 +217,11 @@ ARRANGEMENT_SECTIONS: list[Section] = [
     Section(
         "financial", "Financial implications", "reports/sections/arrangement_financial.html", arrangement_financial
     ),
+    Section(
+        "business-case", "Business case", "reports/sections/arrangement_business_case.html", arrangement_business_case
+    ),
     Section("risks", "Risks", "reports/sections/arrangement_risks.html", arrangement_risks),
+    Section("readiness", "Readiness", "reports/sections/arrangement_readiness.html", arrangement_readiness),
     Section("options", "Options considered", "reports/sections/arrangement_options.html", arrangement_options),
     Section("appendices", "Appendices", "reports/sections/arrangement_appendices.html", arrangement_appendices),
 ]

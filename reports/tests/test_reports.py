@@ -33,15 +33,19 @@ def client_for(user) -> Client:
     return client
 
 
+# An arrangement's report adds its business case to the money, and its readiness to the risks.
+ARRANGEMENT_ORDER = [*ORDER[:4], "Business case", "Risks", "Readiness", *ORDER[5:]]
+
+
 def test_sections_are_in_a_committee_reports_order():
-    assert [s.title for s in ARRANGEMENT_SECTIONS] == ORDER
+    assert [s.title for s in ARRANGEMENT_SECTIONS] == ARRANGEMENT_ORDER
     assert [s.title for s in ORGANISATION_SECTIONS] == ORDER
 
 
 def test_the_arrangement_report_as_html(arrangement, finance):
     assert writes.sign_off(finance["north"], arrangement.ledger.get(measure="achieved_saving"), "Checked").ok
     html = Client().get(f"/arrangements/{arrangement.pk}/report/").content.decode()
-    positions = [html.index(f"{n}. {title}</h2>") for n, title in enumerate(ORDER, start=1)]
+    positions = [html.index(f"{n}. {title}</h2>") for n, title in enumerate(ARRANGEMENT_ORDER, start=1)]
     assert positions == sorted(positions)
     assert "Shared legal: committee report" in html
     assert "£250,000 of achieved savings signed off by a partner’s finance lead, against £300,000 expected" in html
@@ -132,3 +136,28 @@ def test_a_large_portfolios_pdf_is_written_by_a_background_job(arrangement, monk
     assert "Northtown: shared services portfolio" in text and "Shared legal" in text
     # Only whoever asked for it can open it.
     assert Client().get(response["Location"]).status_code == 404
+
+
+def test_the_business_case_and_readiness_sections_follow_their_own_permissions(arrangement, users):
+    """A draft case and unpublished answers are the partners' own: the public report says none is shared."""
+    from appraisal import writes as case_writes
+    from appraisal.tests.conftest import case_data
+    from readiness.tests.factories import AnswerFactory, RoundFactory
+
+    assert case_writes.save(users["moderator"], arrangement, case_data(), writes.site()).ok
+    round_ = RoundFactory(arrangement=arrangement, number=1, stage="operate")
+    AnswerFactory(round=round_, organisation=users["editor"].memberships.get().organisation, value=4)
+    url = f"/arrangements/{arrangement.pk}/report/"
+
+    partner = client_for(users["viewer"]).get(url).content.decode()
+    assert "Net present value" in partner and "Draft, not shared" in partner
+    assert "Readiness by factor" in partner and "round 1" in partner
+    public = Client().get(url).content.decode()
+    assert "Net present value" not in public and "No business case has been shared" in public
+    assert "Readiness by factor" not in public and "No readiness assessment has been published" in public
+
+    assert case_writes.share(users["editor"], arrangement).ok
+    public = Client().get(url).content.decode()
+    assert "Net present value" in public and "Version 1" in public
+    figures = Client().get(f"/arrangements/{arrangement.pk}/report/figures.csv").content.decode()
+    assert "Net present value,," in figures and "Business case, version 1" in figures
