@@ -24,7 +24,7 @@ import functools
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -53,14 +53,16 @@ FACTOR_LABELS = {
 # compare costs (2). Timing (a contract ending) and a willing partner (interest) are real
 # but narrower signals (1 each). Same political control is reported as an advantage, but it
 # is the users' record, it changes at every election and it is not the engine's place to
-# steer by party: 0 unless a user turns it on.
+# steer by party: 0 unless a user turns it on. Track record weighs 3 since it became
+# specific to the service (SERVICE_RELEVANCE): working together on the very service
+# asked about is the strongest evidence there is, and other services' history is damped.
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
         "border": 2.0,
         "distance": 1.0,
         "areas": 1.0,
         "similarity": 2.0,
-        "track_record": 2.0,
+        "track_record": 3.0,
         "joinable": 2.0,
         "timing": 1.0,
         "interest": 1.0,
@@ -122,6 +124,15 @@ TRACK_RECORD_NEUTRAL = 0.2
 TRACK_RECORD_HALF_LIFE = 10.0
 TRACK_RECORD_EVIDENCE = {"running": 1.0, ENDED: 0.6, "preparing": 0.3, DISAGGREGATED: -0.8}
 TRACK_RECORD_SMALL_ARRANGEMENT = 4
+# The service matters: evidence about the service asked for counts double, about another
+# service in its category (when one LGSL service is asked for) one and a half times, and
+# about any other service half. An arrangement's keys ("lgsl:524", "category:hr") say what
+# it is about; a record without keys is not known to be about anything and counts 1.
+SERVICE_RELEVANCE = {"service": 2.0, "category": 1.5, "other": 0.5}
+# Reach for joining: an arrangement you could join is worth less the further its member is
+# from you, exp(-d / 50 km) (14 km gives 0.76, 100 km 0.14, 300 km 0.002), unless it is a
+# provider that sells to anyone (a trading company) and the query includes those.
+JOIN_REACH_KM = 50.0
 # Contract timing: end years within 2 years of the organisation's score 1, 0.9, 0.8; then
 # 0.2 less for each further year.
 TIMING_CLOSE_YEARS = 2
@@ -162,6 +173,8 @@ class SharedRecord:
     # Abolished councils through which this pair inherits the record: a new unitary
     # carries on its predecessor's arrangements ("through Buckinghamshire County Council").
     through: tuple[str, ...] = ()
+    # What it is about: "lgsl:524", "category:hr" (see SERVICE_RELEVANCE).
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +185,7 @@ class ArrangementFact:
     title: str
     members: tuple[str, ...]
     status: str = "live"
+    trading: bool = False  # a provider that sells to anyone (a trading company, a legal practice)
 
 
 class PoliticalControl(NamedTuple):
@@ -193,8 +207,13 @@ class Query:
     """
 
     organisation: str
-    service_key: str = ""
+    service_key: str = ""  # "lgsl:524" or "category:hr"
     service_label: str = ""
+    category_key: str = ""  # "category:hr": the category of the service asked for
+    include_trading: bool = False  # trading providers count as joinable whatever the distance
+    # Types of body beyond the councils the tier rule allows that may be candidates too
+    # (fire, police and NHS bodies for back-office services): register type codes.
+    other_types: Collection[str] = ()
     tier_rule: str = ""
     weights: Mapping[str, float] = field(default_factory=dict)
     max_distance_km: float | None = None
@@ -236,6 +255,8 @@ class JoinableArrangement:
     status: str
     members: tuple[str, ...]  # codes, as given
     member_names: tuple[str, ...]
+    trading: bool = False
+    distance_km: float | None = None  # from the organisation to its nearest member (set per query)
 
 
 @dataclass(frozen=True)
@@ -588,15 +609,7 @@ def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -
     for codes, record in arrangements:
         members = sorted(set(codes))
         if record.members is None:
-            record = SharedRecord(
-                record.service,
-                record.start_year,
-                record.status,
-                record.end_year,
-                record.title,
-                len(members),
-                record.through,
-            )
+            record = replace(record, members=len(members))
         pairs.extend((a, b, record) for a, b in combinations(members, 2))
     return pairs
 
@@ -704,10 +717,23 @@ def _area_values(data: MatchingData, i: int) -> np.ndarray | None:
     return same / len(kinds)
 
 
-def _track_record_value(records: Sequence[SharedRecord], year: int) -> float:
+def relevance(record: SharedRecord, service_key: str = "", category_key: str = "") -> float:
+    """How much a record says about the service asked for (SERVICE_RELEVANCE)."""
+    if not record.keys or (not service_key and not category_key):
+        return 1.0
+    if service_key and service_key in record.keys:
+        return SERVICE_RELEVANCE["service"]
+    if category_key and category_key in record.keys:
+        return SERVICE_RELEVANCE["service" if category_key == service_key else "category"]
+    return SERVICE_RELEVANCE["other"]
+
+
+def _track_record_value(
+    records: Sequence[SharedRecord], year: int, service_key: str = "", category_key: str = ""
+) -> float:
     evidence = 0.0
     for r in records:
-        evidence += _evidence(r, year)
+        evidence += _evidence(r, year) * relevance(r, service_key, category_key)
     if evidence >= 0:
         return TRACK_RECORD_NEUTRAL + (1 - TRACK_RECORD_NEUTRAL) * (1 - math.exp(-evidence))
     return TRACK_RECORD_NEUTRAL * math.exp(evidence)
@@ -732,10 +758,12 @@ def _evidence(record: SharedRecord, year: int) -> float:
     return base
 
 
-def _track_record_values(data: MatchingData, i: int, year: int) -> np.ndarray:
+def _track_record_values(
+    data: MatchingData, i: int, year: int, service_key: str = "", category_key: str = ""
+) -> np.ndarray:
     values = np.full(data.size, TRACK_RECORD_NEUTRAL)
     for j, records in data.history.get(i, {}).items():
-        values[j] = _track_record_value(records, year)
+        values[j] = _track_record_value(records, year, service_key, category_key)
     return values
 
 
@@ -781,6 +809,7 @@ class ServiceFacts:
     members: np.ndarray
     member_of: np.ndarray  # the arrangement of each entry of `members`
     title_rank: np.ndarray  # each arrangement's place in order of title: the tie-break of the list
+    trading: np.ndarray  # bool per arrangement: a provider that sells to anyone
     end_year: np.ndarray  # float, NaN where not recorded
     posts: Mapping[int, str]  # row -> the title of its post on the matchmaking board
     posted: np.ndarray  # bool
@@ -810,7 +839,7 @@ def service_facts(
         if fact.status not in RUNNING_STATUSES or not members:
             continue
         names = tuple(data.names[index[c]] if c in index else c for c in fact.members)
-        running.append(JoinableArrangement(fact.id, fact.title, fact.status, tuple(fact.members), names))
+        running.append(JoinableArrangement(fact.id, fact.title, fact.status, tuple(fact.members), names, fact.trading))
         rows.append(members)
     sizes = np.array([len(r) for r in rows], dtype=np.int64)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -838,6 +867,7 @@ def service_facts(
         members=members_array,
         member_of=np.repeat(np.arange(len(rows)), sizes),
         title_rank=title_rank,
+        trading=np.array([a.trading for a in running], dtype=bool),
         end_year=end_year,
         posts=posts,
         posted=posted,
@@ -884,6 +914,8 @@ def find_partners(data: MatchingData, query: Query) -> Result:
 
     # Who can be a candidate.
     mask = data.eligible[query.tier_rule].copy()
+    if query.other_types:
+        mask |= np.isin(data.type_ids, [data.type_vocab[x] for x in query.other_types if x in data.type_vocab])
     mask[i] = False
     if query.nations is not None:
         mask &= np.isin(data.nation_ids, [data.nation_vocab[x] for x in query.nations if x in data.nation_vocab])
@@ -959,13 +991,26 @@ def _factor(ctx: _Context, key: str) -> tuple[np.ndarray | None, str]:
             return None, "None of your indicators are recorded."
         return similarity_scores(data, i, ctx.query.threads), ""
     if key == "track_record":
-        return _track_record_values(data, i, ctx.year), ""
+        return _track_record_values(data, i, ctx.year, ctx.query.service_key, ctx.query.category_key), ""
     if key == "joinable":
-        counts = np.bincount(facts.members, weights=_joinable_mask(ctx)[facts.member_of], minlength=data.size)
+        joinable = _joinable_mask(ctx)[facts.member_of]
+        counts = np.bincount(facts.members, weights=joinable, minlength=data.size)
         counts[i] = 0
         if not counts.any():
             return None, f"No live arrangements for {service} that you could join are recorded."
-        return _JOINABLE_VALUES[np.minimum(counts, len(_JOINABLE_VALUES) - 1).astype(np.int64)], ""
+        values = _JOINABLE_VALUES[np.minimum(counts, len(_JOINABLE_VALUES) - 1).astype(np.int64)]
+        # Reach: scaled by the member's distance from you, unless it sells to anyone and
+        # the query includes trading providers.
+        # (Without a location of your own, reach cannot be judged and is not applied.)
+        reach = (
+            np.ones(data.size)
+            if np.isnan(ctx.distances[i])
+            else np.exp(-np.nan_to_num(ctx.distances, nan=np.inf) / JOIN_REACH_KM)
+        )
+        if ctx.query.include_trading and facts.trading.any():
+            trading = np.bincount(facts.members, weights=joinable & facts.trading[facts.member_of], minlength=data.size)
+            reach = np.where(trading > 0, 1.0, reach)
+        return values * reach, ""
     if key == "timing":
         mine = facts.end_year[i]
         if np.isnan(mine):
@@ -1002,7 +1047,16 @@ def _joinable_of(ctx: _Context, j: int) -> tuple[JoinableArrangement, ...]:
         return ()
     joinable = _joinable_mask(ctx)
     theirs = [a for a in facts.member_of[facts.members == j].tolist() if joinable[a]]
-    return tuple(facts.arrangements[a] for a in sorted(theirs, key=lambda a: facts.title_rank[a]))
+    return tuple(_with_distance(ctx, a) for a in sorted(theirs, key=lambda a: facts.title_rank[a]))
+
+
+def _with_distance(ctx: _Context, a: int) -> JoinableArrangement:
+    """The arrangement with the distance from the organisation to its nearest member."""
+    facts = ctx.facts
+    rows = facts.members[facts.member_indptr[a] : facts.member_indptr[a + 1]]
+    d = ctx.distances[rows]
+    d = d[np.isfinite(d)]
+    return replace(facts.arrangements[a], distance_km=float(d.min()) if len(d) else None)
 
 
 def _joinable_list(ctx: _Context, score: np.ndarray, limit: int | None) -> tuple[tuple[JoinableArrangement, ...], int]:
@@ -1015,7 +1069,7 @@ def _joinable_list(ctx: _Context, score: np.ndarray, limit: int | None) -> tuple
     best = np.maximum.reduceat(score[facts.members], facts.member_indptr[:-1])
     candidates = np.flatnonzero(joinable)
     ranked = candidates[np.lexsort((facts.title_rank[candidates], -best[candidates]))][:limit]
-    return tuple(facts.arrangements[a] for a in ranked), len(candidates)
+    return tuple(_with_distance(ctx, a) for a in ranked), len(candidates)
 
 
 # --- Reasons (only for the organisations returned) --------------------------------------------
@@ -1127,8 +1181,14 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     records = ctx.data.history.get(ctx.i, {}).get(j, ())
     if not records:
         return "No shared arrangements on record", {"records": 0}
+    q = ctx.query
+
+    def weight(r: SharedRecord) -> float:
+        return relevance(r, q.service_key, q.category_key)
+
     by_kind: dict[str, list[SharedRecord]] = {}
-    for r in sorted(records, key=lambda r: (-(r.end_year or r.start_year or 0), r.service)):
+    # The records about the service asked for first, then the most recent.
+    for r in sorted(records, key=lambda r: (-weight(r), -(r.end_year or r.start_year or 0), r.service)):
         by_kind.setdefault(_status_kind(r.status), []).append(r)
     clauses = []
     if running := by_kind.get("running"):
@@ -1164,7 +1224,10 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
         clauses.append(
             f"{len(records)} other shared arrangement{'s' if len(records) > 1 else ''} on record{_through(records)}"
         )
-    return _capitalise("; ".join(clauses)), {"records": len(records)}
+    about = sum(1 for r in records if r.keys and weight(r) > SERVICE_RELEVANCE["other"])
+    if (q.service_key or q.category_key) and not about and all(r.keys for r in records):
+        clauses.append(f"nothing on record for {ctx.service or 'this service'}")
+    return _capitalise("; ".join(clauses)), {"records": len(records), "about_this_service": about}
 
 
 def _through(records: Sequence[SharedRecord]) -> str:
@@ -1180,9 +1243,13 @@ def _joinable_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     details = {"arrangements": [a.id for a in arrangements]}
     if not arrangements:
         return f"Not in a live arrangement for {service} that you could join", details
+    d = ctx.distances[j]
+    far = f", {d:,.0f} km from you" if np.isfinite(d) and d >= 1 else ""
+    if any(a.trading for a in arrangements):
+        far += " (a provider that sells to anyone)" if ctx.query.include_trading else ""
     if len(arrangements) == 1:
-        return f"In a live arrangement for {service} you could join: {titles}", details
-    return f"In {len(arrangements)} live arrangements for {service} you could join: {titles}", details
+        return f"In a live arrangement for {service} you could join: {titles}{far}", details
+    return f"In {len(arrangements)} live arrangements for {service} you could join: {titles}{far}", details
 
 
 def _timing_reason(ctx: _Context, j: int) -> tuple[str, dict]:

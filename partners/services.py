@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from arrangements.models import Arrangement, Contract, Partnership
+from arrangements.models import Arrangement, Contract, DeliveryModel, Partnership
 from indicators.models import Indicator, IndicatorValue
 from organisations.models import (
     HAND_ADDED_TYPES,
@@ -23,6 +23,7 @@ from organisations.models import (
 )
 from partners import engine
 from partners.models import Post
+from services import categories
 from services.models import Service, ServiceCategory
 from services.resolve import ServiceResolver
 
@@ -50,6 +51,9 @@ SIMILARITY_INDICATORS = (
     engine.IndicatorSpec("household-income-per-head", "Household income per head", "economy", "household income"),
 )
 CORPORATE_FAMILY = "Corporate and back office"
+# Delivery models of a provider that can sell to anyone (a trading company): the finder
+# counts them as joinable whatever the distance when the user chooses to include them.
+TRADING_MODELS = frozenset({DeliveryModel.JOINT_COMPANY, DeliveryModel.ALEO, DeliveryModel.JOINT_VENTURE})
 AREA_TYPES = {"fire": OrganisationType.FIRE, "police": OrganisationType.POLICE}
 HEALTH_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD)
 
@@ -162,6 +166,7 @@ def build() -> engine.MatchingData:
             through = (names[code],) if heir != code else ()
             members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
     labels = _arrangement_service_labels(members)
+    keys = arrangement_keys(members)
     history = []
     for a in Arrangement.objects.filter(pk__in=members).values("pk", "title", "status", "start_year", "end_year"):
         partners = members[a["pk"]]
@@ -181,6 +186,7 @@ def build() -> engine.MatchingData:
                         title=a["title"],
                         members=len(partners),
                         through=through_a + through_b,
+                        keys=keys.get(a["pk"], ()),
                     ),
                 )
             )
@@ -223,6 +229,21 @@ def current_successors() -> dict[str, list[str]]:
     return {old: sorted(set(found)) for old in direct if (found := heirs(old, frozenset({old})))}
 
 
+def arrangement_keys(arrangement_ids) -> dict[int, tuple[str, ...]]:
+    """What each arrangement is about, as the engine's keys: "category:hr", "lgsl:524"
+    (its services' categories count as its categories too)."""
+    keys: dict[int, set[str]] = {}
+    for arrangement_id, key in Arrangement.categories.through.objects.filter(
+        arrangement_id__in=arrangement_ids
+    ).values_list("arrangement_id", "servicecategory__key"):
+        keys.setdefault(arrangement_id, set()).add(f"category:{key}")
+    for arrangement_id, lgsl, key in Arrangement.services.through.objects.filter(
+        arrangement_id__in=arrangement_ids
+    ).values_list("arrangement_id", "service__lgsl", "service__category__key"):
+        keys.setdefault(arrangement_id, set()).update({f"lgsl:{lgsl}", f"category:{key}"})
+    return {k: tuple(sorted(v)) for k, v in keys.items()}
+
+
 def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
     """A few words for what each arrangement shares, e.g. "legal services"."""
     labels: dict[int, list[str]] = {}
@@ -237,9 +258,36 @@ def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
 class ServiceChoice:
     key: str  # "category:legal" or "lgsl:524"
     label: str
-    tier_rule: str
+    tier_rule: str  # the engine's: "county", "district" or "" (both tiers)
     category: ServiceCategory
     service: Service | None = None
+    other_types: tuple[str, ...] = ()  # fire, police or NHS body types that may be candidates
+
+    @property
+    def category_key(self) -> str:
+        return f"category:{self.category.key}"
+
+
+# Register types of the other sectors (services.categories.OTHER_SECTORS_BY_CATEGORY).
+SECTOR_TYPES = {
+    "fire": (OrganisationType.FIRE,),
+    "police": (OrganisationType.POLICE,),
+    "health": HEALTH_TYPES,
+}
+
+
+def category_tier_rule(category: ServiceCategory) -> str:
+    """The engine's tier rule for a category (services.categories.category_tier):
+    "county", "district", or "" for both tiers."""
+    tier = categories.CATEGORY_TIER_OVERRIDES.get(category.key) or categories.category_tier(
+        category.services.values_list("tier", flat=True)
+    )
+    return tier if tier in ("county", "district") else ""
+
+
+def _other_types(category: ServiceCategory) -> tuple[str, ...]:
+    sectors = categories.OTHER_SECTORS_BY_CATEGORY.get(category.key, ())
+    return tuple(str(t) for sector in sectors for t in SECTOR_TYPES[sector])
 
 
 class UnknownService(LookupError):
@@ -256,7 +304,13 @@ def resolve_service(text: str) -> ServiceChoice:
         service = Service.objects.select_related("category").filter(lgsl=int(text)).first()
         if service is None:
             raise UnknownService(f"No LGSL service has the identifier {text}")
-        return ServiceChoice(f"lgsl:{service.lgsl}", service.label, service.tier, service.category, service)
+        # Choosing one service applies that service's tier; an unrecorded one its category's.
+        tier = service.tier if service.tier in ("county", "district") else ""
+        if not service.tier:
+            tier = category_tier_rule(service.category)
+        return ServiceChoice(
+            f"lgsl:{service.lgsl}", service.label, tier, service.category, service, _other_types(service.category)
+        )
     category = ServiceCategory.objects.filter(key=text).first()
     if category is None:  # everyday words: "waste", "Legal services", an LGSL label
         match = ServiceResolver().resolve(text)
@@ -265,12 +319,9 @@ def resolve_service(text: str) -> ServiceChoice:
         if match.category is None:
             raise UnknownService(f"“{text}” is not a service category or an LGSL identifier")
         category = match.category
-    if category.family == CORPORATE_FAMILY:
-        tier = "all"  # fire, police and NHS bodies share back-office services with councils
-    else:
-        tiers = set(category.services.exclude(tier="").values_list("tier", flat=True))
-        tier = tiers.pop() if len(tiers) == 1 else ""
-    return ServiceChoice(f"category:{category.key}", category.label, tier, category)
+    return ServiceChoice(
+        f"category:{category.key}", category.label, category_tier_rule(category), category, None, _other_types(category)
+    )
 
 
 @dataclass
@@ -282,6 +333,7 @@ class Search:
     nations: list[str] | None = None
     org_types: list[str] | None = None
     limit: int = 20
+    include_trading: bool = False
 
 
 def service_facts(choice: ServiceChoice) -> dict:
@@ -295,8 +347,14 @@ def service_facts(choice: ServiceChoice) -> dict:
     ):
         members.setdefault(arrangement_id, []).append(code)
     facts = [
-        engine.ArrangementFact(id=a.pk, title=a.title, members=tuple(members.get(a.pk, ())), status=a.status)
-        for a in arrangements.only("pk", "title", "status")
+        engine.ArrangementFact(
+            id=a.pk,
+            title=a.title,
+            members=tuple(members.get(a.pk, ())),
+            status=a.status,
+            trading=a.delivery_model in TRADING_MODELS,
+        )
+        for a in arrangements.only("pk", "title", "status", "delivery_model")
     ]
     contracts = {}
     for code, ends_on in Contract.objects.filter(category=choice.category).values_list("organisation__code", "ends_on"):
@@ -330,7 +388,10 @@ def find(search: Search) -> engine.Result:
         organisation=search.organisation.code,
         service_key=search.service.key,
         service_label=search.service.label.lower(),
+        category_key=search.service.category_key,
         tier_rule=search.service.tier_rule,
+        other_types=search.service.other_types,
+        include_trading=search.include_trading,
         weights=search.weights,
         max_distance_km=search.max_distance_km,
         nations=search.nations,

@@ -345,14 +345,14 @@ def test_limit_keeps_the_best(data):
             "ETS",
             "joinable",
             "In 2 live arrangements for waste collection you could join: Testdale Waste Partnership and "
-            "Three Rivers Recycling",
+            "Three Rivers Recycling, 35 km from you",
         ),
         # South Testdale is also in North Testdale's own arrangement: not one to join.
         (
             "NTD",
             "STD",
             "joinable",
-            "In a live arrangement for waste collection you could join: Testdale Waste Partnership",
+            "In a live arrangement for waste collection you could join: Testdale Waste Partnership, 39 km from you",
         ),
         ("NTD", "FAR", "joinable", "Not in a live arrangement for waste collection that you could join"),
         ("NTD", "STD", "timing", "Its waste collection contract ends in 2027, a year after yours"),
@@ -775,7 +775,11 @@ def test_a_factor_with_weight_zero_does_not_change_the_ranking(twins, draw, tier
     first, second = twins
     # The same place set, except for everything the switched-off factor reads.
     changed = first | {FACTOR_INPUTS[factor]: second[FACTOR_INPUTS[factor]]}
-    weights = weights | {factor: 0}
+    # Every factor that reads the changed input is switched off: the joinable factor
+    # reads the locations too (an arrangement is worth less the further its member is).
+    weights = weights | {f: 0 for f, source in FACTOR_INPUTS.items() if source == FACTOR_INPUTS[factor]}
+    if factor == "distance":
+        weights["joinable"] = 0
     code = draw.draw(st.sampled_from([f"O{i}" for i in range(len(first["types"]))]))
     before = find_partners(build(first), query_for(first, code, tier_rule, weights))
     after = find_partners(build(changed), query_for(changed, code, tier_rule, weights))
