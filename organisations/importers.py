@@ -30,6 +30,11 @@ NAME_LOOKUP = "register/lookup_name_to_registry.csv"
 GSS_LOOKUP = "register/lookup_gss_to_registry.csv"
 CHANGES = "register/boundary_changes.csv"
 NATIONAL_BODIES = "register/national_bodies.csv"
+SCOTTISH_NHS_BOARDS = "register/scottish_nhs_boards.csv"
+NHS_BOARDS_SOURCE = (
+    "Health Boards (Scotland) Order 1974, Schedule 1, as amended by SSI 2013/347; boundary dissolved from "
+    "the councils' ONS December 2024 boundaries (OGL v3)"
+)
 MYSOCIETY = "mySociety, uk_local_authority_names_and_codes (CC BY 4.0)"
 
 # ONS gave Barnsley and Sheffield new codes in 2025; the register and the December
@@ -283,6 +288,40 @@ def national_body_rows(context: Context):
         }
 
 
+def nhs_board_features(context: Context) -> list[tuple[geometry.Feature, list[str]]]:
+    """Scotland's NHS boards, each a union of whole council areas: (feature, council codes)."""
+
+    def load():
+        councils = {f.code: f for f in _features(context, LOWER_TIER_BOUNDARIES)}
+        boards = []
+        for row in read_csv(context, SCOTTISH_NHS_BOARDS):
+            members = row["council_gss_codes"].split(";")
+            shape = geometry.union_all(councils[c].geometry for c in members)
+            boards.append((geometry.Feature(row["code"], row["name"], shape), members))
+        return boards
+
+    return context.remember("nhs boards", load)
+
+
+def nhs_board_rows(context: Context):
+    for feature, _members in nhs_board_features(context):
+        latitude, longitude, _how = geometry.centre(feature.geometry)
+        yield {
+            "code": feature.code,
+            "gss_code": feature.code,
+            "official_name": feature.name,
+            "name": feature.name,
+            "org_type": OrganisationType.NHS_BOARD,
+            "tier": Tier.NONE,
+            "nation": Nation.SCOTLAND,
+            "region": Nation.SCOTLAND,
+            "area_km2": round(geometry.area_km2(feature.geometry), 1),
+            "latitude": latitude,
+            "longitude": longitude,
+            "source": NHS_BOARDS_SOURCE,
+        }
+
+
 def relationship_rows(context: Context):
     """Parent county, combined authority and successors, once every council exists."""
     ids = dict(Organisation.objects.values_list("code", "id"))
@@ -374,6 +413,7 @@ def _boundary_layers(context: Context):
     yield COMBINED_AUTHORITY_BOUNDARIES, only(COMBINED_AUTHORITY_BOUNDARIES, {"COMB"})
     for path, _naming in OTHER_BODIES.values():
         yield path, _features(context, path)
+    yield SCOTTISH_NHS_BOARDS, [feature for feature, _members in nhs_board_features(context)]
 
 
 def _greater_london(context: Context) -> geometry.Feature:
@@ -385,7 +425,7 @@ def _greater_london(context: Context) -> geometry.Feature:
 def boundary_rows(context: Context):
     codes = _codes(context)
     for path, features in _boundary_layers(context):
-        source = f"ONS: {path.split('/')[-1]} (OGL v3)"
+        source = NHS_BOARDS_SOURCE if path == SCOTTISH_NHS_BOARDS else f"ONS: {path.split('/')[-1]} (OGL v3)"
         for feature in features:
             yield {
                 "organisation_id": codes[feature.code],
@@ -406,7 +446,11 @@ def neighbour_rows(context: Context):
     types = dict(Organisation.objects.values_list("gss_code", "org_type"))
     pairs: dict[tuple[int, int], float] = {}
     upper = [f for f in _features(context, UPPER_TIER_BOUNDARIES) if types.get(f.code)]
-    layers = [(path, features) for path, features in _boundary_layers(context) if path != COUNTY_BOUNDARIES]
+    layers = [
+        (path, features)
+        for path, features in _boundary_layers(context)
+        if path not in (COUNTY_BOUNDARIES, SCOTTISH_NHS_BOARDS)
+    ]
     layers.append((UPPER_TIER_BOUNDARIES, upper))
     for path, features in layers:
         progress = context.progress(f"shared borders in {path.split('/')[-1]}")
@@ -441,6 +485,13 @@ def overlap_rows(context: Context):
                 "share": 1.0,
                 "method": Overlap.Method.NATIONAL,
             }
+    # Scotland's NHS boards: whole council areas, by the Order's list.
+    for feature, members in nhs_board_features(context):
+        for gss in members:
+            key = (codes[gss], codes[feature.code])
+            if key not in seen:
+                seen.add(key)
+                yield {"organisation_id": key[0], "body_id": key[1], "share": 1.0, "method": Overlap.Method.BOUNDARY}
     # From the boundaries: fire, police and health bodies, for every current council.
     types = dict(Organisation.objects.current().values_list("gss_code", "org_type"))
     councils = [f for f in _features(context, LOWER_TIER_BOUNDARIES) if types.get(f.code)]
@@ -511,6 +562,7 @@ DECLARATIONS = [
     _organisations(
         name="Fire, police and NHS bodies", rows=other_body_rows, source="boundaries/*.json", licence="OGL v3"
     ),
+    _organisations(name="Scotland's NHS boards", rows=nhs_board_rows, source=SCOTTISH_NHS_BOARDS, licence="OGL v3"),
     _organisations(
         name="National police and fire services of Scotland and Northern Ireland",
         rows=national_body_rows,

@@ -14,7 +14,8 @@ class PartnerQuery(Schema):
     limit: int = 20
     max_distance_km: float | None = None
     nation: str | None = None
-    type: str | None = None
+    type: str | None = None  # councils, fire, police, health, or one register type code
+    include_trading: bool = False
     w_border: float | None = None
     w_distance: float | None = None
     w_areas: float | None = None
@@ -45,6 +46,8 @@ class JoinableOut(Schema):
     status: str
     members: list[str]
     member_names: list[str]
+    trading: bool
+    distance_km: float | None
 
 
 class MatchOut(Schema):
@@ -85,6 +88,8 @@ def as_dict(result: engine.Result, choice: services.ServiceChoice) -> dict:
             "status": j.status,
             "members": list(j.members),
             "member_names": list(j.member_names),
+            "trading": j.trading,
+            "distance_km": round(j.distance_km, 1) if j.distance_km is not None else None,
         }
 
     return {
@@ -133,8 +138,9 @@ def find_partners(request, query: Query[PartnerQuery]):
         weights=weights,
         max_distance_km=query.max_distance_km,
         nations=[query.nation] if query.nation else None,
-        org_types=[query.type] if query.type else None,
+        org_types=services.org_types_for(query.type or ""),
         limit=max(1, min(query.limit, 500)),
+        include_trading=query.include_trading,
     )
     try:
         result = services.find(search)

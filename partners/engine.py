@@ -340,6 +340,9 @@ class MatchingData:
     border_km: np.ndarray
     # Shared history: i -> {j: records}, stored both ways.
     history: Mapping[int, Mapping[int, tuple[SharedRecord, ...]]]
+    # Coverage: council row -> {body row: share of the council's area the body covers}
+    # (fire, police and NHS bodies; see `coverage` in build_matching_data).
+    coverage: Mapping[int, Mapping[int, float]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<MatchingData: {self.size:,} organisations, {len(self.indicators)} indicators>"
@@ -394,6 +397,7 @@ def build_matching_data(
     history: Iterable[tuple[str, str, SharedRecord | tuple]] = (),
     area_names: Mapping[str, str] | None = None,
     area_words: Mapping[str, str] | None = None,
+    coverage: Iterable[tuple[str, str, float]] = (),
 ) -> MatchingData:
     """Build the feature matrices once.
 
@@ -407,6 +411,11 @@ def build_matching_data(
     borders: (code, code, km), either direction; pairs with unknown codes are skipped.
     history: (code, code, SharedRecord or its fields as a tuple); see `shared_history`.
     area_names: names of the wider areas by code (organisations' own names are used too).
+    coverage: (council code, body code, share of the council's area inside the body's) for
+        fire, police and NHS bodies. A body has no border, wider areas or indicators of its
+        own to compare: for the councils it covers, how much it covers stands in for the
+        border, the shared areas and the similar place (a body that covers all of a council
+        serves the very same place), and the reasons say so ("Covers all of Herefordshire").
     area_words: what to call an area whose kind has another name, by code: the Greater
         London Authority sits where a combined authority would ({"GLA": "strategic authority"}).
     """
@@ -491,6 +500,7 @@ def build_matching_data(
         border_indices=_readonly(indices),
         border_km=_readonly(km),
         history=_history_index(history, index),
+        coverage=_coverage_index(coverage, index),
     )
 
 
@@ -602,6 +612,17 @@ def _history_index(history, index) -> dict[int, dict[int, tuple[SharedRecord, ..
     return {i: {j: tuple(records) for j, records in partners.items()} for i, partners in by_pair.items()}
 
 
+def _coverage_index(coverage, index) -> dict[int, dict[int, float]]:
+    found: dict[int, dict[int, float]] = {}
+    for council, body, share in coverage:
+        i, j = index.get(council), index.get(body)
+        if i is None or j is None or i == j:
+            continue
+        share = min(1.0, max(0.0, float(share or 0.0)))
+        found.setdefault(i, {})[j] = max(share, found.get(i, {}).get(j, 0.0))
+    return found
+
+
 def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -> list[tuple[str, str, SharedRecord]]:
     """Pairs for `build_matching_data(history=...)` from (member codes, record) per
     arrangement: every pair of members, with the member count filled in."""
@@ -705,6 +726,28 @@ def _border_values(data: MatchingData, i: int) -> np.ndarray:
     km = data.border_km[start:end]
     values[data.border_indices[start:end]] = BORDER_FLOOR + (1 - BORDER_FLOOR) * (1 - np.exp(-km / BORDER_KM_SCALE))
     return values
+
+
+def _with_coverage(data: MatchingData, i: int, values: np.ndarray) -> np.ndarray:
+    """A body that covers part of the organisation's area scores at least that share."""
+    covered = data.coverage.get(i)
+    if covered:
+        rows = np.fromiter(covered, dtype=np.int64, count=len(covered))
+        values[rows] = np.maximum(values[rows], np.fromiter(covered.values(), dtype=float, count=len(covered)))
+    return values
+
+
+def _coverage_words(ctx: _Context, j: int) -> str | None:
+    """ "Covers all of Herefordshire", or None if j does not cover the organisation."""
+    share = ctx.data.coverage.get(ctx.i, {}).get(j)
+    if share is None:
+        return None
+    name = ctx.data.names[ctx.i]
+    if share >= 0.995:
+        return f"Covers all of {name}"
+    if share >= 0.5:
+        return f"Covers most of {name} ({share:.0%} of its area)"
+    return f"Covers part of {name} ({share:.0%} of its area)"
 
 
 def _area_values(data: MatchingData, i: int) -> np.ndarray | None:
@@ -978,18 +1021,20 @@ def _factor(ctx: _Context, key: str) -> tuple[np.ndarray | None, str]:
     service = ctx.service or "this service"
     if key == "border":
         ctx.borders = data.borders_of(i)
-        return _border_values(data, i), ""
+        return _with_coverage(data, i, _border_values(data, i)), ""
     if key == "distance":
         if np.isnan(ctx.distances[i]):
             return None, "Your location is not recorded."
         return np.exp(-np.nan_to_num(ctx.distances, nan=np.inf) / DISTANCE_KM_SCALE), ""
     if key == "areas":
         values = _area_values(data, i)
-        return values, "" if values is not None else "Your county, fire, police and health areas are not recorded."
+        if values is None:
+            return None, "Your county, fire, police and health areas are not recorded."
+        return _with_coverage(data, i, values), ""
     if key == "similarity":
         if not data.present[:, i].any():
             return None, "None of your indicators are recorded."
-        return similarity_scores(data, i, ctx.query.threads), ""
+        return _with_coverage(data, i, similarity_scores(data, i, ctx.query.threads)), ""
     if key == "track_record":
         return _track_record_values(data, i, ctx.year, ctx.query.service_key, ctx.query.category_key), ""
     if key == "joinable":
@@ -1095,6 +1140,8 @@ def _match(ctx: _Context, j: int, score: float, weights: Mapping[str, float]) ->
 
 
 def _border_reason(ctx: _Context, j: int) -> tuple[str, dict]:
+    if covers := _coverage_words(ctx, j):
+        return covers, {"coverage": ctx.data.coverage[ctx.i][j]}
     km = ctx.borders.get(j)
     if km is None:
         return "No shared border", {}
@@ -1116,6 +1163,8 @@ def _distance_reason(ctx: _Context, j: int) -> tuple[str, dict]:
 
 def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i = ctx.data, ctx.i
+    if covers := _coverage_words(ctx, j):
+        return f"{covers}: your {_lower_first(_body_kind(ctx, j))}", {"coverage": data.coverage[i][j]}
     shared = [k for k in range(len(AREA_KINDS)) if data.areas[k, i] >= 0 and data.areas[k, i] == data.areas[k, j]]
     kinds = [AREA_KINDS[k] for k in shared]
 
@@ -1135,6 +1184,8 @@ def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
 
 def _similarity_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i, k = ctx.data, ctx.i, len(ctx.data.indicators)
+    if (covers := _coverage_words(ctx, j)) and not data.present[:, j].any():
+        return f"Serves the same place: {_lower_first(covers)}", {"coverage": data.coverage[i][j]}
     value = float(ctx.values["similarity"][j])
     # Plain lists: K is small and this runs for the returned organisations only.
     zi, zj = data.zt[:, i].tolist(), data.zt[:, j].tolist()
@@ -1167,6 +1218,21 @@ def _similarity_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     if len(both) < available:
         reason += f" (compared on {len(both)} of your {available} indicators)"
     return reason, details
+
+
+# What to call a body in a reason ("your police force area"), by register type code.
+BODY_KINDS = {
+    "FRA": "Fire and rescue authority",
+    "PFA": "Police force area",
+    "ICB": "Integrated care board",
+    "LHB": "Local health board",
+    "NHSB": "NHS board",
+    "HSCT": "Health and social care trust",
+}
+
+
+def _body_kind(ctx: _Context, j: int) -> str:
+    return BODY_KINDS.get(str(ctx.data.org_type[j]), "Wider body")
 
 
 def _indicator_words(spec: IndicatorSpec, zi: float, zj: float) -> str:

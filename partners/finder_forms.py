@@ -2,6 +2,7 @@ from django import forms
 
 from organisations.models import Nation, OrganisationType
 from partners import engine
+from partners.services import SECTOR_CHOICES
 from services.models import ServiceCategory
 from sharewell.widgets import GovukFormMixin
 
@@ -35,7 +36,11 @@ class FinderForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = list(ServiceCategory.objects.values_list("key", "label"))
         self.fields["nation"].choices = [("", "All nations"), *Nation.choices]
-        self.fields["org_type"].choices = [("", "All types"), *OrganisationType.choices]
+        self.fields["org_type"].choices = [
+            ("", "All types"),
+            *SECTOR_CHOICES,
+            *[(value, f"{label} only") for value, label in OrganisationType.choices],
+        ]
         for key in engine.FACTORS:
             self.fields[f"w_{key}"] = forms.FloatField(
                 label=engine.FACTOR_LABELS[key],

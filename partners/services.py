@@ -16,6 +16,7 @@ from arrangements.models import Arrangement, Contract, DeliveryModel, Partnershi
 from indicators.models import Indicator, IndicatorValue
 from organisations.models import (
     HAND_ADDED_TYPES,
+    PRINCIPAL_COUNCIL_TYPES,
     Neighbour,
     Organisation,
     OrganisationType,
@@ -55,7 +56,9 @@ CORPORATE_FAMILY = "Corporate and back office"
 # counts them as joinable whatever the distance when the user chooses to include them.
 TRADING_MODELS = frozenset({DeliveryModel.JOINT_COMPANY, DeliveryModel.ALEO, DeliveryModel.JOINT_VENTURE})
 AREA_TYPES = {"fire": OrganisationType.FIRE, "police": OrganisationType.POLICE}
-HEALTH_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD)
+HEALTH_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD, OrganisationType.NHS_BOARD)
+# Bodies scored on how much of a council's area they cover (engine: coverage).
+COVERING_TYPES = frozenset({OrganisationType.FIRE, OrganisationType.POLICE, *HEALTH_TYPES})
 
 _cache: dict = {}
 _lock = threading.Lock()
@@ -110,9 +113,12 @@ def build() -> engine.MatchingData:
         if o.combined_authority:
             areas[o.pk]["combined"] = o.combined_authority.code
     best: dict[tuple[int, str], float] = {}
+    coverage = []
     for org_id, body_code, body_type, share in Overlap.objects.filter(organisation_id__in=ids).values_list(
         "organisation_id", "body__code", "body__org_type", "share"
     ):
+        if body_type in COVERING_TYPES:
+            coverage.append((ids[org_id].code, body_code, share))
         kind = (
             "fire"
             if body_type == OrganisationType.FIRE
@@ -199,7 +205,7 @@ def build() -> engine.MatchingData:
         )
     }
     return engine.build_matching_data(
-        records, specs, values, borders, history, area_names=area_names, area_words=area_words
+        records, specs, values, borders, history, area_names=area_names, area_words=area_words, coverage=coverage
     )
 
 
@@ -274,6 +280,26 @@ SECTOR_TYPES = {
     "police": (OrganisationType.POLICE,),
     "health": HEALTH_TYPES,
 }
+
+
+# The type filter's groups: "councils" (principal councils only) and the other sectors.
+SECTOR_CHOICES = (
+    ("councils", "Councils only"),
+    ("fire", "Fire and rescue"),
+    ("police", "Police"),
+    ("health", "Health (NHS)"),
+)
+
+
+def org_types_for(value: str) -> list[str] | None:
+    """The register types a type filter asks for: a sector ("health") or one type code."""
+    if not value:
+        return None
+    if value == "councils":
+        return [str(t) for t in PRINCIPAL_COUNCIL_TYPES]
+    if value in SECTOR_TYPES:
+        return [str(t) for t in SECTOR_TYPES[value]]
+    return [value]
 
 
 def category_tier_rule(category: ServiceCategory) -> str:

@@ -31,7 +31,7 @@ def _search(form: FinderForm) -> tuple[services.Search | None, str]:
         weights=form.weights(),
         max_distance_km=data.get("max_distance_km"),
         nations=[data["nation"]] if data.get("nation") else None,
-        org_types=[data["org_type"]] if data.get("org_type") else None,
+        org_types=services.org_types_for(data.get("org_type") or ""),
         limit=data.get("limit") or 20,
     ), ""
 
