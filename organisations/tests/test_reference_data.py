@@ -535,3 +535,19 @@ def test_english_and_welsh_populations_are_census_2021_with_their_period(importe
             assert o.population == census[o.gss_code], o.name
     others = Organisation.objects.current().principal_councils().filter(nation__in=["Scotland", "Northern Ireland"])
     assert all("mid-2020" in o.population_source for o in others)
+
+
+def test_every_scottish_council_is_in_exactly_one_nhs_board(imported):
+    councils = Organisation.objects.current().filter(org_type=OrganisationType.SCOTTISH_COUNCIL)
+    boards = Organisation.objects.current().filter(org_type=OrganisationType.NHS_BOARD)
+    assert boards.count() == 14
+    for council in councils:
+        mine = Overlap.objects.filter(organisation=council, body__org_type=OrganisationType.NHS_BOARD)
+        assert [o.share for o in mine] == [1.0], council.name
+    # Each board's boundary is the union of its councils' and its population their sum.
+    tayside = boards.get(name="NHS Tayside")
+    members = Organisation.objects.filter(overlaps__body=tayside).order_by("name")
+    assert [o.name for o in members] == ["Angus", "Dundee City", "Perth and Kinross"]
+    assert tayside.population == sum(o.population for o in members)
+    assert Boundary.objects.filter(organisation=tayside).exists()
+    assert "Health Boards (Scotland) Order" in tayside.source
