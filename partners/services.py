@@ -343,7 +343,7 @@ def resolve_service(text: str) -> ServiceChoice:
         if match.service:
             return resolve_service(str(match.service.lgsl))
         if match.category is None:
-            raise UnknownService(f"“{text}” is not a service category or an LGSL identifier")
+            raise UnknownService(match.problem or f"“{text}” is not a service category or an LGSL identifier")
         category = match.category
     return ServiceChoice(
         f"category:{category.key}", category.label, category_tier_rule(category), category, None, _other_types(category)

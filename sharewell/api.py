@@ -11,6 +11,7 @@ from arrangements.api import figures_router
 from arrangements.api import router as arrangements_router
 from organisations.api import router as organisations_router
 from partners.api import router as partners_router
+from services.api import router as services_router
 from sharewell.api_docs import SiteSwagger
 from sharewell.unavailable import RETRY_AFTER_SECONDS
 from sharewell.unavailable import unreachable as _unreachable
@@ -29,6 +30,7 @@ api = NinjaAPI(
 api.add_router("/organisations", organisations_router, tags=["Organisations"])
 api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])
+api.add_router("/services", services_router, tags=["Services"])
 api.add_router("/figures", figures_router, tags=["Figures"])
 api.add_router("/appraisal", appraisal_router, tags=["Business case"])
 

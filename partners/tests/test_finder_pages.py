@@ -201,5 +201,5 @@ def test_services_are_found_by_the_words_people_use(service_list, words, key):
 
 
 def test_an_unknown_service_is_refused_with_its_words(service_list):
-    with pytest.raises(services.UnknownService, match="“juggling” is not a service category"):
+    with pytest.raises(services.UnknownService, match="“juggling” is not an LGSL service or a category"):
         services.resolve_service("juggling")
