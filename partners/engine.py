@@ -412,10 +412,10 @@ def build_matching_data(
     history: (code, code, SharedRecord or its fields as a tuple); see `shared_history`.
     area_names: names of the wider areas by code (organisations' own names are used too).
     coverage: (council code, body code, share of the council's area inside the body's) for
-        fire, police and NHS bodies. A body has no border, wider areas or indicators of its
-        own to compare: for the councils it covers, how much it covers stands in for the
-        border, the shared areas and the similar place (a body that covers all of a council
-        serves the very same place), and the reasons say so ("Covers all of Herefordshire").
+        fire, police and NHS bodies. A body shares no border and no wider areas with a
+        council it covers: for those councils, how much it covers stands in for the border
+        and the shared areas, and the reasons say so ("Covers all of Herefordshire"). It has
+        no place indicators of its own, so it is not compared on similarity.
     area_words: what to call an area whose kind has another name, by code: the Greater
         London Authority sits where a combined authority would ({"GLA": "strategic authority"}).
     """
@@ -1034,7 +1034,7 @@ def _factor(ctx: _Context, key: str) -> tuple[np.ndarray | None, str]:
     if key == "similarity":
         if not data.present[:, i].any():
             return None, "None of your indicators are recorded."
-        return _with_coverage(data, i, similarity_scores(data, i, ctx.query.threads)), ""
+        return similarity_scores(data, i, ctx.query.threads), ""
     if key == "track_record":
         return _track_record_values(data, i, ctx.year, ctx.query.service_key, ctx.query.category_key), ""
     if key == "joinable":
@@ -1184,8 +1184,8 @@ def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
 
 def _similarity_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i, k = ctx.data, ctx.i, len(ctx.data.indicators)
-    if (covers := _coverage_words(ctx, j)) and not data.present[:, j].any():
-        return f"Serves the same place: {_lower_first(covers)}", {"coverage": data.coverage[i][j]}
+    if j in data.coverage.get(i, {}) and not data.present[:, j].any():
+        return "Not compared: it has no place indicators of its own", {"coverage": data.coverage[i][j]}
     value = float(ctx.values["similarity"][j])
     # Plain lists: K is small and this runs for the returned organisations only.
     zi, zj = data.zt[:, i].tolist(), data.zt[:, j].tolist()
