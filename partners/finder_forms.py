@@ -32,8 +32,15 @@ class FinderForm(GovukFormMixin, forms.Form):
         empty_value=20,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        if data is not None and any(k in data for k in ("organisation", "category", "service")):
+            # A shared link may name only some weights (or none): the others are the defaults,
+            # shown in their boxes rather than blank.
+            data = data.copy()
+            for key in engine.FACTORS:
+                if not data.get(f"w_{key}"):
+                    data[f"w_{key}"] = f"{engine.DEFAULT_WEIGHTS[key]:g}"
+        super().__init__(data, *args, **kwargs)
         self.fields["category"].choices = list(ServiceCategory.objects.values_list("key", "label"))
         self.fields["nation"].choices = [("", "All nations"), *Nation.choices]
         self.fields["org_type"].choices = [
@@ -48,6 +55,7 @@ class FinderForm(GovukFormMixin, forms.Form):
                 min_value=0,
                 max_value=10,
                 initial=engine.DEFAULT_WEIGHTS[key],
+                help_text=f"0 (leave out) to 10; the default is {engine.DEFAULT_WEIGHTS[key]:g}",
                 widget=forms.NumberInput(attrs={"step": "0.5", "class": "govuk-input govuk-input--width-3"}),
             )
 
@@ -59,9 +67,12 @@ class FinderForm(GovukFormMixin, forms.Form):
         }
 
     def weights_changed(self) -> bool:
-        """Whether the user moved any weight from its default (the weights panel then stays open)."""
+        """Whether the user moved any weight from its default, or one is wrong (the weights
+        panel then stays open)."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return False
+        if any(f"w_{key}" in self.errors for key in engine.FACTORS):
+            return True
         return any(value != engine.DEFAULT_WEIGHTS[key] for key, value in self.weights().items())
 
     def weight_fields(self):

@@ -137,7 +137,9 @@ def test_posts_are_listed_viewed_answered_boost_the_finder_and_can_be_withdrawn(
     assert PostResponse.objects.filter(post=post, organisation=places["welsh"]).exists()
     page = client_for(users["editor"]).get(post.get_absolute_url()).content.decode()
     assert "Cwmtest" in page and "We are interested" in page  # the poster sees who looked and replied
-    assert "We are interested" not in welsh.get(post.get_absolute_url()).content.decode()
+    # The responder sees what they sent; nobody else does.
+    assert "We are interested" in welsh.get(post.get_absolute_url()).content.decode()
+    assert "We are interested" not in Client().get(post.get_absolute_url()).content.decode()
     # Southvale searching for legal partners sees Northtown's post as a reason.
     result = services.find(services.Search(places["south"], services.resolve_service("legal")))
     northtown = next(m for m in result.matches if m.code == "NTT")
@@ -203,3 +205,27 @@ def test_services_are_found_by_the_words_people_use(service_list, words, key):
 def test_an_unknown_service_is_refused_with_its_words(service_list):
     with pytest.raises(services.UnknownService, match="“juggling” is not an LGSL service or a category"):
         services.resolve_service("juggling")
+
+
+def test_the_posters_contact_is_for_signed_in_users_unless_they_choose(places, service_list, users):
+    client_for(users["editor"]).post("/partners/board/new/", _post_data(places, places["north"]))
+    post = Post.objects.get()
+    anonymous = Client().get(post.get_absolute_url()).content.decode()
+    assert post.contact_email not in anonymous
+    assert "Sign in</a> to see who to contact" in anonymous
+    assert "Visits by people who are not signed in are not recorded" in anonymous
+    signed_in = client_for(users["other_editor"]).get(post.get_absolute_url()).content.decode()
+    assert post.contact_email in signed_in
+    assert "can see that you" in signed_in
+    post.contact_public = True
+    post.save()
+    assert post.contact_email in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_the_boards_error_summary_names_each_field(places, service_list, users):
+    page = client_for(users["editor"]).post("/partners/board/new/", {}).content.decode()
+    assert "This field is required" not in page
+    for message in ("Choose service category", "Enter what you are looking for", "Enter contact email address"):
+        assert message in page
+    form = client_for(users["editor"]).get("/partners/board/new/").content.decode()
+    assert "---------" not in form
