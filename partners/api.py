@@ -25,6 +25,11 @@ class PartnerQuery(Schema):
     w_timing: float | None = None
     w_interest: float | None = None
     w_political: float | None = None
+    # Indicator groups in the similarity (blank: the service's emphasis; 1 each otherwise).
+    g_people: float | None = None
+    g_place: float | None = None
+    g_deprivation: float | None = None
+    g_economy: float | None = None
 
 
 class FactorOut(Schema):
@@ -141,6 +146,10 @@ def find_partners(request, query: Query[PartnerQuery]):
         org_types=services.org_types_for(query.type or ""),
         limit=max(1, min(query.limit, 500)),
         include_trading=query.include_trading,
+        group_weights={
+            g: getattr(query, f"g_{g}") for g in services.INDICATOR_GROUPS if getattr(query, f"g_{g}") is not None
+        }
+        or None,
     )
     try:
         result = services.find(search)

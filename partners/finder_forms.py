@@ -2,6 +2,7 @@ from django import forms
 
 from organisations.models import Nation, OrganisationType
 from partners import engine
+from partners.services import INDICATOR_GROUPS as GROUPS
 from partners.services import SECTOR_CHOICES
 from services.models import ServiceCategory
 from sharewell.widgets import GovukFormMixin
@@ -48,6 +49,15 @@ class FinderForm(GovukFormMixin, forms.Form):
             *SECTOR_CHOICES,
             *[(value, f"{label} only") for value, label in OrganisationType.choices],
         ]
+        for group in GROUPS:
+            self.fields[f"g_{group}"] = forms.FloatField(
+                label=f"Similar place: {group}",
+                required=False,
+                min_value=0,
+                max_value=10,
+                help_text="0 to 10; blank follows the service (1, or 2 for what matters more for it)",
+                widget=forms.NumberInput(attrs={"step": "0.5", "class": "govuk-input govuk-input--width-3"}),
+            )
         for key in engine.FACTORS:
             self.fields[f"w_{key}"] = forms.FloatField(
                 label=engine.FACTOR_LABELS[key],
@@ -58,6 +68,17 @@ class FinderForm(GovukFormMixin, forms.Form):
                 help_text=f"0 (leave out) to 10; the default is {engine.DEFAULT_WEIGHTS[key]:g}",
                 widget=forms.NumberInput(attrs={"step": "0.5", "class": "govuk-input govuk-input--width-3"}),
             )
+
+    def group_weights(self) -> dict[str, float]:
+        """The indicator groups' weights the user set (the others follow the service)."""
+        return {
+            group: self.cleaned_data[f"g_{group}"]
+            for group in GROUPS
+            if self.cleaned_data.get(f"g_{group}") is not None
+        }
+
+    def group_fields(self):
+        return [self[f"g_{group}"] for group in GROUPS]
 
     def weights(self) -> dict[str, float]:
         return {
@@ -71,7 +92,9 @@ class FinderForm(GovukFormMixin, forms.Form):
         panel then stays open)."""
         if not self.is_bound or not hasattr(self, "cleaned_data"):
             return False
-        if any(f"w_{key}" in self.errors for key in engine.FACTORS):
+        if any(f"w_{key}" in self.errors for key in engine.FACTORS) or any(f"g_{g}" in self.errors for g in GROUPS):
+            return True
+        if self.group_weights():
             return True
         return any(value != engine.DEFAULT_WEIGHTS[key] for key, value in self.weights().items())
 

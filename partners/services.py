@@ -50,7 +50,34 @@ SIMILARITY_INDICATORS = (
     engine.IndicatorSpec("median-weekly-pay", "Median weekly pay", "economy", "pay"),
     engine.IndicatorSpec("employment-rate", "Employment rate", "economy", "employment"),
     engine.IndicatorSpec("household-income-per-head", "Household income per head", "economy", "household income"),
+    # Growth, as in ONS's nearest neighbours model: derived below from the shipped counts.
+    engine.IndicatorSpec(
+        "housing-growth", "Net additions to the housing stock per 1,000 people", "place", "housing growth"
+    ),
+    engine.IndicatorSpec(
+        "business-birth-rate", "Business births per 100 active businesses", "economy", "business births"
+    ),
+    engine.IndicatorSpec(
+        "business-one-year-survival", "One-year business survival rate", "economy", "business survival"
+    ),
 )
+# Indicators computed from others: key -> (numerator, denominator or "population", scale).
+DERIVED_INDICATORS = {
+    "housing-growth": ("net-additional-dwellings", "population", 1000.0),
+    "business-birth-rate": ("business-births", "active-businesses", 100.0),
+}
+INDICATOR_GROUPS = ("people", "place", "deprivation", "economy")
+# Similarity emphasis by service: which groups of place characteristics matter more for a
+# category (rurality and density for waste and roads, age structure and deprivation for
+# social care and education, housing and deprivation for housing). A multiplier of each
+# group's share of the distance; the user's group weights override it.
+SERVICE_GROUP_EMPHASIS = {
+    "environment-waste": {"place": 2.0},
+    "transport-highways": {"place": 2.0},
+    "social-care-health": {"people": 2.0, "deprivation": 2.0},
+    "education": {"people": 2.0, "deprivation": 1.5},
+    "housing": {"place": 1.5, "deprivation": 1.5},
+}
 CORPORATE_FAMILY = "Corporate and back office"
 # Delivery models of a provider that can sell to anyone (a trading company): the finder
 # counts them as joinable whatever the distance when the user chooses to include them.
@@ -147,13 +174,24 @@ def build() -> engine.MatchingData:
     ]
 
     keys = {spec.key for spec in SIMILARITY_INDICATORS}
+    keys |= {k for numerator, denominator, _ in DERIVED_INDICATORS.values() for k in (numerator, denominator)}
     present = set(Indicator.objects.filter(key__in=keys).values_list("key", flat=True))
-    specs = [spec for spec in SIMILARITY_INDICATORS if spec.key in present]
     values: dict[str, dict[str, float]] = {}
     for code, key, value in IndicatorValue.objects.filter(indicator__key__in=present).values_list(
         "organisation__code", "indicator__key", "value"
     ):
         values.setdefault(code, {})[key] = value
+    population = {r["code"]: r["population"] for r in records}
+    for key, (numerator, denominator, scale) in DERIVED_INDICATORS.items():
+        if numerator not in present or (denominator != "population" and denominator not in present):
+            continue
+        present.add(key)
+        for code, by_key in values.items():
+            top = by_key.get(numerator)
+            bottom = population.get(code) if denominator == "population" else by_key.get(denominator)
+            if top is not None and bottom:
+                by_key[key] = top / bottom * scale
+    specs = [spec for spec in SIMILARITY_INDICATORS if spec.key in present]
 
     borders = Neighbour.objects.filter(organisation_id__in=ids, neighbour_id__in=ids).values_list(
         "organisation__code", "neighbour__code", "border_km"
@@ -360,6 +398,7 @@ class Search:
     org_types: list[str] | None = None
     limit: int = 20
     include_trading: bool = False
+    group_weights: dict[str, float] | None = None  # None: the service's emphasis (SERVICE_GROUP_EMPHASIS)
 
 
 def service_facts(choice: ServiceChoice) -> dict:
@@ -408,6 +447,13 @@ def service_facts(choice: ServiceChoice) -> dict:
     }
 
 
+def group_weights(search: Search) -> dict[str, float]:
+    """The indicator groups' weights: the service's emphasis, then the user's choices."""
+    weights = dict(SERVICE_GROUP_EMPHASIS.get(search.service.category.key, {}))
+    weights.update(search.group_weights or {})
+    return weights
+
+
 def find(search: Search) -> engine.Result:
     data = matching_data()
     query = engine.Query(
@@ -418,6 +464,7 @@ def find(search: Search) -> engine.Result:
         tier_rule=search.service.tier_rule,
         other_types=search.service.other_types,
         include_trading=search.include_trading,
+        group_weights=group_weights(search),
         weights=search.weights,
         max_distance_km=search.max_distance_km,
         nations=search.nations,

@@ -38,6 +38,7 @@ def _search(form: FinderForm) -> tuple[services.Search | None, str]:
         nations=[data["nation"]] if data.get("nation") else None,
         org_types=services.org_types_for(data.get("org_type") or ""),
         limit=data.get("limit") or 20,
+        group_weights=form.group_weights() or None,
     ), ""
 
 

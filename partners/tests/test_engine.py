@@ -966,3 +966,21 @@ def test_a_body_is_scored_on_how_much_of_the_council_it_covers():
     assert fire.factor("areas").reason == "Covers all of Homeshire: your fire and rescue authority"
     assert police.factor("border").reason == "Covers part of Homeshire (40% of its area)"
     assert police.factor("border").value == pytest.approx(0.4)
+
+
+def test_an_indicator_group_with_weight_zero_is_as_if_it_were_not_there():
+    rng = np.random.default_rng(3)
+    specs = [IndicatorSpec(f"k{c}", f"K{c}", group) for c, group in enumerate(["people", "people", "place", "economy"])]
+    organisations = [{"code": f"O{i}", "name": f"O{i}", "org_type": "UA"} for i in range(30)]
+    values = rng.normal(size=(30, 4))
+    full = build_matching_data(organisations, specs, values)
+    without_place = build_matching_data(organisations, [s for s in specs if s.group != "place"], values[:, [0, 1, 3]])
+    for i in (0, 7, 29):
+        np.testing.assert_allclose(
+            similarity_scores(full, i, group_weights={"place": 0}), similarity_scores(without_place, i), rtol=1e-5
+        )
+    # Counting a group twice is not the same as once, and weights of 1 change nothing.
+    assert not np.allclose(similarity_scores(full, 0, group_weights={"place": 2}), similarity_scores(full, 0))
+    np.testing.assert_array_equal(similarity_scores(full, 0, group_weights={"place": 1}), similarity_scores(full, 0))
+    with pytest.raises(ValueError, match="indicator group"):
+        similarity_scores(full, 0, group_weights={"place": -1})
