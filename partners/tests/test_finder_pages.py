@@ -229,3 +229,37 @@ def test_the_boards_error_summary_names_each_field(places, service_list, users):
         assert message in page
     form = client_for(users["editor"]).get("/partners/board/new/").content.decode()
     assert "---------" not in form
+
+
+def test_a_shared_link_shows_every_weight_and_its_scale(places, service_list, borders):
+    response = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "w_border": "4"})
+    form = response.context["form"]
+    assert form["w_border"].value() == "4"
+    assert form["w_distance"].value() == "1"  # not named in the link: the default, not blank
+    assert "0 (leave out) to 10; the default is 3" in response.content.decode()  # track record's scale
+
+
+def test_an_error_in_the_weights_opens_the_panel(places, service_list, borders):
+    page = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "w_distance": "-1"}).content.decode()
+    assert '<details class="govuk-details" open>' in page
+
+
+def test_compare_up_to_four_says_what_it_left_out_and_downloads_the_shortlist(places, service_list, borders):
+    from organisations.tests.factories import OrganisationFactory
+
+    for n, code in enumerate(("UAA", "UAB", "UAC")):
+        OrganisationFactory(
+            code=code, name=f"Unitary {code}", org_type="UA", tier="unitary", latitude=52.1 + n / 10, longitude=0.3
+        )
+    ranked = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "legal", "limit": 6}).json()
+    codes = [m["code"] for m in ranked["matches"]]
+    assert len(codes) >= 5
+    query = {"organisation": "NTT", "category": "legal", "candidate": codes[:5]}
+    response = Client().get("/partners/compare/", query)
+    assert [m.code for m in response.context["matches"]] == codes[:4]
+    assert "You can compare up to 4 at once: 1 more ticked is not shown" in response.content.decode()
+    download = Client().get("/partners/compare/", {**query, "format": "csv"})
+    assert download["Content-Type"].startswith("text/csv")
+    rows = download.content.decode().splitlines()
+    assert rows[0].startswith("For,Northtown")
+    assert len(rows[1].split(",")) == 5  # a label and four candidates
