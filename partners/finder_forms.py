@@ -13,6 +13,12 @@ class FinderForm(GovukFormMixin, forms.Form):
         label="Your organisation", max_length=200, help_text="A name or code, for example “Cambs CC” or CAM"
     )
     category = forms.ChoiceField(label="Service category")
+    words = forms.CharField(
+        label="Or the service in your own words",
+        required=False,
+        max_length=100,
+        help_text="For example “Roads”, “Bins” or “Children’s social care”",
+    )
     service = forms.IntegerField(
         label="Or one service (LGSL number)",
         required=False,
@@ -104,5 +110,14 @@ class FinderForm(GovukFormMixin, forms.Form):
     def search_fields(self):
         return [
             self[name]
-            for name in ("organisation", "category", "service", "max_distance_km", "nation", "org_type", "limit")
+            for name in (
+                "organisation",
+                "category",
+                "words",
+                "service",
+                "max_distance_km",
+                "nation",
+                "org_type",
+                "limit",
+            )
         ]

@@ -24,12 +24,13 @@ def _search(form: FinderForm) -> tuple[services.Search | None, str]:
     if not resolution.organisation.is_current:
         form.add_error("organisation", f"{resolution.organisation.name} no longer exists: choose its successor")
         return None, ""
-    try:
-        choice = services.resolve_service(str(form.cleaned_data["service"] or form.cleaned_data["category"]))
-    except services.UnknownService as error:
-        form.add_error("service", str(error))
-        return None, ""
     data = form.cleaned_data
+    text = str(data["service"] or data.get("words") or data["category"])
+    try:
+        choice = services.resolve_service(text)
+    except services.UnknownService as error:
+        form.add_error("service" if data["service"] else "words", str(error))
+        return None, ""
     return services.Search(
         organisation=resolution.organisation,
         service=choice,

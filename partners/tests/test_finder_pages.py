@@ -263,3 +263,11 @@ def test_compare_up_to_four_says_what_it_left_out_and_downloads_the_shortlist(pl
     rows = download.content.decode().splitlines()
     assert rows[0].startswith("For,Northtown")
     assert len(rows[1].split(",")) == 5  # a label and four candidates
+
+
+def test_the_finder_takes_the_service_in_everyday_words(places, service_list, borders):
+    response = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "words": "Bins"})
+    assert response.context["search"].service.key == "lgsl:524"
+    unknown = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "words": "Bnis"})
+    assert "Did you mean “Bins”" in unknown.content.decode()
+    assert unknown.context["search"] is None
