@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from arrangements.schemas import ProblemsOut
 from organisations.models import Organisation
 from organisations.schemas import ErrorOut
 from partners import engine, services
@@ -124,7 +125,12 @@ def as_dict(result: engine.Result, choice: services.ServiceChoice) -> dict:
     }
 
 
-@router.get("", response={200: PartnersOut, 404: ErrorOut, 422: ErrorOut}, summary="Rank potential partners")
+def _problem(field: str, code: str, message: str, value: str = "") -> tuple[int, dict]:
+    """A 422 in the API's shape: {"detail", "problems": [{"field", "code", "message", "value"}]}."""
+    return 422, {"detail": message, "problems": [{"field": field, "code": code, "message": message, "value": value}]}
+
+
+@router.get("", response={200: PartnersOut, 404: ErrorOut, 422: ProblemsOut}, summary="Rank potential partners")
 def find_partners(request, query: Query[PartnerQuery]):
     """For one organisation (code or GSS code) and one service (a category key such as `legal`, or an
     LGSL number), every organisation that could deliver the service, ranked, each with its factors
@@ -135,7 +141,7 @@ def find_partners(request, query: Query[PartnerQuery]):
     try:
         choice = services.resolve_service(query.service)
     except services.UnknownService as error:
-        return 422, {"detail": str(error)}
+        return _problem("service", "unknown_service", str(error), query.service)
     weights = {key: getattr(query, f"w_{key}") for key in engine.FACTORS if getattr(query, f"w_{key}") is not None}
     search = services.Search(
         organisation=organisation,
@@ -154,9 +160,8 @@ def find_partners(request, query: Query[PartnerQuery]):
     try:
         result = services.find(search)
     except engine.UnknownOrganisation:
-        return 422, {
-            "detail": f"{organisation.name} cannot be matched: it is not a council or public body with a place"
-        }
+        message = f"{organisation.name} cannot be matched: it is not a council or public body with a place"
+        return _problem("organisation", "cannot_be_matched", message, query.organisation)
     except ValueError as error:
-        return 422, {"detail": str(error)}
+        return _problem("weights", "bad_weight", str(error))
     return as_dict(result, choice)

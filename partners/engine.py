@@ -982,6 +982,9 @@ def find_partners(data: MatchingData, query: Query) -> Result:
         raise ValueError("limit must be 0 or more")
     i = _index(data, query.organisation)
     weights = effective_weights(query.weights)
+    for group, value in (query.group_weights or {}).items():
+        if not math.isfinite(float(value)) or float(value) < 0:
+            raise ValueError(f"the weight of the indicator group {group!r} must be a number 0 or more")
     facts = query.facts
     if facts is None:
         facts = service_facts(

@@ -66,7 +66,9 @@ def test_api_matches_the_page_and_documents_itself(places, service_list, borders
     spec = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/partners" in spec["paths"]
     assert Client().get("/api/v1/partners", {"organisation": "ZZZ", "service": "legal"}).status_code == 404
-    assert Client().get("/api/v1/partners", {"organisation": "NTT", "service": "nonsense"}).status_code == 422
+    refused = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "nonsense"})
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["field"] == "service"
 
 
 def test_a_zero_weight_leaves_a_factor_out(places, service_list, borders):
@@ -271,3 +273,21 @@ def test_the_finder_takes_the_service_in_everyday_words(places, service_list, bo
     unknown = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "words": "Bnis"})
     assert "Did you mean “Bins”" in unknown.content.decode()
     assert unknown.context["search"] is None
+
+
+def test_the_partners_api_answers_match_its_openapi_document(places, service_list, borders):
+    from organisations.tests.openapi import errors, response_schema
+
+    document = Client().get("/api/v1/openapi.json").json()
+    ok = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "Legal", "type": "councils"})
+    assert ok.status_code == 200
+    assert errors(ok.json(), response_schema(document, "/api/v1/partners", 200), document) == []
+    for query in (
+        {"service": "nonsense"},
+        {"service": "legal", "g_place": "-1"},
+        {"service": "legal", "w_border": "x"},
+    ):
+        refused = Client().get("/api/v1/partners", {"organisation": "NTT", **query})
+        assert refused.status_code == 422, query
+        assert set(refused.json()) == {"detail", "problems"}
+        assert errors(refused.json(), response_schema(document, "/api/v1/partners", 422), document) == [], query
