@@ -154,6 +154,29 @@ def centroid(geometry) -> tuple[float, float]:
     return point.y, point.x
 
 
+def centre(geometry, parts: Sequence[tuple[float, float, float]] = ()) -> tuple[float, float, str]:
+    """(latitude, longitude, how) of a centre that lies inside the shape.
+
+    With `parts` ((latitude, longitude, population) of the districts it is made of), the
+    population-weighted centre of the districts, if that lies inside; otherwise the
+    shape's centroid if inside, otherwise a point on its surface (always inside). A
+    county's centroid can fall outside it (Lancashire's would be in the sea or, taken
+    from a wrong source, in another county), so the test is made, never assumed.
+    """
+    if parts:
+        total = sum(w for _, _, w in parts if w and w > 0)
+        if total > 0:
+            lat = sum(la * w for la, _, w in parts if w and w > 0) / total
+            lon = sum(lo * w for _, lo, w in parts if w and w > 0) / total
+            if geometry.contains(shapely.Point(lon, lat)):
+                return lat, lon, "population-weighted centre of its districts"
+    point = geometry.centroid
+    if geometry.contains(point):
+        return point.y, point.x, "centroid of its boundary"
+    point = geometry.representative_point()
+    return point.y, point.x, "point on the surface of its boundary"
+
+
 def to_geojson(geometry, precision: int = 4) -> dict:
     """GeoJSON geometry rounded to about 10 m, small enough to send to a browser."""
     # Through JSON text, so it compares equal to what the database gives back.

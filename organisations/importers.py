@@ -30,6 +30,11 @@ NAME_LOOKUP = "register/lookup_name_to_registry.csv"
 GSS_LOOKUP = "register/lookup_gss_to_registry.csv"
 CHANGES = "register/boundary_changes.csv"
 NATIONAL_BODIES = "register/national_bodies.csv"
+SCOTTISH_NHS_BOARDS = "register/scottish_nhs_boards.csv"
+NHS_BOARDS_SOURCE = (
+    "Health Boards (Scotland) Order 1974, Schedule 1, as amended by SSI 2013/347; boundary dissolved from "
+    "the councils' ONS December 2024 boundaries (OGL v3)"
+)
 MYSOCIETY = "mySociety, uk_local_authority_names_and_codes (CC BY 4.0)"
 
 # ONS gave Barnsley and Sheffield new codes in 2025; the register and the December
@@ -104,9 +109,92 @@ def _combined_authority_changes(context: Context):
     return merged_into, joined
 
 
+CENSUS_POPULATION = "indicators/census2021/census2021-ts007a-ltla.csv"
+ONS_METADATA = "register/ons_geo_metadata.json"
+CENSUS_SOURCE = "Census 2021, usual residents on 21 March 2021 (ONS)"
+MID_2020_SOURCE = "ONS mid-2020 estimate, via mySociety"
+
+
+def census_populations(context: Context) -> dict[str, tuple[int, str]]:
+    """Census 2021 usual residents by current GSS code (England and Wales): councils
+    formed since 2021 are the sum of their predecessors (ONS change table), counties the
+    sum of their districts."""
+
+    def load():
+        found = {
+            row["geography code"]: int(row["Age: Total"])
+            for row in read_csv(context, CENSUS_POPULATION)
+            if row["Age: Total"]
+        }
+        merged: dict[str, list[str]] = {}
+        for row in read_csv(context, CHANGES):
+            if row["type"] == "merger" and row["oldcd"] in found and not row["newcd"].startswith("E47"):
+                merged.setdefault(row["newcd"], []).append(row["oldcd"])
+        result = {code: (n, CENSUS_SOURCE) for code, n in found.items()}
+        for new, old in merged.items():
+            if new not in found:
+                result[new] = (sum(found[c] for c in old), f"{CENSUS_SOURCE}: the sum of the councils it replaced")
+        gss_by_code = {row["local-authority-code"]: row["gss-code"] for row in read_csv(context, REGISTER)}
+        counties: dict[str, list[str]] = {}
+        for row in read_csv(context, REGISTER):
+            if row["county-la"] and not row["end-date"]:
+                counties.setdefault(gss_by_code.get(row["county-la"], ""), []).append(row["gss-code"])
+        for county, districts in counties.items():
+            if county and all(d in result for d in districts):
+                result[county] = (sum(result[d][0] for d in districts), f"{CENSUS_SOURCE}: the sum of its districts")
+        return result
+
+    return context.remember("census populations", load)
+
+
+def ons_regions(context: Context) -> dict[str, str]:
+    """Region name by GSS code, from ONS's own area lookup (each area's parents)."""
+    areas = read_json(context, ONS_METADATA)
+    names = {a["areacd"]: a["areanm"] for a in areas.values()}
+    return {
+        a["areacd"]: names[parent]
+        for a in areas.values()
+        for parent in a.get("parents", [])
+        if parent.startswith("E12") and parent in names
+    }
+
+
+def council_centres(context: Context) -> dict[str, tuple[float, float, str]]:
+    """A centre inside each council's boundary (geometry.centre): districts and unitaries
+    from the lower-tier map, counties from theirs, weighted by their districts' people."""
+
+    def load():
+        centres = {}
+        for feature in _features(context, LOWER_TIER_BOUNDARIES):
+            centres[feature.code] = geometry.centre(feature.geometry)
+        rows = read_csv(context, REGISTER)
+        gss_by_code = {row["local-authority-code"]: row["gss-code"] for row in rows}
+        population = census_populations(context)
+        districts: dict[str, list[tuple[float, float, float]]] = {}
+        for row in rows:
+            gss = row["gss-code"]
+            if row["county-la"] and not row["end-date"] and gss in centres:
+                lat, lon, _how = centres[gss]
+                people = population.get(gss, (number(row["pop-2020"]) or 0, ""))[0]
+                districts.setdefault(gss_by_code.get(row["county-la"], ""), []).append((lat, lon, people))
+        for feature in _features(context, COUNTY_BOUNDARIES):
+            centres[feature.code] = geometry.centre(feature.geometry, districts.get(feature.code, ()))
+        for feature in _features(context, COMBINED_AUTHORITY_BOUNDARIES):
+            centres[feature.code] = geometry.centre(feature.geometry)
+        return centres
+
+    return context.remember("council centres", load)
+
+
 def council_rows(context: Context):
     homepages = {row["slug"]: row["homepage_url"] for row in read_csv(context, GOVUK)}
     merged_into, _ = _combined_authority_changes(context)
+    census = census_populations(context)
+    regions = ons_regions(context)
+    centres = council_centres(context)
+    # Combined authorities' current names are ONS's (the register lags: "Yorkshire and The
+    # Humber MCA" is now Hull and East Yorkshire).
+    combined_names = {f.code: f.name for f in _features(context, COMBINED_AUTHORITY_BOUNDARIES)}
     for row in read_csv(context, REGISTER):
         register_type = row["local-authority-type"]
         nation = row["nation"]
@@ -114,23 +202,26 @@ def council_rows(context: Context):
         if row["gss-code"] in merged_into and end_date is None:
             # The register still lists it; ONS records its merger (year only).
             end_date = dt.date(merged_into[row["gss-code"]][1], 1, 1)
-        population = number(row["pop-2020"])
+        gss = row["gss-code"]
+        population, population_source = census.get(gss) or (number(row["pop-2020"]), MID_2020_SOURCE)
+        latitude, longitude, _how = centres.get(gss) or (number(row["lat"]), number(row["long"]), "")
+        name = combined_names.get(gss, row["nice-name"]) if register_type == "COMB" else row["nice-name"]
         yield {
             "code": row["local-authority-code"],
-            "gss_code": row["gss-code"],
+            "gss_code": gss,
             "official_name": row["official-name"],
-            "name": row["nice-name"],
+            "name": name,
             "org_type": register_type,
             "tier": _tier(register_type),
             "nation": nation,
-            "region": row["region"] or nation,
+            "region": regions.get(gss) or row["region"] or nation,
             "start_date": _date(row["start-date"]),
             "end_date": end_date,
             "population": int(population) if population else None,
-            "population_source": "ONS mid-2020 estimate, via mySociety" if population else "",
+            "population_source": population_source if population else "",
             "area_km2": number(row["area"]),
-            "latitude": number(row["lat"]),
-            "longitude": number(row["long"]),
+            "latitude": latitude,
+            "longitude": longitude,
             "ecode": row["ecode"],
             "gov_uk_slug": row["gov-uk-slug"],
             "homepage": homepages.get(row["gov-uk-slug"], ""),
@@ -144,7 +235,7 @@ def new_combined_authority_rows(context: Context):
     for feature in _features(context, COMBINED_AUTHORITY_BOUNDARIES):
         if feature.code in known:
             continue
-        latitude, longitude = geometry.centroid(feature.geometry)
+        latitude, longitude, _how = geometry.centre(feature.geometry)
         yield {
             "code": feature.code,
             "gss_code": feature.code,
@@ -164,7 +255,7 @@ def new_combined_authority_rows(context: Context):
 def other_body_rows(context: Context):
     for org_type, (path, naming) in OTHER_BODIES.items():
         for feature in _features(context, path):
-            latitude, longitude = geometry.centroid(feature.geometry)
+            latitude, longitude, _how = geometry.centre(feature.geometry)
             yield {
                 "code": feature.code,
                 "gss_code": feature.code,
@@ -194,6 +285,40 @@ def national_body_rows(context: Context):
             "region": row["nation"],
             "homepage": row["homepage"],
             "source": "Sharewell's list of national services (data/SOURCES.md)",
+        }
+
+
+def nhs_board_features(context: Context) -> list[tuple[geometry.Feature, list[str]]]:
+    """Scotland's NHS boards, each a union of whole council areas: (feature, council codes)."""
+
+    def load():
+        councils = {f.code: f for f in _features(context, LOWER_TIER_BOUNDARIES)}
+        boards = []
+        for row in read_csv(context, SCOTTISH_NHS_BOARDS):
+            members = row["council_gss_codes"].split(";")
+            shape = geometry.union_all(councils[c].geometry for c in members)
+            boards.append((geometry.Feature(row["code"], row["name"], shape), members))
+        return boards
+
+    return context.remember("nhs boards", load)
+
+
+def nhs_board_rows(context: Context):
+    for feature, _members in nhs_board_features(context):
+        latitude, longitude, _how = geometry.centre(feature.geometry)
+        yield {
+            "code": feature.code,
+            "gss_code": feature.code,
+            "official_name": feature.name,
+            "name": feature.name,
+            "org_type": OrganisationType.NHS_BOARD,
+            "tier": Tier.NONE,
+            "nation": Nation.SCOTLAND,
+            "region": Nation.SCOTLAND,
+            "area_km2": round(geometry.area_km2(feature.geometry), 1),
+            "latitude": latitude,
+            "longitude": longitude,
+            "source": NHS_BOARDS_SOURCE,
         }
 
 
@@ -288,6 +413,7 @@ def _boundary_layers(context: Context):
     yield COMBINED_AUTHORITY_BOUNDARIES, only(COMBINED_AUTHORITY_BOUNDARIES, {"COMB"})
     for path, _naming in OTHER_BODIES.values():
         yield path, _features(context, path)
+    yield SCOTTISH_NHS_BOARDS, [feature for feature, _members in nhs_board_features(context)]
 
 
 def _greater_london(context: Context) -> geometry.Feature:
@@ -299,7 +425,7 @@ def _greater_london(context: Context) -> geometry.Feature:
 def boundary_rows(context: Context):
     codes = _codes(context)
     for path, features in _boundary_layers(context):
-        source = f"ONS: {path.split('/')[-1]} (OGL v3)"
+        source = NHS_BOARDS_SOURCE if path == SCOTTISH_NHS_BOARDS else f"ONS: {path.split('/')[-1]} (OGL v3)"
         for feature in features:
             yield {
                 "organisation_id": codes[feature.code],
@@ -320,7 +446,11 @@ def neighbour_rows(context: Context):
     types = dict(Organisation.objects.values_list("gss_code", "org_type"))
     pairs: dict[tuple[int, int], float] = {}
     upper = [f for f in _features(context, UPPER_TIER_BOUNDARIES) if types.get(f.code)]
-    layers = [(path, features) for path, features in _boundary_layers(context) if path != COUNTY_BOUNDARIES]
+    layers = [
+        (path, features)
+        for path, features in _boundary_layers(context)
+        if path not in (COUNTY_BOUNDARIES, SCOTTISH_NHS_BOARDS)
+    ]
     layers.append((UPPER_TIER_BOUNDARIES, upper))
     for path, features in layers:
         progress = context.progress(f"shared borders in {path.split('/')[-1]}")
@@ -355,6 +485,13 @@ def overlap_rows(context: Context):
                 "share": 1.0,
                 "method": Overlap.Method.NATIONAL,
             }
+    # Scotland's NHS boards: whole council areas, by the Order's list.
+    for feature, members in nhs_board_features(context):
+        for gss in members:
+            key = (codes[gss], codes[feature.code])
+            if key not in seen:
+                seen.add(key)
+                yield {"organisation_id": key[0], "body_id": key[1], "share": 1.0, "method": Overlap.Method.BOUNDARY}
     # From the boundaries: fire, police and health bodies, for every current council.
     types = dict(Organisation.objects.current().values_list("gss_code", "org_type"))
     councils = [f for f in _features(context, LOWER_TIER_BOUNDARIES) if types.get(f.code)]
@@ -387,7 +524,10 @@ def body_population_rows(context: Context):
         yield {
             "code": code,
             "population": totals[body_id],
-            "population_source": "Sum of the ONS mid-2020 estimates of the councils mostly inside it",
+            "population_source": (
+                "Sum of the populations of the councils mostly inside it (Census 2021 in England and Wales, "
+                "ONS mid-2020 estimates in Scotland and Northern Ireland)"
+            ),
         }
 
 
@@ -422,6 +562,7 @@ DECLARATIONS = [
     _organisations(
         name="Fire, police and NHS bodies", rows=other_body_rows, source="boundaries/*.json", licence="OGL v3"
     ),
+    _organisations(name="Scotland's NHS boards", rows=nhs_board_rows, source=SCOTTISH_NHS_BOARDS, licence="OGL v3"),
     _organisations(
         name="National police and fire services of Scotland and Northern Ireland",
         rows=national_body_rows,

@@ -29,6 +29,7 @@ class OrganisationType(models.TextChoices):
     POLICE = "PFA", "Police force area"
     ICB = "ICB", "NHS integrated care board"
     HEALTH_BOARD = "LHB", "NHS Wales local health board"
+    NHS_BOARD = "NHSB", "NHS Scotland health board"
     # Added by hand.
     VOLUNTARY = "VOL", "Voluntary or community body"
     COMPANY = "COM", "Company"
@@ -56,6 +57,7 @@ OVERLAPPING_BODY_TYPES = (
     OrganisationType.POLICE,
     OrganisationType.ICB,
     OrganisationType.HEALTH_BOARD,
+    OrganisationType.NHS_BOARD,
 )
 HAND_ADDED_TYPES = (
     OrganisationType.VOLUNTARY,

@@ -50,11 +50,30 @@ class OrganisationResolver:
             self.by_core.setdefault(core_name(name), set()).add(pk)
         self._organisations: dict[int, Organisation] = {}
         self._current = set(Organisation.objects.current().values_list("id", flat=True))
+        # Current organisations' own names, to notice a short form that fits several
+        # ("Newcastle": upon Tyne or under Lyme).
+        self._own_names: dict[int, tuple[str, str]] = {
+            pk: (normalise_name(name), normalise_name(official))
+            for pk, name, official in Organisation.objects.current().values_list("id", "name", "official_name")
+        }
 
     def _get(self, pk: int) -> Organisation:
         if pk not in self._organisations:
             self._organisations[pk] = Organisation.objects.get(pk=pk)
         return self._organisations[pk]
+
+    def _also_meant(self, key: str, pk: int) -> list[int]:
+        """Other current organisations whose own name starts with `key` as a whole word,
+        when `key` is not the found one's own name: "Newcastle" is an old short name of
+        Newcastle upon Tyne, but Newcastle-under-Lyme starts the same way."""
+        if key in self._own_names.get(pk, ()):
+            return []
+        prefix = key + " "
+        return [
+            other
+            for other, names in self._own_names.items()
+            if other != pk and any(n.startswith(prefix) for n in names)
+        ]
 
     def resolve(self, text: str) -> Resolution:
         text = (text or "").strip()
@@ -76,7 +95,11 @@ class OrganisationResolver:
                 current = matches & self._current
                 matches = current if len(current) == 1 else matches
             if len(matches) == 1:
-                result.organisation = self._get(next(iter(matches)))
+                pk = next(iter(matches))
+                if others := self._also_meant(key, pk):
+                    result.candidates = sorted((self._get(o) for o in {pk, *others}), key=lambda o: o.name)
+                    return result
+                result.organisation = self._get(pk)
                 return result
             if matches:
                 result.candidates = sorted((self._get(pk) for pk in matches), key=lambda o: o.name)

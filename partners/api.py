@@ -1,6 +1,7 @@
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
+from arrangements.schemas import ProblemsOut
 from organisations.models import Organisation
 from organisations.schemas import ErrorOut
 from partners import engine, services
@@ -14,7 +15,8 @@ class PartnerQuery(Schema):
     limit: int = 20
     max_distance_km: float | None = None
     nation: str | None = None
-    type: str | None = None
+    type: str | None = None  # councils, fire, police, health, or one register type code
+    include_trading: bool = False
     w_border: float | None = None
     w_distance: float | None = None
     w_areas: float | None = None
@@ -24,6 +26,11 @@ class PartnerQuery(Schema):
     w_timing: float | None = None
     w_interest: float | None = None
     w_political: float | None = None
+    # Indicator groups in the similarity (blank: the service's emphasis; 1 each otherwise).
+    g_people: float | None = None
+    g_place: float | None = None
+    g_deprivation: float | None = None
+    g_economy: float | None = None
 
 
 class FactorOut(Schema):
@@ -45,6 +52,8 @@ class JoinableOut(Schema):
     status: str
     members: list[str]
     member_names: list[str]
+    trading: bool
+    distance_km: float | None
 
 
 class MatchOut(Schema):
@@ -85,6 +94,8 @@ def as_dict(result: engine.Result, choice: services.ServiceChoice) -> dict:
             "status": j.status,
             "members": list(j.members),
             "member_names": list(j.member_names),
+            "trading": j.trading,
+            "distance_km": round(j.distance_km, 1) if j.distance_km is not None else None,
         }
 
     return {
@@ -114,7 +125,12 @@ def as_dict(result: engine.Result, choice: services.ServiceChoice) -> dict:
     }
 
 
-@router.get("", response={200: PartnersOut, 404: ErrorOut, 422: ErrorOut}, summary="Rank potential partners")
+def _problem(field: str, code: str, message: str, value: str = "") -> tuple[int, dict]:
+    """A 422 in the API's shape: {"detail", "problems": [{"field", "code", "message", "value"}]}."""
+    return 422, {"detail": message, "problems": [{"field": field, "code": code, "message": message, "value": value}]}
+
+
+@router.get("", response={200: PartnersOut, 404: ErrorOut, 422: ProblemsOut}, summary="Rank potential partners")
 def find_partners(request, query: Query[PartnerQuery]):
     """For one organisation (code or GSS code) and one service (a category key such as `legal`, or an
     LGSL number), every organisation that could deliver the service, ranked, each with its factors
@@ -125,7 +141,7 @@ def find_partners(request, query: Query[PartnerQuery]):
     try:
         choice = services.resolve_service(query.service)
     except services.UnknownService as error:
-        return 422, {"detail": str(error)}
+        return _problem("service", "unknown_service", str(error), query.service)
     weights = {key: getattr(query, f"w_{key}") for key in engine.FACTORS if getattr(query, f"w_{key}") is not None}
     search = services.Search(
         organisation=organisation,
@@ -133,15 +149,19 @@ def find_partners(request, query: Query[PartnerQuery]):
         weights=weights,
         max_distance_km=query.max_distance_km,
         nations=[query.nation] if query.nation else None,
-        org_types=[query.type] if query.type else None,
+        org_types=services.org_types_for(query.type or ""),
         limit=max(1, min(query.limit, 500)),
+        include_trading=query.include_trading,
+        group_weights={
+            g: getattr(query, f"g_{g}") for g in services.INDICATOR_GROUPS if getattr(query, f"g_{g}") is not None
+        }
+        or None,
     )
     try:
         result = services.find(search)
     except engine.UnknownOrganisation:
-        return 422, {
-            "detail": f"{organisation.name} cannot be matched: it is not a council or public body with a place"
-        }
+        message = f"{organisation.name} cannot be matched: it is not a council or public body with a place"
+        return _problem("organisation", "cannot_be_matched", message, query.organisation)
     except ValueError as error:
-        return 422, {"detail": str(error)}
+        return _problem("weights", "bad_weight", str(error))
     return as_dict(result, choice)

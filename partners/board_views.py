@@ -38,7 +38,7 @@ def new_post(request):
     organisations = _editable(request.user)
     if not organisations.exists():
         raise PermissionDenied("Only editors of an organisation can post for it.")
-    form = PostForm(request.POST or None, organisations=organisations)
+    form = PostForm(request.POST if request.method == "POST" else None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         post = form.save(commit=False)
         post.created_by = request.user
@@ -80,6 +80,13 @@ def post_detail(request, pk: int):
             "form": form if responders and responders.exists() else None,
             "views": post.views.select_related("organisation", "user").order_by("-viewed_at") if mine else None,
             "responses": post.responses.select_related("organisation", "user") if mine else None,
+            # A responder sees what they sent.
+            "my_responses": (
+                post.responses.filter(user=request.user).select_related("organisation").order_by("created_at")
+                if request.user.is_authenticated and not mine
+                else None
+            ),
+            "show_contact": request.user.is_authenticated or post.contact_public,
         },
     )
 

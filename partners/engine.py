@@ -24,7 +24,7 @@ import functools
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -53,14 +53,16 @@ FACTOR_LABELS = {
 # compare costs (2). Timing (a contract ending) and a willing partner (interest) are real
 # but narrower signals (1 each). Same political control is reported as an advantage, but it
 # is the users' record, it changes at every election and it is not the engine's place to
-# steer by party: 0 unless a user turns it on.
+# steer by party: 0 unless a user turns it on. Track record weighs 3 since it became
+# specific to the service (SERVICE_RELEVANCE): working together on the very service
+# asked about is the strongest evidence there is, and other services' history is damped.
 DEFAULT_WEIGHTS: Mapping[str, float] = MappingProxyType(
     {
         "border": 2.0,
         "distance": 1.0,
         "areas": 1.0,
         "similarity": 2.0,
-        "track_record": 2.0,
+        "track_record": 3.0,
         "joinable": 2.0,
         "timing": 1.0,
         "interest": 1.0,
@@ -122,6 +124,15 @@ TRACK_RECORD_NEUTRAL = 0.2
 TRACK_RECORD_HALF_LIFE = 10.0
 TRACK_RECORD_EVIDENCE = {"running": 1.0, ENDED: 0.6, "preparing": 0.3, DISAGGREGATED: -0.8}
 TRACK_RECORD_SMALL_ARRANGEMENT = 4
+# The service matters: evidence about the service asked for counts double, about another
+# service in its category (when one LGSL service is asked for) one and a half times, and
+# about any other service half. An arrangement's keys ("lgsl:524", "category:hr") say what
+# it is about; a record without keys is not known to be about anything and counts 1.
+SERVICE_RELEVANCE = {"service": 2.0, "category": 1.5, "other": 0.5}
+# Reach for joining: an arrangement you could join is worth less the further its member is
+# from you, exp(-d / 50 km) (14 km gives 0.76, 100 km 0.14, 300 km 0.002), unless it is a
+# provider that sells to anyone (a trading company) and the query includes those.
+JOIN_REACH_KM = 50.0
 # Contract timing: end years within 2 years of the organisation's score 1, 0.9, 0.8; then
 # 0.2 less for each further year.
 TIMING_CLOSE_YEARS = 2
@@ -162,6 +173,8 @@ class SharedRecord:
     # Abolished councils through which this pair inherits the record: a new unitary
     # carries on its predecessor's arrangements ("through Buckinghamshire County Council").
     through: tuple[str, ...] = ()
+    # What it is about: "lgsl:524", "category:hr" (see SERVICE_RELEVANCE).
+    keys: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -172,6 +185,7 @@ class ArrangementFact:
     title: str
     members: tuple[str, ...]
     status: str = "live"
+    trading: bool = False  # a provider that sells to anyone (a trading company, a legal practice)
 
 
 class PoliticalControl(NamedTuple):
@@ -193,8 +207,13 @@ class Query:
     """
 
     organisation: str
-    service_key: str = ""
+    service_key: str = ""  # "lgsl:524" or "category:hr"
     service_label: str = ""
+    category_key: str = ""  # "category:hr": the category of the service asked for
+    include_trading: bool = False  # trading providers count as joinable whatever the distance
+    # Types of body beyond the councils the tier rule allows that may be candidates too
+    # (fire, police and NHS bodies for back-office services): register type codes.
+    other_types: Collection[str] = ()
     tier_rule: str = ""
     weights: Mapping[str, float] = field(default_factory=dict)
     max_distance_km: float | None = None
@@ -208,6 +227,8 @@ class Query:
     facts: ServiceFacts | None = None
     year: int | None = None
     threads: int = 1  # for the similarity factor over many organisations (see similarity_scores)
+    # Indicator groups' weights in the similarity ({"place": 2, "economy": 0}); 1 each by default.
+    group_weights: Mapping[str, float] = field(default_factory=dict)
 
 
 # --- Results -----------------------------------------------------------------------------
@@ -236,6 +257,8 @@ class JoinableArrangement:
     status: str
     members: tuple[str, ...]  # codes, as given
     member_names: tuple[str, ...]
+    trading: bool = False
+    distance_km: float | None = None  # from the organisation to its nearest member (set per query)
 
 
 @dataclass(frozen=True)
@@ -319,6 +342,9 @@ class MatchingData:
     border_km: np.ndarray
     # Shared history: i -> {j: records}, stored both ways.
     history: Mapping[int, Mapping[int, tuple[SharedRecord, ...]]]
+    # Coverage: council row -> {body row: share of the council's area the body covers}
+    # (fire, police and NHS bodies; see `coverage` in build_matching_data).
+    coverage: Mapping[int, Mapping[int, float]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<MatchingData: {self.size:,} organisations, {len(self.indicators)} indicators>"
@@ -373,6 +399,7 @@ def build_matching_data(
     history: Iterable[tuple[str, str, SharedRecord | tuple]] = (),
     area_names: Mapping[str, str] | None = None,
     area_words: Mapping[str, str] | None = None,
+    coverage: Iterable[tuple[str, str, float]] = (),
 ) -> MatchingData:
     """Build the feature matrices once.
 
@@ -386,6 +413,11 @@ def build_matching_data(
     borders: (code, code, km), either direction; pairs with unknown codes are skipped.
     history: (code, code, SharedRecord or its fields as a tuple); see `shared_history`.
     area_names: names of the wider areas by code (organisations' own names are used too).
+    coverage: (council code, body code, share of the council's area inside the body's) for
+        fire, police and NHS bodies. A body shares no border and no wider areas with a
+        council it covers: for those councils, how much it covers stands in for the border
+        and the shared areas, and the reasons say so ("Covers all of Herefordshire"). It has
+        no place indicators of its own, so it is not compared on similarity.
     area_words: what to call an area whose kind has another name, by code: the Greater
         London Authority sits where a combined authority would ({"GLA": "strategic authority"}).
     """
@@ -470,6 +502,7 @@ def build_matching_data(
         border_indices=_readonly(indices),
         border_km=_readonly(km),
         history=_history_index(history, index),
+        coverage=_coverage_index(coverage, index),
     )
 
 
@@ -581,6 +614,17 @@ def _history_index(history, index) -> dict[int, dict[int, tuple[SharedRecord, ..
     return {i: {j: tuple(records) for j, records in partners.items()} for i, partners in by_pair.items()}
 
 
+def _coverage_index(coverage, index) -> dict[int, dict[int, float]]:
+    found: dict[int, dict[int, float]] = {}
+    for council, body, share in coverage:
+        i, j = index.get(council), index.get(body)
+        if i is None or j is None or i == j:
+            continue
+        share = min(1.0, max(0.0, float(share or 0.0)))
+        found.setdefault(i, {})[j] = max(share, found.get(i, {}).get(j, 0.0))
+    return found
+
+
 def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -> list[tuple[str, str, SharedRecord]]:
     """Pairs for `build_matching_data(history=...)` from (member codes, record) per
     arrangement: every pair of members, with the member count filled in."""
@@ -588,15 +632,7 @@ def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -
     for codes, record in arrangements:
         members = sorted(set(codes))
         if record.members is None:
-            record = SharedRecord(
-                record.service,
-                record.start_year,
-                record.status,
-                record.end_year,
-                record.title,
-                len(members),
-                record.through,
-            )
+            record = replace(record, members=len(members))
         pairs.extend((a, b, record) for a, b in combinations(members, 2))
     return pairs
 
@@ -611,7 +647,26 @@ def distances_km(data: MatchingData, i: int) -> np.ndarray:
     return 2 * EARTH_RADIUS_KM * np.arcsin(np.minimum(1.0, np.sqrt(np.maximum(chord2, 0)) / 2))
 
 
-def similarity_scores(data: MatchingData, organisation: str | int, threads: int = 1) -> np.ndarray:
+def group_column_weights(data: MatchingData, group_weights: Mapping[str, float] | None) -> np.ndarray | None:
+    """Column weights with each indicator group's weight applied (a group's weight
+    multiplies its columns' 1 / (indicators in the group)); None if every group weighs 1."""
+    if not group_weights or all(float(group_weights.get(g, 1.0)) == 1.0 for g in data.groups):
+        return None
+    w = data.column_weights.astype(np.float32).copy()
+    for g, (a, b) in enumerate(data.group_bounds):
+        factor = float(group_weights.get(data.groups[g], 1.0))
+        if not math.isfinite(factor) or factor < 0:
+            raise ValueError(f"the weight of the indicator group {data.groups[g]!r} must be a number 0 or more")
+        w[a:b] *= factor
+    return w
+
+
+def similarity_scores(
+    data: MatchingData,
+    organisation: str | int,
+    threads: int = 1,
+    group_weights: Mapping[str, float] | None = None,
+) -> np.ndarray:
     """How similar every organisation is to this one, 0 to 1 (0 where nothing compares).
 
     Indicators are z-scored. The composite distance D² is the weighted mean of the squared
@@ -627,6 +682,9 @@ def similarity_scores(data: MatchingData, organisation: str | int, threads: int 
     organisation, the rest is one vector-matrix product over the z-scores and the presence
     mask stacked together: a single pass over the data, whatever is missing.
 
+    `group_weights` ({"place": 2}) multiply a group's share of the distance (default 1
+    each): the similarity emphasis by service (SERVICE_GROUP_EMPHASIS), or the user's.
+
     `threads` > 1 splits the organisations into that many slices worked on at once (numpy
     lets go of the GIL): at 100,000 organisations two threads took 0.6 ms where one took
     0.9 ms for the product. The default is one, as a web server's workers share the cores.
@@ -635,14 +693,22 @@ def similarity_scores(data: MatchingData, organisation: str | int, threads: int 
     mine = data.present[:, i] > 0
     if not mine.any():
         return np.zeros(data.size)
-    w = data.column_weights
+    custom = group_column_weights(data, group_weights)
+    w = data.column_weights if custom is None else custom
+    if custom is None:
+        sums = (data.weighted_sumsq, data.weighted_present)
+    else:  # one pass over the z-scores and the presence mask, as the product below
+        sums = (
+            np.einsum("k,kn->n", custom, data.zt * data.zt).astype(np.float32),
+            np.einsum("k,kn->n", custom, data.present).astype(np.float32),
+        )
     z = np.where(mine, data.zt[:, i], 0).astype(np.float32)
     coefficients = np.concatenate([-2 * w * z, w * z * z])
     lacking = [j for j in np.flatnonzero(~mine) if w[j] > 0]  # what i lacks counts for nobody
     match = np.empty(data.size)
     bounds = np.linspace(0, data.size, max(1, min(threads, data.size // SIMILARITY_SLICE_MIN)) + 1).astype(int)
     slices = [slice(a, b) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
-    args = (data, coefficients, lacking, int(mine.sum()), match)
+    args = (data, coefficients, lacking, int(mine.sum()), match, w, sums)
     if len(slices) == 1:
         _similarity_slice(*args, slices[0])
     else:
@@ -654,15 +720,21 @@ def similarity_scores(data: MatchingData, organisation: str | int, threads: int 
 
 
 def _similarity_slice(
-    data: MatchingData, coefficients: np.ndarray, lacking: list[int], known_by_i: int, out: np.ndarray, part: slice
+    data: MatchingData,
+    coefficients: np.ndarray,
+    lacking: list[int],
+    known_by_i: int,
+    out: np.ndarray,
+    w: np.ndarray,
+    sums: tuple[np.ndarray, np.ndarray],
+    part: slice,
 ) -> None:
     """`similarity_scores` for the organisations in `part`, written into `out[part]`."""
     # einsum rather than BLAS: as fast on one core, and BLAS's own threads made the p95
     # eight times the median here (they spin and wake), where a slice per thread does not.
     total = np.einsum("k,kn->n", coefficients, data.features[:, part])
-    total += data.weighted_sumsq[part]
-    weight, known = data.weighted_present[part], data.present_count[part]
-    w = data.column_weights
+    total += sums[0][part]
+    weight, known = sums[1][part], data.present_count[part]
     for j in lacking:
         total -= w[j] * data.zt[j, part] ** 2
         weight = weight - w[j] * data.present[j, part]
@@ -694,6 +766,28 @@ def _border_values(data: MatchingData, i: int) -> np.ndarray:
     return values
 
 
+def _with_coverage(data: MatchingData, i: int, values: np.ndarray) -> np.ndarray:
+    """A body that covers part of the organisation's area scores at least that share."""
+    covered = data.coverage.get(i)
+    if covered:
+        rows = np.fromiter(covered, dtype=np.int64, count=len(covered))
+        values[rows] = np.maximum(values[rows], np.fromiter(covered.values(), dtype=float, count=len(covered)))
+    return values
+
+
+def _coverage_words(ctx: _Context, j: int) -> str | None:
+    """ "Covers all of Herefordshire", or None if j does not cover the organisation."""
+    share = ctx.data.coverage.get(ctx.i, {}).get(j)
+    if share is None:
+        return None
+    name = ctx.data.names[ctx.i]
+    if share >= 0.995:
+        return f"Covers all of {name}"
+    if share >= 0.5:
+        return f"Covers most of {name} ({share:.0%} of its area)"
+    return f"Covers part of {name} ({share:.0%} of its area)"
+
+
 def _area_values(data: MatchingData, i: int) -> np.ndarray | None:
     kinds = np.flatnonzero(data.areas[:, i] >= 0)
     if not len(kinds):
@@ -704,10 +798,23 @@ def _area_values(data: MatchingData, i: int) -> np.ndarray | None:
     return same / len(kinds)
 
 
-def _track_record_value(records: Sequence[SharedRecord], year: int) -> float:
+def relevance(record: SharedRecord, service_key: str = "", category_key: str = "") -> float:
+    """How much a record says about the service asked for (SERVICE_RELEVANCE)."""
+    if not record.keys or (not service_key and not category_key):
+        return 1.0
+    if service_key and service_key in record.keys:
+        return SERVICE_RELEVANCE["service"]
+    if category_key and category_key in record.keys:
+        return SERVICE_RELEVANCE["service" if category_key == service_key else "category"]
+    return SERVICE_RELEVANCE["other"]
+
+
+def _track_record_value(
+    records: Sequence[SharedRecord], year: int, service_key: str = "", category_key: str = ""
+) -> float:
     evidence = 0.0
     for r in records:
-        evidence += _evidence(r, year)
+        evidence += _evidence(r, year) * relevance(r, service_key, category_key)
     if evidence >= 0:
         return TRACK_RECORD_NEUTRAL + (1 - TRACK_RECORD_NEUTRAL) * (1 - math.exp(-evidence))
     return TRACK_RECORD_NEUTRAL * math.exp(evidence)
@@ -732,10 +839,12 @@ def _evidence(record: SharedRecord, year: int) -> float:
     return base
 
 
-def _track_record_values(data: MatchingData, i: int, year: int) -> np.ndarray:
+def _track_record_values(
+    data: MatchingData, i: int, year: int, service_key: str = "", category_key: str = ""
+) -> np.ndarray:
     values = np.full(data.size, TRACK_RECORD_NEUTRAL)
     for j, records in data.history.get(i, {}).items():
-        values[j] = _track_record_value(records, year)
+        values[j] = _track_record_value(records, year, service_key, category_key)
     return values
 
 
@@ -781,6 +890,7 @@ class ServiceFacts:
     members: np.ndarray
     member_of: np.ndarray  # the arrangement of each entry of `members`
     title_rank: np.ndarray  # each arrangement's place in order of title: the tie-break of the list
+    trading: np.ndarray  # bool per arrangement: a provider that sells to anyone
     end_year: np.ndarray  # float, NaN where not recorded
     posts: Mapping[int, str]  # row -> the title of its post on the matchmaking board
     posted: np.ndarray  # bool
@@ -810,7 +920,7 @@ def service_facts(
         if fact.status not in RUNNING_STATUSES or not members:
             continue
         names = tuple(data.names[index[c]] if c in index else c for c in fact.members)
-        running.append(JoinableArrangement(fact.id, fact.title, fact.status, tuple(fact.members), names))
+        running.append(JoinableArrangement(fact.id, fact.title, fact.status, tuple(fact.members), names, fact.trading))
         rows.append(members)
     sizes = np.array([len(r) for r in rows], dtype=np.int64)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -838,6 +948,7 @@ def service_facts(
         members=members_array,
         member_of=np.repeat(np.arange(len(rows)), sizes),
         title_rank=title_rank,
+        trading=np.array([a.trading for a in running], dtype=bool),
         end_year=end_year,
         posts=posts,
         posted=posted,
@@ -871,6 +982,9 @@ def find_partners(data: MatchingData, query: Query) -> Result:
         raise ValueError("limit must be 0 or more")
     i = _index(data, query.organisation)
     weights = effective_weights(query.weights)
+    for group, value in (query.group_weights or {}).items():
+        if not math.isfinite(float(value)) or float(value) < 0:
+            raise ValueError(f"the weight of the indicator group {group!r} must be a number 0 or more")
     facts = query.facts
     if facts is None:
         facts = service_facts(
@@ -884,6 +998,8 @@ def find_partners(data: MatchingData, query: Query) -> Result:
 
     # Who can be a candidate.
     mask = data.eligible[query.tier_rule].copy()
+    if query.other_types:
+        mask |= np.isin(data.type_ids, [data.type_vocab[x] for x in query.other_types if x in data.type_vocab])
     mask[i] = False
     if query.nations is not None:
         mask &= np.isin(data.nation_ids, [data.nation_vocab[x] for x in query.nations if x in data.nation_vocab])
@@ -946,26 +1062,44 @@ def _factor(ctx: _Context, key: str) -> tuple[np.ndarray | None, str]:
     service = ctx.service or "this service"
     if key == "border":
         ctx.borders = data.borders_of(i)
-        return _border_values(data, i), ""
+        return _with_coverage(data, i, _border_values(data, i)), ""
     if key == "distance":
         if np.isnan(ctx.distances[i]):
             return None, "Your location is not recorded."
         return np.exp(-np.nan_to_num(ctx.distances, nan=np.inf) / DISTANCE_KM_SCALE), ""
     if key == "areas":
         values = _area_values(data, i)
-        return values, "" if values is not None else "Your county, fire, police and health areas are not recorded."
+        if values is None:
+            return None, "Your county, fire, police and health areas are not recorded."
+        return _with_coverage(data, i, values), ""
     if key == "similarity":
         if not data.present[:, i].any():
             return None, "None of your indicators are recorded."
-        return similarity_scores(data, i, ctx.query.threads), ""
+        custom = group_column_weights(data, ctx.query.group_weights)
+        if custom is not None and not (custom * data.present[:, i]).any():
+            return None, "Every indicator group you have figures for has weight 0."
+        return similarity_scores(data, i, ctx.query.threads, ctx.query.group_weights), ""
     if key == "track_record":
-        return _track_record_values(data, i, ctx.year), ""
+        return _track_record_values(data, i, ctx.year, ctx.query.service_key, ctx.query.category_key), ""
     if key == "joinable":
-        counts = np.bincount(facts.members, weights=_joinable_mask(ctx)[facts.member_of], minlength=data.size)
+        joinable = _joinable_mask(ctx)[facts.member_of]
+        counts = np.bincount(facts.members, weights=joinable, minlength=data.size)
         counts[i] = 0
         if not counts.any():
             return None, f"No live arrangements for {service} that you could join are recorded."
-        return _JOINABLE_VALUES[np.minimum(counts, len(_JOINABLE_VALUES) - 1).astype(np.int64)], ""
+        values = _JOINABLE_VALUES[np.minimum(counts, len(_JOINABLE_VALUES) - 1).astype(np.int64)]
+        # Reach: scaled by the member's distance from you, unless it sells to anyone and
+        # the query includes trading providers.
+        # (Without a location of your own, reach cannot be judged and is not applied.)
+        reach = (
+            np.ones(data.size)
+            if np.isnan(ctx.distances[i])
+            else np.exp(-np.nan_to_num(ctx.distances, nan=np.inf) / JOIN_REACH_KM)
+        )
+        if ctx.query.include_trading and facts.trading.any():
+            trading = np.bincount(facts.members, weights=joinable & facts.trading[facts.member_of], minlength=data.size)
+            reach = np.where(trading > 0, 1.0, reach)
+        return values * reach, ""
     if key == "timing":
         mine = facts.end_year[i]
         if np.isnan(mine):
@@ -1002,7 +1136,16 @@ def _joinable_of(ctx: _Context, j: int) -> tuple[JoinableArrangement, ...]:
         return ()
     joinable = _joinable_mask(ctx)
     theirs = [a for a in facts.member_of[facts.members == j].tolist() if joinable[a]]
-    return tuple(facts.arrangements[a] for a in sorted(theirs, key=lambda a: facts.title_rank[a]))
+    return tuple(_with_distance(ctx, a) for a in sorted(theirs, key=lambda a: facts.title_rank[a]))
+
+
+def _with_distance(ctx: _Context, a: int) -> JoinableArrangement:
+    """The arrangement with the distance from the organisation to its nearest member."""
+    facts = ctx.facts
+    rows = facts.members[facts.member_indptr[a] : facts.member_indptr[a + 1]]
+    d = ctx.distances[rows]
+    d = d[np.isfinite(d)]
+    return replace(facts.arrangements[a], distance_km=float(d.min()) if len(d) else None)
 
 
 def _joinable_list(ctx: _Context, score: np.ndarray, limit: int | None) -> tuple[tuple[JoinableArrangement, ...], int]:
@@ -1015,7 +1158,7 @@ def _joinable_list(ctx: _Context, score: np.ndarray, limit: int | None) -> tuple
     best = np.maximum.reduceat(score[facts.members], facts.member_indptr[:-1])
     candidates = np.flatnonzero(joinable)
     ranked = candidates[np.lexsort((facts.title_rank[candidates], -best[candidates]))][:limit]
-    return tuple(facts.arrangements[a] for a in ranked), len(candidates)
+    return tuple(_with_distance(ctx, a) for a in ranked), len(candidates)
 
 
 # --- Reasons (only for the organisations returned) --------------------------------------------
@@ -1041,6 +1184,8 @@ def _match(ctx: _Context, j: int, score: float, weights: Mapping[str, float]) ->
 
 
 def _border_reason(ctx: _Context, j: int) -> tuple[str, dict]:
+    if covers := _coverage_words(ctx, j):
+        return covers, {"coverage": ctx.data.coverage[ctx.i][j]}
     km = ctx.borders.get(j)
     if km is None:
         return "No shared border", {}
@@ -1062,6 +1207,8 @@ def _distance_reason(ctx: _Context, j: int) -> tuple[str, dict]:
 
 def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i = ctx.data, ctx.i
+    if covers := _coverage_words(ctx, j):
+        return f"{covers}: your {_lower_first(_body_kind(ctx, j))}", {"coverage": data.coverage[i][j]}
     shared = [k for k in range(len(AREA_KINDS)) if data.areas[k, i] >= 0 and data.areas[k, i] == data.areas[k, j]]
     kinds = [AREA_KINDS[k] for k in shared]
 
@@ -1081,6 +1228,8 @@ def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
 
 def _similarity_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i, k = ctx.data, ctx.i, len(ctx.data.indicators)
+    if j in data.coverage.get(i, {}) and not data.present[:, j].any():
+        return "Not compared: it has no place indicators of its own", {"coverage": data.coverage[i][j]}
     value = float(ctx.values["similarity"][j])
     # Plain lists: K is small and this runs for the returned organisations only.
     zi, zj = data.zt[:, i].tolist(), data.zt[:, j].tolist()
@@ -1115,6 +1264,21 @@ def _similarity_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     return reason, details
 
 
+# What to call a body in a reason ("your police force area"), by register type code.
+BODY_KINDS = {
+    "FRA": "Fire and rescue authority",
+    "PFA": "Police force area",
+    "ICB": "Integrated care board",
+    "LHB": "Local health board",
+    "NHSB": "NHS board",
+    "HSCT": "Health and social care trust",
+}
+
+
+def _body_kind(ctx: _Context, j: int) -> str:
+    return BODY_KINDS.get(str(ctx.data.org_type[j]), "Wider body")
+
+
 def _indicator_words(spec: IndicatorSpec, zi: float, zj: float) -> str:
     if zi >= DISTINCT_Z and zj >= DISTINCT_Z:
         return f"{spec.words} (both high)"
@@ -1127,8 +1291,14 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     records = ctx.data.history.get(ctx.i, {}).get(j, ())
     if not records:
         return "No shared arrangements on record", {"records": 0}
+    q = ctx.query
+
+    def weight(r: SharedRecord) -> float:
+        return relevance(r, q.service_key, q.category_key)
+
     by_kind: dict[str, list[SharedRecord]] = {}
-    for r in sorted(records, key=lambda r: (-(r.end_year or r.start_year or 0), r.service)):
+    # The records about the service asked for first, then the most recent.
+    for r in sorted(records, key=lambda r: (-weight(r), -(r.end_year or r.start_year or 0), r.service)):
         by_kind.setdefault(_status_kind(r.status), []).append(r)
     clauses = []
     if running := by_kind.get("running"):
@@ -1164,7 +1334,10 @@ def _track_record_reason(ctx: _Context, j: int) -> tuple[str, dict]:
         clauses.append(
             f"{len(records)} other shared arrangement{'s' if len(records) > 1 else ''} on record{_through(records)}"
         )
-    return _capitalise("; ".join(clauses)), {"records": len(records)}
+    about = sum(1 for r in records if r.keys and weight(r) > SERVICE_RELEVANCE["other"])
+    if (q.service_key or q.category_key) and not about and all(r.keys for r in records):
+        clauses.append(f"nothing on record for {ctx.service or 'this service'}")
+    return _capitalise("; ".join(clauses)), {"records": len(records), "about_this_service": about}
 
 
 def _through(records: Sequence[SharedRecord]) -> str:
@@ -1180,9 +1353,13 @@ def _joinable_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     details = {"arrangements": [a.id for a in arrangements]}
     if not arrangements:
         return f"Not in a live arrangement for {service} that you could join", details
+    d = ctx.distances[j]
+    far = f", {d:,.0f} km from you" if np.isfinite(d) and d >= 1 else ""
+    if any(a.trading for a in arrangements):
+        far += " (a provider that sells to anyone)" if ctx.query.include_trading else ""
     if len(arrangements) == 1:
-        return f"In a live arrangement for {service} you could join: {titles}", details
-    return f"In {len(arrangements)} live arrangements for {service} you could join: {titles}", details
+        return f"In a live arrangement for {service} you could join: {titles}{far}", details
+    return f"In {len(arrangements)} live arrangements for {service} you could join: {titles}{far}", details
 
 
 def _timing_reason(ctx: _Context, j: int) -> tuple[str, dict]:

@@ -9,6 +9,27 @@ from services.models import ServiceCategory
 from sharewell.widgets import GovukFormMixin
 
 
+def name_the_fields(form: forms.Form) -> None:
+    """Error messages that say which field is wrong ("Enter what you are looking for"), so
+    the error summary names each one, and selects that start with a choice, not "---------"."""
+    for field in form.fields.values():
+        label = str(field.label or "").removesuffix(" (optional)")
+        label = label[:1].lower() + label[1:]
+        if isinstance(field, forms.ModelChoiceField):
+            field.error_messages["required"] = f"Choose {label}"
+            field.error_messages["invalid_choice"] = f"Choose {label} from the list"
+            if field.required and field.queryset is not None and field.queryset.count() == 1:
+                field.empty_label = None  # only one choice: it is chosen
+            else:
+                field.empty_label = "Choose one"
+        else:
+            field.error_messages["required"] = f"Enter {label}"
+        if isinstance(field, forms.DateField):
+            field.error_messages["invalid"] = f"Enter {label} as a real date"
+        if isinstance(field, forms.EmailField):
+            field.error_messages["invalid"] = f"Enter {label} in the right format, like name@example.gov.uk"
+
+
 class PostForm(GovukFormMixin, forms.ModelForm):
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none(), label="Posting for")
     category = forms.ModelChoiceField(queryset=ServiceCategory.objects.all(), label="Service category")
@@ -32,6 +53,7 @@ class PostForm(GovukFormMixin, forms.ModelForm):
             "offers",
             "contact_name",
             "contact_email",
+            "contact_public",
             "expires_on",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4}), "offers": forms.Textarea(attrs={"rows": 3})}
@@ -42,6 +64,12 @@ class PostForm(GovukFormMixin, forms.ModelForm):
             organisations if organisations is not None else Organisation.objects.none()
         )
         self.fields["expires_on"].initial = timezone.localdate() + dt.timedelta(days=90)
+        self.fields["contact_name"].label = "Contact name"
+        self.fields["contact_email"].label = "Contact email address"
+        self.fields[
+            "contact_email"
+        ].help_text = "Only signed-in users see your contact details, unless you tick the box below"
+        name_the_fields(self)
 
     def clean_expires_on(self):
         value = self.cleaned_data["expires_on"]
@@ -67,6 +95,7 @@ class ResponseForm(GovukFormMixin, forms.ModelForm):
         self.fields["organisation"].queryset = (
             organisations if organisations is not None else Organisation.objects.none()
         )
+        name_the_fields(self)
 
 
 class BoardFilterForm(GovukFormMixin, forms.Form):

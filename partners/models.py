@@ -37,6 +37,12 @@ class Post(models.Model):
     offers = models.TextField("what you offer", blank=True)
     contact_name = models.CharField(max_length=120)
     contact_email = models.EmailField()
+    # Visitors who are not signed in see the contact only if the poster chose so.
+    contact_public = models.BooleanField(
+        "Show my contact details to visitors who are not signed in",
+        default=False,
+        help_text="If you leave this unticked, only signed-in users see your name and email address",
+    )
     expires_on = models.DateField(help_text="The post comes off the board after this date")
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

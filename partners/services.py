@@ -12,10 +12,11 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from arrangements.models import Arrangement, Contract, Partnership
+from arrangements.models import Arrangement, Contract, DeliveryModel, Partnership
 from indicators.models import Indicator, IndicatorValue
 from organisations.models import (
     HAND_ADDED_TYPES,
+    PRINCIPAL_COUNCIL_TYPES,
     Neighbour,
     Organisation,
     OrganisationType,
@@ -23,6 +24,7 @@ from organisations.models import (
 )
 from partners import engine
 from partners.models import Post
+from services import categories
 from services.models import Service, ServiceCategory
 from services.resolve import ServiceResolver
 
@@ -48,10 +50,42 @@ SIMILARITY_INDICATORS = (
     engine.IndicatorSpec("median-weekly-pay", "Median weekly pay", "economy", "pay"),
     engine.IndicatorSpec("employment-rate", "Employment rate", "economy", "employment"),
     engine.IndicatorSpec("household-income-per-head", "Household income per head", "economy", "household income"),
+    # Growth, as in ONS's nearest neighbours model: derived below from the shipped counts.
+    engine.IndicatorSpec(
+        "housing-growth", "Net additions to the housing stock per 1,000 people", "place", "housing growth"
+    ),
+    engine.IndicatorSpec(
+        "business-birth-rate", "Business births per 100 active businesses", "economy", "business births"
+    ),
+    engine.IndicatorSpec(
+        "business-one-year-survival", "One-year business survival rate", "economy", "business survival"
+    ),
 )
+# Indicators computed from others: key -> (numerator, denominator or "population", scale).
+DERIVED_INDICATORS = {
+    "housing-growth": ("net-additional-dwellings", "population", 1000.0),
+    "business-birth-rate": ("business-births", "active-businesses", 100.0),
+}
+INDICATOR_GROUPS = ("people", "place", "deprivation", "economy")
+# Similarity emphasis by service: which groups of place characteristics matter more for a
+# category (rurality and density for waste and roads, age structure and deprivation for
+# social care and education, housing and deprivation for housing). A multiplier of each
+# group's share of the distance; the user's group weights override it.
+SERVICE_GROUP_EMPHASIS = {
+    "environment-waste": {"place": 2.0},
+    "transport-highways": {"place": 2.0},
+    "social-care-health": {"people": 2.0, "deprivation": 2.0},
+    "education": {"people": 2.0, "deprivation": 1.5},
+    "housing": {"place": 1.5, "deprivation": 1.5},
+}
 CORPORATE_FAMILY = "Corporate and back office"
+# Delivery models of a provider that can sell to anyone (a trading company): the finder
+# counts them as joinable whatever the distance when the user chooses to include them.
+TRADING_MODELS = frozenset({DeliveryModel.JOINT_COMPANY, DeliveryModel.ALEO, DeliveryModel.JOINT_VENTURE})
 AREA_TYPES = {"fire": OrganisationType.FIRE, "police": OrganisationType.POLICE}
-HEALTH_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD)
+HEALTH_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD, OrganisationType.NHS_BOARD)
+# Bodies scored on how much of a council's area they cover (engine: coverage).
+COVERING_TYPES = frozenset({OrganisationType.FIRE, OrganisationType.POLICE, *HEALTH_TYPES})
 
 _cache: dict = {}
 _lock = threading.Lock()
@@ -106,9 +140,12 @@ def build() -> engine.MatchingData:
         if o.combined_authority:
             areas[o.pk]["combined"] = o.combined_authority.code
     best: dict[tuple[int, str], float] = {}
+    coverage = []
     for org_id, body_code, body_type, share in Overlap.objects.filter(organisation_id__in=ids).values_list(
         "organisation_id", "body__code", "body__org_type", "share"
     ):
+        if body_type in COVERING_TYPES:
+            coverage.append((ids[org_id].code, body_code, share))
         kind = (
             "fire"
             if body_type == OrganisationType.FIRE
@@ -137,13 +174,24 @@ def build() -> engine.MatchingData:
     ]
 
     keys = {spec.key for spec in SIMILARITY_INDICATORS}
+    keys |= {k for numerator, denominator, _ in DERIVED_INDICATORS.values() for k in (numerator, denominator)}
     present = set(Indicator.objects.filter(key__in=keys).values_list("key", flat=True))
-    specs = [spec for spec in SIMILARITY_INDICATORS if spec.key in present]
     values: dict[str, dict[str, float]] = {}
     for code, key, value in IndicatorValue.objects.filter(indicator__key__in=present).values_list(
         "organisation__code", "indicator__key", "value"
     ):
         values.setdefault(code, {})[key] = value
+    population = {r["code"]: r["population"] for r in records}
+    for key, (numerator, denominator, scale) in DERIVED_INDICATORS.items():
+        if numerator not in present or (denominator != "population" and denominator not in present):
+            continue
+        present.add(key)
+        for code, by_key in values.items():
+            top = by_key.get(numerator)
+            bottom = population.get(code) if denominator == "population" else by_key.get(denominator)
+            if top is not None and bottom:
+                by_key[key] = top / bottom * scale
+    specs = [spec for spec in SIMILARITY_INDICATORS if spec.key in present]
 
     borders = Neighbour.objects.filter(organisation_id__in=ids, neighbour_id__in=ids).values_list(
         "organisation__code", "neighbour__code", "border_km"
@@ -162,6 +210,7 @@ def build() -> engine.MatchingData:
             through = (names[code],) if heir != code else ()
             members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
     labels = _arrangement_service_labels(members)
+    keys = arrangement_keys(members)
     history = []
     for a in Arrangement.objects.filter(pk__in=members).values("pk", "title", "status", "start_year", "end_year"):
         partners = members[a["pk"]]
@@ -181,6 +230,7 @@ def build() -> engine.MatchingData:
                         title=a["title"],
                         members=len(partners),
                         through=through_a + through_b,
+                        keys=keys.get(a["pk"], ()),
                     ),
                 )
             )
@@ -193,7 +243,7 @@ def build() -> engine.MatchingData:
         )
     }
     return engine.build_matching_data(
-        records, specs, values, borders, history, area_names=area_names, area_words=area_words
+        records, specs, values, borders, history, area_names=area_names, area_words=area_words, coverage=coverage
     )
 
 
@@ -223,6 +273,21 @@ def current_successors() -> dict[str, list[str]]:
     return {old: sorted(set(found)) for old in direct if (found := heirs(old, frozenset({old})))}
 
 
+def arrangement_keys(arrangement_ids) -> dict[int, tuple[str, ...]]:
+    """What each arrangement is about, as the engine's keys: "category:hr", "lgsl:524"
+    (its services' categories count as its categories too)."""
+    keys: dict[int, set[str]] = {}
+    for arrangement_id, key in Arrangement.categories.through.objects.filter(
+        arrangement_id__in=arrangement_ids
+    ).values_list("arrangement_id", "servicecategory__key"):
+        keys.setdefault(arrangement_id, set()).add(f"category:{key}")
+    for arrangement_id, lgsl, key in Arrangement.services.through.objects.filter(
+        arrangement_id__in=arrangement_ids
+    ).values_list("arrangement_id", "service__lgsl", "service__category__key"):
+        keys.setdefault(arrangement_id, set()).update({f"lgsl:{lgsl}", f"category:{key}"})
+    return {k: tuple(sorted(v)) for k, v in keys.items()}
+
+
 def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
     """A few words for what each arrangement shares, e.g. "legal services"."""
     labels: dict[int, list[str]] = {}
@@ -237,9 +302,56 @@ def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
 class ServiceChoice:
     key: str  # "category:legal" or "lgsl:524"
     label: str
-    tier_rule: str
+    tier_rule: str  # the engine's: "county", "district" or "" (both tiers)
     category: ServiceCategory
     service: Service | None = None
+    other_types: tuple[str, ...] = ()  # fire, police or NHS body types that may be candidates
+
+    @property
+    def category_key(self) -> str:
+        return f"category:{self.category.key}"
+
+
+# Register types of the other sectors (services.categories.OTHER_SECTORS_BY_CATEGORY).
+SECTOR_TYPES = {
+    "fire": (OrganisationType.FIRE,),
+    "police": (OrganisationType.POLICE,),
+    "health": HEALTH_TYPES,
+}
+
+
+# The type filter's groups: "councils" (principal councils only) and the other sectors.
+SECTOR_CHOICES = (
+    ("councils", "Councils only"),
+    ("fire", "Fire and rescue"),
+    ("police", "Police"),
+    ("health", "Health (NHS)"),
+)
+
+
+def org_types_for(value: str) -> list[str] | None:
+    """The register types a type filter asks for: a sector ("health") or one type code."""
+    if not value:
+        return None
+    if value == "councils":
+        return [str(t) for t in PRINCIPAL_COUNCIL_TYPES]
+    if value in SECTOR_TYPES:
+        return [str(t) for t in SECTOR_TYPES[value]]
+    return [value]
+
+
+def category_tier_rule(category: ServiceCategory) -> str:
+    """The engine's tier rule for a category (services.categories.category_tier):
+    "county", "district", or "" for both tiers."""
+    tier = categories.CATEGORY_TIER_OVERRIDES.get(category.key) or categories.category_tier(
+        category.services.values_list("tier", flat=True)
+    )
+    return tier if tier in ("county", "district") else ""
+
+
+def _other_types(category: ServiceCategory) -> tuple[str, ...]:
+    sectors = categories.OTHER_SECTORS_BY_CATEGORY.get(category.key, ())
+    return tuple(str(t) for sector in sectors for t in SECTOR_TYPES[sector])
 
 
 class UnknownService(LookupError):
@@ -256,21 +368,24 @@ def resolve_service(text: str) -> ServiceChoice:
         service = Service.objects.select_related("category").filter(lgsl=int(text)).first()
         if service is None:
             raise UnknownService(f"No LGSL service has the identifier {text}")
-        return ServiceChoice(f"lgsl:{service.lgsl}", service.label, service.tier, service.category, service)
+        # Choosing one service applies that service's tier; an unrecorded one its category's.
+        tier = service.tier if service.tier in ("county", "district") else ""
+        if not service.tier:
+            tier = category_tier_rule(service.category)
+        return ServiceChoice(
+            f"lgsl:{service.lgsl}", service.label, tier, service.category, service, _other_types(service.category)
+        )
     category = ServiceCategory.objects.filter(key=text).first()
     if category is None:  # everyday words: "waste", "Legal services", an LGSL label
         match = ServiceResolver().resolve(text)
         if match.service:
             return resolve_service(str(match.service.lgsl))
         if match.category is None:
-            raise UnknownService(f"“{text}” is not a service category or an LGSL identifier")
+            raise UnknownService(match.problem or f"“{text}” is not a service category or an LGSL identifier")
         category = match.category
-    if category.family == CORPORATE_FAMILY:
-        tier = "all"  # fire, police and NHS bodies share back-office services with councils
-    else:
-        tiers = set(category.services.exclude(tier="").values_list("tier", flat=True))
-        tier = tiers.pop() if len(tiers) == 1 else ""
-    return ServiceChoice(f"category:{category.key}", category.label, tier, category)
+    return ServiceChoice(
+        f"category:{category.key}", category.label, category_tier_rule(category), category, None, _other_types(category)
+    )
 
 
 @dataclass
@@ -282,6 +397,8 @@ class Search:
     nations: list[str] | None = None
     org_types: list[str] | None = None
     limit: int = 20
+    include_trading: bool = False
+    group_weights: dict[str, float] | None = None  # None: the service's emphasis (SERVICE_GROUP_EMPHASIS)
 
 
 def service_facts(choice: ServiceChoice) -> dict:
@@ -295,8 +412,14 @@ def service_facts(choice: ServiceChoice) -> dict:
     ):
         members.setdefault(arrangement_id, []).append(code)
     facts = [
-        engine.ArrangementFact(id=a.pk, title=a.title, members=tuple(members.get(a.pk, ())), status=a.status)
-        for a in arrangements.only("pk", "title", "status")
+        engine.ArrangementFact(
+            id=a.pk,
+            title=a.title,
+            members=tuple(members.get(a.pk, ())),
+            status=a.status,
+            trading=a.delivery_model in TRADING_MODELS,
+        )
+        for a in arrangements.only("pk", "title", "status", "delivery_model")
     ]
     contracts = {}
     for code, ends_on in Contract.objects.filter(category=choice.category).values_list("organisation__code", "ends_on"):
@@ -324,13 +447,24 @@ def service_facts(choice: ServiceChoice) -> dict:
     }
 
 
+def group_weights(search: Search) -> dict[str, float]:
+    """The indicator groups' weights: the service's emphasis, then the user's choices."""
+    weights = dict(SERVICE_GROUP_EMPHASIS.get(search.service.category.key, {}))
+    weights.update(search.group_weights or {})
+    return weights
+
+
 def find(search: Search) -> engine.Result:
     data = matching_data()
     query = engine.Query(
         organisation=search.organisation.code,
         service_key=search.service.key,
         service_label=search.service.label.lower(),
+        category_key=search.service.category_key,
         tier_rule=search.service.tier_rule,
+        other_types=search.service.other_types,
+        include_trading=search.include_trading,
+        group_weights=group_weights(search),
         weights=search.weights,
         max_distance_km=search.max_distance_km,
         nations=search.nations,

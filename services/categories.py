@@ -186,13 +186,81 @@ def _matches(category: Category, text: str) -> bool:
     return any(re.search(r"\b" + re.escape(keyword), text) for keyword in category.keywords)
 
 
-def categorise(label: str, history_notes: str = "") -> str:
+# Services the keywords place wrongly, checked against the shipped tier list: a
+# district-tier grant is housing, not social care; a school grant is education, not
+# revenues and benefits. By LGSL identifier.
+CATEGORY_BY_LGSL = {
+    2: "education",  # School clothing grants/vouchers
+    4: "education",  # Free school meals
+    48: "education",  # Child performance licences
+    137: "housing",  # Disabled facilities grant
+    147: "housing",  # Assisted garden maintenance
+    272: "other",  # Community and accessible transport (districts run it; not highways)
+    274: "transport-highways",  # Disabled parking bays
+    279: "transport-highways",  # Disabled parking permits
+    372: "environment-waste",  # Abandoned vehicles
+    493: "transport-highways",  # Transport policy
+    510: "environment-waste",  # Allotments
+    541: "planning",  # Street name plates (street naming and numbering)
+    664: "environment-waste",  # Drainage (land drainage)
+}
+
+# Tiers the shipped GOV.UK list does not record but the law settles: county councils
+# are the waste disposal authorities (Environmental Protection Act 1990, s.30 and s.51)
+# and the mineral and waste planning authorities (Town and Country Planning Act 1990, s.1).
+TIER_BY_LGSL = {
+    531: "county",  # Household waste disposal sites
+    674: "county",  # Minerals local plan
+}
+
+# Categories whose tier is not the one its recorded services give: libraries are the only
+# culture service on the tier list (county), but leisure centres, museums and the arts are
+# run by district councils too (Local Government (Miscellaneous Provisions) Act 1976,
+# s.19): the category offers both tiers.
+CATEGORY_TIER_OVERRIDES = {"culture-leisure": "both"}
+
+# Back-office categories (and emergency and resilience) that fire, police and NHS bodies
+# share with councils; NHS bodies also social care and health.
+OTHER_SECTORS_BY_CATEGORY = {
+    **{
+        key: ("fire", "police", "health")
+        for key in ("finance", "hr", "ict", "legal", "procurement", "audit", "back-office", "management")
+    },
+    "emergency-resilience": ("fire", "police", "health"),
+    "social-care-health": ("health",),
+}
+
+
+def category_tier(tiers) -> str:
+    """A category's tier from its services' tiers: "county" or "district" when that tier
+    delivers all of them, "both" when they are split between the tiers, "all" when none
+    is tier-specific ("all" and unrecorded services go with either tier)."""
+    found = {t for t in tiers if t in ("county", "district")}
+    if found == {"county"}:
+        return "county"
+    if found == {"district"}:
+        return "district"
+    return "both" if found else "all"
+
+
+def category_tiers(services) -> dict[str, str]:
+    """{category key: tier} from (category key, service tier) pairs, overrides applied."""
+    by_category: dict[str, list[str]] = {c.key: [] for c in CATEGORIES}
+    for key, tier in services:
+        by_category.setdefault(key, []).append(tier)
+    return {key: CATEGORY_TIER_OVERRIDES.get(key) or category_tier(tiers) for key, tiers in by_category.items()}
+
+
+def categorise(label: str, history_notes: str = "", lgsl: int | None = None) -> str:
     """The category key for an LGSL service, from its name and its former names.
 
     Earlier LGSL versions named services "Planning - conservation areas": those former
     names, kept in the history notes, say more than the current short label. The
-    categories are tried in their listed order, most specific first.
+    categories are tried in their listed order, most specific first. CATEGORY_BY_LGSL
+    corrects the few the words place wrongly.
     """
+    if lgsl in CATEGORY_BY_LGSL:
+        return CATEGORY_BY_LGSL[lgsl]
     text = " | ".join([label, *_FORMER_NAMES.findall(history_notes or "")]).lower()
     for category in CATEGORIES:
         if _matches(category, text):

@@ -2,7 +2,7 @@
 
 from reference.core import Context, Declaration
 from reference.files import read_csv
-from services.categories import CATEGORIES, categorise
+from services.categories import CATEGORIES, TIER_BY_LGSL, categorise
 from services.models import Service, ServiceCategory, ServiceTier
 
 LGSL = "services/lgsl_services.csv"
@@ -26,8 +26,8 @@ def service_rows(context: Context):
             "lgsl": lgsl,
             "label": row["Label"].strip(),
             "description": row["Description"].strip(),
-            "category_id": categories[categorise(row["Label"], row["History notes"])],
-            "tier": tiers.get(lgsl, ""),
+            "category_id": categories[categorise(row["Label"], row["History notes"], lgsl)],
+            "tier": tiers.get(lgsl) or TIER_BY_LGSL.get(lgsl, ""),
         }
 
 

@@ -17,6 +17,7 @@ from organisations.api import router as organisations_router
 from partners.api import router as partners_router
 from readiness.api import arrangement_router as readiness_arrangement_router
 from readiness.api import router as readiness_router
+from services.api import router as services_router
 from sharewell.api_docs import SiteSwagger
 from sharewell.unavailable import RETRY_AFTER_SECONDS
 from sharewell.unavailable import unreachable as _unreachable
@@ -37,6 +38,7 @@ api.add_router("/organisations", portfolio_router, tags=["Organisations"])
 api.add_router("/arrangements", arrangements_router, tags=["Arrangements"])
 api.add_router("/arrangements", benefits_router, tags=["Benefits and sign-off"])
 api.add_router("/partners", partners_router, tags=["Partner finder"])
+api.add_router("/services", services_router, tags=["Services"])
 api.add_router("/figures", figures_router, tags=["Figures"])
 api.add_router("/appraisal", appraisal_router, tags=["Business case"])
 api.add_router("/evidence", evidence_router, tags=["Evidence"])

@@ -9,13 +9,17 @@
   var points = JSON.parse(data.textContent);
   var map = L.map(element, { zoomSnap: 0.25 });
   map.attributionControl.setPrefix(false).addAttribution("Boundaries: ONS, OGL v3");
+  // Numbered labels, not tab stops: the map is one stop (Leaflet's own keyboard panning)
+  // and the list below has every fact and link.
   var markers = L.featureGroup(points.map(function (p, n) {
-    var marker = L.circleMarker([p.lat, p.lon], {
-      radius: p.self ? 9 : 7, color: p.self ? "#0b0c0c" : "#003078", weight: 2,
-      fillColor: p.self ? "#ffdd00" : "#1d70b8", fillOpacity: 0.9
+    var label = p.self ? "You" : String(n);
+    return L.marker([p.lat, p.lon], {
+      keyboard: false, interactive: false, title: "",
+      icon: L.divIcon({
+        className: "leaflet-div-icon", html: label, iconSize: p.self ? [34, 20] : [22, 20]
+      }),
+      alt: p.self ? p.name + " (you)" : n + ". " + p.name + " (" + p.score + "%)"
     });
-    marker.bindTooltip(p.self ? p.name + " (you)" : n + ". " + p.name + " (" + p.score + "%)");
-    return marker;
   })).addTo(map);
   map.fitBounds(markers.getBounds().pad(0.2));
   element.setAttribute("data-points-drawn", String(points.length));

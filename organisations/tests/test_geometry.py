@@ -273,3 +273,26 @@ def test_union_of_adjacent_squares_is_one_polygon():
 
     assert isinstance(union, Polygon)
     assert union.area == pytest.approx(2.0)
+
+
+def test_centre_is_always_inside_the_shape():
+    l_shape = Polygon([(0, 0), (3, 0), (3, 1), (1, 1), (1, 3), (0, 3)])
+
+    latitude, longitude, how = geometry.centre(l_shape)
+
+    assert l_shape.contains(shape({"type": "Point", "coordinates": (longitude, latitude)}))
+    assert how == "point on the surface of its boundary"
+    assert geometry.centre(box(10, 50, 10.2, 50.2))[2] == "centroid of its boundary"
+
+
+def test_centre_is_weighted_by_population_when_that_lies_inside():
+    square = box(0, 0, 10, 10)
+    # Two districts (latitude, longitude, people): the weighted centre is nearer the bigger one.
+    latitude, longitude, how = geometry.centre(square, [(2.0, 2.0, 300.0), (8.0, 8.0, 100.0)])
+    assert (latitude, longitude) == pytest.approx((3.5, 3.5))
+    assert how == "population-weighted centre of its districts"
+    # Weighted centre outside the L: fall back to a point on its surface.
+    l_shape = Polygon([(0, 0), (3, 0), (3, 1), (1, 1), (1, 3), (0, 3)])
+    latitude, longitude, how = geometry.centre(l_shape, [(0.5, 2.5, 1.0), (2.5, 0.5, 1.0)])
+    assert l_shape.contains(shape({"type": "Point", "coordinates": (longitude, latitude)}))
+    assert how != "population-weighted centre of its districts"

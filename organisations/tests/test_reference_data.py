@@ -469,3 +469,85 @@ def test_home_page_counts_the_real_register(imported, client):
     page = client.get("/").content.decode()
 
     assert "all 382 principal councils" in page
+
+
+# --- places right ----------------------------------------------------------------
+
+
+def test_every_centre_lies_inside_its_own_boundary(imported):
+    import shapely
+    from shapely.geometry import shape
+
+    outside = []
+    for boundary in Boundary.objects.select_related("organisation"):
+        o = boundary.organisation
+        if o.latitude is None:
+            outside.append((o.code, "no centre"))
+            continue
+        area = shape(boundary.geojson)
+        # The stored boundary is rounded to about 10 m: allow that much.
+        if not area.buffer(1e-4).contains(shapely.Point(o.longitude, o.latitude)):
+            outside.append((o.code, o.name))
+    assert Boundary.objects.count() > 500
+    assert outside == []
+
+
+def test_every_english_council_is_in_the_region_of_the_ons_lookup(imported):
+    import json
+
+    with open(Path(settings.REFERENCE_DATA_DIR) / "register" / "ons_geo_metadata.json", encoding="utf-8") as handle:
+        areas = json.load(handle)
+    names = {a["areacd"]: a["areanm"] for a in areas.values()}
+    expected = {a["areacd"]: names[p] for a in areas.values() for p in a.get("parents", []) if p.startswith("E12")}
+    councils = Organisation.objects.current().principal_councils().filter(nation="England")
+    wrong = [(o.name, o.region, expected[o.gss_code]) for o in councils if o.region != expected.get(o.gss_code)]
+    assert councils.count() > 300
+    assert wrong == []
+
+
+def test_combined_authorities_carry_their_current_ons_names(imported):
+    import json
+
+    with open(
+        Path(settings.REFERENCE_DATA_DIR) / "boundaries" / "CAUTH_MAY_2025_EN_BUC.json", encoding="utf-8"
+    ) as handle:
+        topology = json.load(handle)
+    current = {
+        g["properties"]["AREACD"]: g["properties"]["AREANM"]
+        for collection in topology["objects"].values()
+        for g in collection["geometries"]
+    }
+    names = dict(Organisation.objects.current().filter(gss_code__in=current).values_list("gss_code", "name"))
+    assert names == current
+
+
+def test_english_and_welsh_populations_are_census_2021_with_their_period(imported):
+    with open(
+        Path(settings.REFERENCE_DATA_DIR) / "indicators" / "census2021" / "census2021-ts007a-ltla.csv",
+        encoding="utf-8-sig",
+        newline="",
+    ) as handle:
+        census = {row["geography code"]: int(row["Age: Total"]) for row in csv.DictReader(handle)}
+    councils = Organisation.objects.current().principal_councils().filter(nation__in=["England", "Wales"])
+    for o in councils:
+        assert "Census 2021" in o.population_source, o.name
+        if o.gss_code in census:
+            assert o.population == census[o.gss_code], o.name
+    others = Organisation.objects.current().principal_councils().filter(nation__in=["Scotland", "Northern Ireland"])
+    assert all("mid-2020" in o.population_source for o in others)
+
+
+def test_every_scottish_council_is_in_exactly_one_nhs_board(imported):
+    councils = Organisation.objects.current().filter(org_type=OrganisationType.SCOTTISH_COUNCIL)
+    boards = Organisation.objects.current().filter(org_type=OrganisationType.NHS_BOARD)
+    assert boards.count() == 14
+    for council in councils:
+        mine = Overlap.objects.filter(organisation=council, body__org_type=OrganisationType.NHS_BOARD)
+        assert [o.share for o in mine] == [1.0], council.name
+    # Each board's boundary is the union of its councils' and its population their sum.
+    tayside = boards.get(name="NHS Tayside")
+    members = Organisation.objects.filter(overlaps__body=tayside).order_by("name")
+    assert [o.name for o in members] == ["Angus", "Dundee City", "Perth and Kinross"]
+    assert tayside.population == sum(o.population for o in members)
+    assert Boundary.objects.filter(organisation=tayside).exists()
+    assert "Health Boards (Scotland) Order" in tayside.source

@@ -85,3 +85,16 @@ def test_no_match_and_nothing_close(testshire):
 
 def test_empty_text_resolves_to_nothing(testshire):
     assert OrganisationResolver().resolve("   ").organisation is None
+
+
+def test_a_short_form_that_starts_several_names_asks_which(testshire):
+    upon = OrganisationFactory(code="NUT", name="Newtown upon Tyne", official_name="Newtown upon Tyne City Council")
+    OrganisationFactory(code="NUL", name="Newtown-under-Lyme", official_name="Newtown-under-Lyme Borough Council")
+    OrganisationNameFactory(organisation=upon, name="Newtown")  # an old short name of one of them
+
+    result = OrganisationResolver().resolve("Newtown")
+
+    assert result.organisation is None
+    assert [o.code for o in result.candidates] == ["NUT", "NUL"]
+    assert "could mean Newtown upon Tyne (NUT) or Newtown-under-Lyme (NUL)" in result.problem
+    assert OrganisationResolver().resolve("Newtown upon Tyne").organisation == upon

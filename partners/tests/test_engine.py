@@ -345,14 +345,14 @@ def test_limit_keeps_the_best(data):
             "ETS",
             "joinable",
             "In 2 live arrangements for waste collection you could join: Testdale Waste Partnership and "
-            "Three Rivers Recycling",
+            "Three Rivers Recycling, 35 km from you",
         ),
         # South Testdale is also in North Testdale's own arrangement: not one to join.
         (
             "NTD",
             "STD",
             "joinable",
-            "In a live arrangement for waste collection you could join: Testdale Waste Partnership",
+            "In a live arrangement for waste collection you could join: Testdale Waste Partnership, 39 km from you",
         ),
         ("NTD", "FAR", "joinable", "Not in a live arrangement for waste collection that you could join"),
         ("NTD", "STD", "timing", "Its waste collection contract ends in 2027, a year after yours"),
@@ -775,7 +775,11 @@ def test_a_factor_with_weight_zero_does_not_change_the_ranking(twins, draw, tier
     first, second = twins
     # The same place set, except for everything the switched-off factor reads.
     changed = first | {FACTOR_INPUTS[factor]: second[FACTOR_INPUTS[factor]]}
-    weights = weights | {factor: 0}
+    # Every factor that reads the changed input is switched off: the joinable factor
+    # reads the locations too (an arrangement is worth less the further its member is).
+    weights = weights | {f: 0 for f, source in FACTOR_INPUTS.items() if source == FACTOR_INPUTS[factor]}
+    if factor == "distance":
+        weights["joinable"] = 0
     code = draw.draw(st.sampled_from([f"O{i}" for i in range(len(first["types"]))]))
     before = find_partners(build(first), query_for(first, code, tier_rule, weights))
     after = find_partners(build(changed), query_for(changed, code, tier_rule, weights))
@@ -878,3 +882,105 @@ def test_only_the_inherited_record_names_the_council_it_came_through():
         "Already shares building control with you since 2016; a shared audit service with you was taken back "
         "in-house (disaggregated, 2009) (through Old Testdale District Council, since replaced)"
     )
+
+
+# --- The service matters, reach, other sectors ----------------------------------------------
+
+
+def _pair_world(records=(), coverage=(), extra=()):
+    organisations = [
+        {
+            "code": "HOM",
+            "name": "Homeshire",
+            "org_type": "UA",
+            "nation": "England",
+            "lat": 52.0,
+            "lon": -1.0,
+            "areas": {"fire": "FIR"},
+        },
+        {"code": "NXT", "name": "Nextdale", "org_type": "UA", "nation": "England", "lat": 52.1, "lon": -1.1},
+        {"code": "OTH", "name": "Otherby", "org_type": "UA", "nation": "England", "lat": 52.1, "lon": -0.9},
+        {"code": "FAR", "name": "Farland", "org_type": "UA", "nation": "England", "lat": 56.0, "lon": -4.0},
+        {"code": "FIR", "name": "Homeshire Fire", "org_type": "FRA", "nation": "England", "lat": 52.05, "lon": -1.0},
+        {"code": "POL", "name": "Wide Police", "org_type": "PFA", "nation": "England", "lat": 52.5, "lon": -1.5},
+        *extra,
+    ]
+    return build_matching_data(organisations, history=records, coverage=coverage)
+
+
+def test_track_record_for_the_service_asked_for_counts_more():
+    hr = SharedRecord("human resources", 2015, "live", keys=("category:hr",))
+    legal = SharedRecord("legal services", 2015, "live", keys=("category:legal",))
+    data = _pair_world([("HOM", "NXT", hr), ("HOM", "OTH", legal)])
+
+    def ranking(category):
+        result = find_partners(data, Query("HOM", service_key=category, category_key=category, limit=None))
+        return [m.code for m in result.matches]
+
+    assert ranking("category:hr")[0] == "NXT"
+    assert ranking("category:legal")[0] == "OTH"
+    result = find_partners(data, Query("HOM", "category:finance", "finance", category_key="category:finance"))
+    reason = next(m for m in result.matches if m.code == "NXT").factor("track_record").reason
+    assert reason == "Already shares human resources with you since 2015; nothing on record for finance"
+
+
+def test_one_lgsl_service_counts_its_own_record_above_its_category():
+    same = SharedRecord("household waste collection", 2015, "live", keys=("lgsl:524", "category:environment-waste"))
+    category = SharedRecord("street cleaning", 2015, "live", keys=("lgsl:580", "category:environment-waste"))
+    records = [("HOM", "NXT", same), ("HOM", "OTH", category)]
+    query = Query("HOM", "lgsl:524", category_key="category:environment-waste", limit=None)
+    values = {m.code: m.factor("track_record").value for m in find_partners(_pair_world(records), query).matches}
+    assert values["NXT"] > values["OTH"] > engine.TRACK_RECORD_NEUTRAL
+
+
+def test_a_joinable_arrangement_far_away_counts_little_unless_a_trading_provider_is_included():
+    near = ArrangementFact(1, "Near partnership", ("NXT", "OTH"))
+    far = ArrangementFact(2, "Far legal practice", ("FAR",), trading=True)
+    data = _pair_world()
+    result = find_partners(data, Query("HOM", arrangements=[near, far], limit=None))
+    value = {m.code: m.factor("joinable").value for m in result.matches}
+    assert value["NXT"] > 0.5 and value["FAR"] < 0.001
+    assert {a.title: round(a.distance_km) for a in result.joinable} == {
+        "Near partnership": 13,
+        "Far legal practice": 486,
+    }
+    far_match = next(m for m in result.matches if m.code == "FAR")
+    assert far_match.factor("joinable").reason.endswith("Far legal practice, 486 km from you")
+    included = find_partners(data, Query("HOM", arrangements=[near, far], limit=None, include_trading=True))
+    assert next(m for m in included.matches if m.code == "FAR").factor("joinable").value == pytest.approx(0.8)
+
+
+def test_other_sectors_are_candidates_only_when_the_service_allows_them():
+    data = _pair_world(coverage=[("HOM", "FIR", 1.0), ("HOM", "POL", 0.4)])
+    assert {m.code for m in find_partners(data, Query("HOM", limit=None)).matches} == {"NXT", "OTH", "FAR"}
+    result = find_partners(data, Query("HOM", other_types=("FRA", "PFA"), limit=None))
+    assert {"FIR", "POL"} <= {m.code for m in result.matches}
+
+
+def test_a_body_is_scored_on_how_much_of_the_council_it_covers():
+    data = _pair_world(coverage=[("HOM", "FIR", 1.0), ("HOM", "POL", 0.4)])
+    result = find_partners(data, Query("HOM", other_types=("FRA", "PFA"), limit=None, org_types=("FRA", "PFA")))
+    fire, police = result.matches
+    assert (fire.code, police.code) == ("FIR", "POL")
+    assert fire.factor("border").reason == "Covers all of Homeshire"
+    assert fire.factor("areas").reason == "Covers all of Homeshire: your fire and rescue authority"
+    assert police.factor("border").reason == "Covers part of Homeshire (40% of its area)"
+    assert police.factor("border").value == pytest.approx(0.4)
+
+
+def test_an_indicator_group_with_weight_zero_is_as_if_it_were_not_there():
+    rng = np.random.default_rng(3)
+    specs = [IndicatorSpec(f"k{c}", f"K{c}", group) for c, group in enumerate(["people", "people", "place", "economy"])]
+    organisations = [{"code": f"O{i}", "name": f"O{i}", "org_type": "UA"} for i in range(30)]
+    values = rng.normal(size=(30, 4))
+    full = build_matching_data(organisations, specs, values)
+    without_place = build_matching_data(organisations, [s for s in specs if s.group != "place"], values[:, [0, 1, 3]])
+    for i in (0, 7, 29):
+        np.testing.assert_allclose(
+            similarity_scores(full, i, group_weights={"place": 0}), similarity_scores(without_place, i), rtol=1e-5
+        )
+    # Counting a group twice is not the same as once, and weights of 1 change nothing.
+    assert not np.allclose(similarity_scores(full, 0, group_weights={"place": 2}), similarity_scores(full, 0))
+    np.testing.assert_array_equal(similarity_scores(full, 0, group_weights={"place": 1}), similarity_scores(full, 0))
+    with pytest.raises(ValueError, match="indicator group"):
+        similarity_scores(full, 0, group_weights={"place": -1})

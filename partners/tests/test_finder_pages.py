@@ -66,7 +66,9 @@ def test_api_matches_the_page_and_documents_itself(places, service_list, borders
     spec = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/partners" in spec["paths"]
     assert Client().get("/api/v1/partners", {"organisation": "ZZZ", "service": "legal"}).status_code == 404
-    assert Client().get("/api/v1/partners", {"organisation": "NTT", "service": "nonsense"}).status_code == 422
+    refused = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "nonsense"})
+    assert refused.status_code == 422
+    assert refused.json()["problems"][0]["field"] == "service"
 
 
 def test_a_zero_weight_leaves_a_factor_out(places, service_list, borders):
@@ -137,7 +139,9 @@ def test_posts_are_listed_viewed_answered_boost_the_finder_and_can_be_withdrawn(
     assert PostResponse.objects.filter(post=post, organisation=places["welsh"]).exists()
     page = client_for(users["editor"]).get(post.get_absolute_url()).content.decode()
     assert "Cwmtest" in page and "We are interested" in page  # the poster sees who looked and replied
-    assert "We are interested" not in welsh.get(post.get_absolute_url()).content.decode()
+    # The responder sees what they sent; nobody else does.
+    assert "We are interested" in welsh.get(post.get_absolute_url()).content.decode()
+    assert "We are interested" not in Client().get(post.get_absolute_url()).content.decode()
     # Southvale searching for legal partners sees Northtown's post as a reason.
     result = services.find(services.Search(places["south"], services.resolve_service("legal")))
     northtown = next(m for m in result.matches if m.code == "NTT")
@@ -201,5 +205,89 @@ def test_services_are_found_by_the_words_people_use(service_list, words, key):
 
 
 def test_an_unknown_service_is_refused_with_its_words(service_list):
-    with pytest.raises(services.UnknownService, match="“juggling” is not a service category"):
+    with pytest.raises(services.UnknownService, match="“juggling” is not an LGSL service or a category"):
         services.resolve_service("juggling")
+
+
+def test_the_posters_contact_is_for_signed_in_users_unless_they_choose(places, service_list, users):
+    client_for(users["editor"]).post("/partners/board/new/", _post_data(places, places["north"]))
+    post = Post.objects.get()
+    anonymous = Client().get(post.get_absolute_url()).content.decode()
+    assert post.contact_email not in anonymous
+    assert "Sign in</a> to see who to contact" in anonymous
+    assert "Visits by people who are not signed in are not recorded" in anonymous
+    signed_in = client_for(users["other_editor"]).get(post.get_absolute_url()).content.decode()
+    assert post.contact_email in signed_in
+    assert "can see that you" in signed_in
+    post.contact_public = True
+    post.save()
+    assert post.contact_email in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_the_boards_error_summary_names_each_field(places, service_list, users):
+    page = client_for(users["editor"]).post("/partners/board/new/", {}).content.decode()
+    assert "This field is required" not in page
+    for message in ("Choose service category", "Enter what you are looking for", "Enter contact email address"):
+        assert message in page
+    form = client_for(users["editor"]).get("/partners/board/new/").content.decode()
+    assert "---------" not in form
+
+
+def test_a_shared_link_shows_every_weight_and_its_scale(places, service_list, borders):
+    response = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "w_border": "4"})
+    form = response.context["form"]
+    assert form["w_border"].value() == "4"
+    assert form["w_distance"].value() == "1"  # not named in the link: the default, not blank
+    assert "0 (leave out) to 10; the default is 3" in response.content.decode()  # track record's scale
+
+
+def test_an_error_in_the_weights_opens_the_panel(places, service_list, borders):
+    page = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "w_distance": "-1"}).content.decode()
+    assert '<details class="govuk-details" open>' in page
+
+
+def test_compare_up_to_four_says_what_it_left_out_and_downloads_the_shortlist(places, service_list, borders):
+    from organisations.tests.factories import OrganisationFactory
+
+    for n, code in enumerate(("UAA", "UAB", "UAC")):
+        OrganisationFactory(
+            code=code, name=f"Unitary {code}", org_type="UA", tier="unitary", latitude=52.1 + n / 10, longitude=0.3
+        )
+    ranked = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "legal", "limit": 6}).json()
+    codes = [m["code"] for m in ranked["matches"]]
+    assert len(codes) >= 5
+    query = {"organisation": "NTT", "category": "legal", "candidate": codes[:5]}
+    response = Client().get("/partners/compare/", query)
+    assert [m.code for m in response.context["matches"]] == codes[:4]
+    assert "You can compare up to 4 at once: 1 more ticked is not shown" in response.content.decode()
+    download = Client().get("/partners/compare/", {**query, "format": "csv"})
+    assert download["Content-Type"].startswith("text/csv")
+    rows = download.content.decode().splitlines()
+    assert rows[0].startswith("For,Northtown")
+    assert len(rows[1].split(",")) == 5  # a label and four candidates
+
+
+def test_the_finder_takes_the_service_in_everyday_words(places, service_list, borders):
+    response = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "words": "Bins"})
+    assert response.context["search"].service.key == "lgsl:524"
+    unknown = Client().get("/partners/", {"organisation": "NTT", "category": "legal", "words": "Bnis"})
+    assert "Did you mean “Bins”" in unknown.content.decode()
+    assert unknown.context["search"] is None
+
+
+def test_the_partners_api_answers_match_its_openapi_document(places, service_list, borders):
+    from organisations.tests.openapi import errors, response_schema
+
+    document = Client().get("/api/v1/openapi.json").json()
+    ok = Client().get("/api/v1/partners", {"organisation": "NTT", "service": "Legal", "type": "councils"})
+    assert ok.status_code == 200
+    assert errors(ok.json(), response_schema(document, "/api/v1/partners", 200), document) == []
+    for query in (
+        {"service": "nonsense"},
+        {"service": "legal", "g_place": "-1"},
+        {"service": "legal", "w_border": "x"},
+    ):
+        refused = Client().get("/api/v1/partners", {"organisation": "NTT", **query})
+        assert refused.status_code == 422, query
+        assert set(refused.json()) == {"detail", "problems"}
+        assert errors(refused.json(), response_schema(document, "/api/v1/partners", 422), document) == [], query

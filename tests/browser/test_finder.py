@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -42,6 +43,7 @@ def testshire(transactional_db, settings):
     north = _council("NTT", "Northtown", "Northtown District Council", 52.4, 0.1)
     south = _council("SVL", "Southvale", "Southvale District Council", 52.0, 0.1)
     _council("FAR", "Farport", "Farport District Council", 50.4, -4.1)
+    _council("EHM", "Eastham", "Eastham District Council", 52.3, 0.5)
     Neighbour.objects.create(organisation=north, neighbour=south, border_km=23.4)
     Neighbour.objects.create(organisation=south, neighbour=north, border_km=23.4)
     editor = User.objects.create_user("south.editor", password=PASSWORD)
@@ -64,28 +66,46 @@ def test_find_partners_adjust_weights_and_compare(page, testshire):
     names = page.locator("#candidates h3 a").all_inner_texts()
     assert names[0] == "Southvale" and names[-1] == "Farport"  # the neighbour first, the far one last
     expect(page.get_by_text("Shares a 23 km border")).to_be_visible()
-    page.wait_for_selector("#partners-map[data-points-drawn='3']")
+    page.wait_for_selector("#partners-map[data-points-drawn='4']")
+    assert_accessible(page)
+
+    # The map is one tab stop: its points are labels, not controls.
+    assert page.locator("#partners-map [tabindex]").count() == 0
+
+    # A wrong weight opens the weights panel, with the error named in the summary.
+    page.get_by_text("Change what matters (weights)").click()
+    expect(page.get_by_label("Distance (optional)", exact=True)).to_have_value(re.compile(r"^1(\.0)?$"))  # the default
+    page.get_by_label("Distance (optional)", exact=True).fill("-1")
+    page.get_by_role("button", name="Find partners").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Ensure this value is greater than or equal to 0")
+    expect(page.locator("details[open]").get_by_label("Distance (optional)", exact=True)).to_be_visible()
     assert_accessible(page)
 
     # Weights: with geography switched off, the border is no longer a reason.
-    page.get_by_text("Change what matters (weights)").click()
     for label in ("Shared border", "Distance", "Same wider areas"):
         page.get_by_label(f"{label} (optional)", exact=True).fill("0")
     page.get_by_role("button", name="Find partners").click()
     expect(page.get_by_text("Shares a 23 km border")).to_have_count(0)
 
-    page.get_by_label("Compare Southvale").check()
-    page.get_by_label("Compare Farport").check()
-    page.get_by_role("button", name="Compare the two you ticked").click()
-    expect(page.get_by_role("heading", name="Compare two partners")).to_be_visible()
-    expect(page.locator("thead")).to_contain_text("Southvale")
-    expect(page.locator("thead")).to_contain_text("Farport")
+    for name in ("Southvale", "Farport", "Eastham"):
+        page.get_by_label(f"Compare {name}").check()
+    page.get_by_role("button", name="Compare the ones you ticked").click()
+    expect(page.get_by_role("heading", name="Compare partners")).to_be_visible()
+    for name in ("Southvale", "Farport", "Eastham"):
+        expect(page.locator("thead").first).to_contain_text(name)
+    expect(page.get_by_role("link", name="download the shortlist as CSV")).to_be_visible()
     assert_accessible(page)
 
 
 def test_post_on_the_board_and_be_found(page, testshire, live_server):
     SignInPage(page).sign_in("south.editor", PASSWORD, next_url="/partners/board/new/")
     expect(page.get_by_role("heading", name="Say you are looking for partners")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Post").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter what you are looking for")
+    expect(summary).to_contain_text("Choose service category")
+    expect(summary).not_to_contain_text("This field is required")
     assert_accessible(page)
     page.get_by_label("Posting for").select_option(label="Southvale")
     page.get_by_label("Service category").select_option(label="Legal services")

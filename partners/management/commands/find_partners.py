@@ -48,7 +48,7 @@ class Command(BaseCommand):
             weights=weights,
             max_distance_km=max_distance_km,
             nations=[nation] if nation else None,
-            org_types=[org_type] if org_type else None,
+            org_types=services.org_types_for(org_type or ""),
             limit=limit,
         )
         try:
