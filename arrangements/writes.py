@@ -23,9 +23,11 @@ from arrangements import permissions
 from arrangements.models import (
     Arrangement,
     LedgerEntry,
+    Measure,
     Partnership,
     Revision,
     Source,
+    Standing,
     Status,
     StatusChange,
     Version,
@@ -684,7 +686,15 @@ def _write(arrangement: Arrangement | None, parsed: Parsed, user, door: Door, *,
     if not new:
         arrangement.sources.all().delete()
     Source.objects.bulk_create([Source(arrangement=arrangement, url=u, citation=c) for u, c in parsed.sources])
-    _write_ledger(arrangement, parsed, author, new)
+    reported = _write_ledger(arrangement, parsed, author, new)
+    # A saving reported on the site, through the API or in a survey return asks the finance
+    # leads to sign it off, once published (only the published version can be signed off).
+    # Imports and demo content load history in bulk: nobody is asked about each row.
+    if arrangement.published and door.kind in ("site", "api", "survey"):
+        from notifications.jobs import send_sign_off_request
+
+        for entry in reported:
+            send_sign_off_request(entry)
     if new:
         StatusChange.objects.bulk_create(first_status_history(arrangement, parsed, door.label))
     elif old_status != arrangement.status:
@@ -734,7 +744,9 @@ def _write_partners(arrangement: Arrangement, parsed: Parsed, new: bool) -> None
             row.save()
 
 
-def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -> None:
+def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -> list[LedgerEntry]:
+    """Write the money as parsed; return the achieved savings newly reported (to be signed off)."""
+    reported: list[LedgerEntry] = []
     existing = {} if new else {e.pk: e for e in arrangement.ledger.all()}
     keep = {d.id for d in parsed.ledger if d.id in existing}
     LedgerEntry.objects.filter(pk__in=existing.keys() - keep).delete()
@@ -756,12 +768,17 @@ def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -
         )
         row = existing.get(draft.id) if draft.id else None
         if row is None:
-            LedgerEntry.objects.create(arrangement=arrangement, entered_by=author, **values)
+            row = LedgerEntry.objects.create(arrangement=arrangement, entered_by=author, **values)
         elif any(getattr(row, k) != v for k, v in values.items()):
             for k, v in values.items():
                 setattr(row, k, v)
             row.entered_by, row.entered_at = author, timezone.now()
             row.save()
+        else:
+            continue
+        if row.measure == Measure.ACHIEVED_SAVING and row.standing == Standing.REPORTED:
+            reported.append(row)
+    return reported
 
 
 def write_planned_savings(
