@@ -49,7 +49,7 @@ class RiskIn(Schema):
     savings_correlation: float = Field(0, description="Correlation between every pair of savings lines, 0 to 1")
 
 
-class PartnerIn(Schema):
+class AppraisalPartnerIn(Schema):
     code: str
     population: float | None = None
     baseline: float | None = Field(None, description="The partner's baseline spend on the service, in pounds")
@@ -84,7 +84,7 @@ class AppraisalIn(Schema):
     lines: list[AppraisalLineIn]
     optimism_bias: OptimismBiasIn | None = None
     risk: RiskIn | None = None
-    partners: list[PartnerIn] = Field(default_factory=list)
+    partners: list[AppraisalPartnerIn] = Field(default_factory=list)
     split: SplitIn | None = None
 
 
@@ -253,7 +253,7 @@ class BusinessCaseIn(Schema):
     optimism_bias: CaseOptimismBiasIn
     risk: CaseRiskIn = Field(default_factory=CaseRiskIn)
     split: CaseSplitIn = Field(default_factory=CaseSplitIn)
-    partners: list[PartnerIn] = Field(
+    partners: list[AppraisalPartnerIn] = Field(
         default_factory=list,
         description="One per current partner, by organisation code: each partner's own baseline (its annual cost "
         "of the service before sharing) and split inputs, changed only by that partner's editors or a moderator",

@@ -28,7 +28,7 @@ class QuotationOut(Schema):
     attribution: str
 
 
-class SourceOut(Schema):
+class EvidenceSourceOut(Schema):
     id: str
     title: str
     author: str
@@ -47,7 +47,7 @@ class SourceOut(Schema):
 
 class EvidenceOut(Schema):
     count: int
-    sources: list[SourceOut]
+    sources: list[EvidenceSourceOut]
 
 
 @router.get(

@@ -85,7 +85,7 @@ class Thresholds(Schema):
     disagreement: float
 
 
-class FactorOut(Schema):
+class ReadinessFactorOut(Schema):
     factor: str
     score: float | None
     rag: str | None
@@ -115,7 +115,7 @@ class ReadinessOut(Schema):
     thresholds: Thresholds
     overall: float | None
     overall_rag: str | None
-    factors: list[FactorOut]
+    factors: list[ReadinessFactorOut]
     disagreements: list[DisagreementOut]
     answers: list[AnswerOut]
 

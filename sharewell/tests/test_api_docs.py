@@ -55,3 +55,35 @@ def test_swagger_ui_is_pinned_and_told_not_to_call_its_validator():
     package = json.loads((Path(settings.BASE_DIR) / "package.json").read_text())
     assert re.fullmatch(r"\d+\.\d+\.\d+", package["dependencies"]["swagger-ui-dist"])
     assert SiteSwagger.swagger_settings["validatorUrl"] is None
+
+
+def test_no_two_api_schemas_share_a_name():
+    """django-ninja names each schema in the OpenAPI document by its class name: two classes of one
+    name (a `SourceOut` in two apps) silently become one, and the document then lies about one of them."""
+    import importlib
+    import pkgutil
+
+    from django.apps import apps
+    from ninja import Schema
+
+    ours = [c for c in apps.get_app_configs() if Path(c.path).parent == Path(settings.BASE_DIR)]
+    for config in ours:
+        for module in pkgutil.walk_packages([config.path], f"{config.name}."):
+            if ".tests" not in module.name and ".migrations" not in module.name:
+                importlib.import_module(module.name)
+    seen: dict[str, str] = {}
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from walk(sub)
+
+    clashes = []
+    for schema in walk(Schema):
+        if schema.__module__.split(".")[0] not in {c.name.split(".")[0] for c in ours}:
+            continue
+        where = f"{schema.__module__}.{schema.__qualname__}"
+        if schema.__name__ in seen and seen[schema.__name__] != where:
+            clashes.append((schema.__name__, seen[schema.__name__], where))
+        seen.setdefault(schema.__name__, where)
+    assert clashes == []

@@ -43,6 +43,7 @@ class Command(BaseCommand):
         self._survey_round()
         self._organisations()
         self._arrangements()
+        self._business_case()
 
     def _organisations(self):
         """Bodies named in the research that are not in the council register, added by hand."""
@@ -89,3 +90,42 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             raise CommandError("The demo arrangements did not import")
         self.stdout.write(f"  demo arrangements: {report.created} created, {report.updated} updated")
+
+    def _business_case(self):
+        """LGSS's case from the LGA's 2012 study's published figures: entered by the moderator as a
+        draft (it holds both partners' figures), shared by Cambridgeshire's editor."""
+        from appraisal import inputs
+        from appraisal import writes as case_writes
+        from arrangements import writes
+        from arrangements.models import Arrangement
+        from engines.appraisal.examples import LGA_2012
+
+        study = next(s for s in LGA_2012 if s.name.startswith("LGSS"))
+        arrangement = Arrangement.objects.filter(title__startswith="LGSS").first()
+        if arrangement is None or case_writes.case_of(arrangement) is not None:
+            return
+        case = study.case()
+        codes = case_writes.partner_codes(arrangement)
+        data = inputs.new_case(case.start_year, codes)
+        data.update(years=case.years, split={"method": "", "shares": None, "coalition_costs": []})
+        data["lines"] = [
+            {"name": line.name, "kind": line.kind, "category": line.category, "amounts": list(line.amounts),
+             "low": None, "high": None}
+            for line in case.lines
+        ]  # fmt: skip
+        data["optimism_bias"].update(
+            one_off_costs_pct=0,
+            running_costs_pct=0,
+            delay_years=0,
+            reason="Outturn figures reported by the LGA's 2012 study (Shared services: costs spared?), not forecasts",
+        )
+        # The study gives one baseline for the whole service: it is entered against the lead.
+        data["partners"][0]["baseline"] = study.baseline
+        moderator = User.objects.get(username="moderator")
+        saved = case_writes.save(moderator, arrangement, data, writes.demo())
+        if not saved.ok:
+            raise CommandError(f"The demo business case did not save: {saved.problems}")
+        shared = case_writes.share(User.objects.get(username="cambs.editor"), arrangement)
+        if not shared.ok:
+            raise CommandError(f"The demo business case was not shared: {shared.problems}")
+        self.stdout.write("  demo business case: LGSS, from the LGA's 2012 study")
