@@ -39,9 +39,20 @@ static_build/sharewell.css: node_modules/.installed frontend/sharewell.scss
 
 # WeasyPrint (the committee reports' PDFs) needs pango from the system, and Debian's fonts-liberation
 # (metric-compatible with Arial); nothing is downloaded from elsewhere.
-system-check: ## Check the system libraries and fonts the PDFs need
-	@ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || { echo "The committee reports' PDFs need pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; exit 1; }
-	@fc-list 2>/dev/null | grep -q 'LiberationSans' || { echo "The committee reports' PDFs need fonts: sudo apt-get install fonts-liberation"; exit 1; }
+system-check: ## Install (as root, with apt) or name the system libraries and fonts the PDFs need
+	@# WeasyPrint needs pango; the PDFs use Liberation Sans, metric-compatible with Arial.
+	@missing=""; \
+	  ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || missing="$$missing libpango-1.0-0"; \
+	  ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || missing="$$missing libpangoft2-1.0-0"; \
+	  fc-list 2>/dev/null | grep -q 'LiberationSans' || missing="$$missing fonts-liberation fontconfig"; \
+	  if [ -n "$$missing" ]; then \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	      echo "Installing for the committee reports' PDFs:$$missing"; \
+	      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	    else \
+	      echo "The committee reports' PDFs need:$$missing (sudo apt-get install$$missing)"; exit 1; \
+	    fi; \
+	  fi
 
 install: system-check $(VENV)/.installed frontend ## Install Python and npm dependencies
 install-dev: system-check $(VENV)/.installed-dev frontend ## Install what the tests need too
