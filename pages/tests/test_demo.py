@@ -22,6 +22,13 @@ def test_the_demo_loads_on_the_real_register_and_reloads_without_change(settings
     assert list(lgss.ledger.filter(measure="achieved_saving").values_list("period", "amount")) == [
         ("2010/11-2011/12", 3_790_000)
     ]
+    # LGSS's business case, from the study's published figures, shared and so in the ledger.
+    from appraisal.models import BusinessCase
+
+    case = BusinessCase.objects.get(arrangement=lgss)
+    assert case.shared and case.version == 1
+    assert lgss.ledger.filter(measure="expected_saving", source__startswith="Business case").exists()
+    cases = BusinessCase.objects.count()
     versions = Version.objects.count()
     call_command("load_demo", verbosity=0)
     assert (Arrangement.objects.count(), LedgerEntry.objects.count(), Version.objects.count()) == (
@@ -29,3 +36,4 @@ def test_the_demo_loads_on_the_real_register_and_reloads_without_change(settings
         entries,
         versions,
     )
+    assert BusinessCase.objects.count() == cases
