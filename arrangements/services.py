@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from arrangements import permissions
 from arrangements.models import Arrangement, LedgerEntry, Partnership, Revision
@@ -96,6 +96,38 @@ def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
     if filters.org_type:
         qs = _with_a_partner_where(qs, narrowed, organisation__org_type=filters.org_type)
     return qs.order_by("-start_year", "title", "pk")
+
+
+# The table's sort orders: each ends with the primary key, so pages never overlap.
+SAVINGS = "expected_savings"
+ORDERS = {
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+    "start_year": (F("start_year").asc(nulls_last=True), "title", "pk"),
+    "-start_year": ("-start_year", "title", "pk"),
+    "status": ("status", "title", "pk"),
+    "-status": ("-status", "title", "pk"),
+    "savings": (F(SAVINGS).asc(nulls_first=True), "title", "pk"),
+    "-savings": (F(SAVINGS).desc(nulls_last=True), "title", "pk"),
+}
+
+
+def ordered(qs: QuerySet[Arrangement], order: str) -> QuerySet[Arrangement]:
+    """The arrangements in one of the table's sort orders (`ORDERS`); anything else keeps the
+    register's order. Savings sort by the expected savings recorded (the sum of the whole
+    arrangement's expected-saving entries), which the table shows beside achieved ones."""
+    if order not in ORDERS:
+        return qs
+    if "savings" in order:
+        total = (
+            LedgerEntry.objects.filter(arrangement=OuterRef("pk"), measure="expected_saving", partner__isnull=True)
+            .order_by()
+            .values("arrangement")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        qs = qs.annotate(**{SAVINGS: Subquery(total)})
+    return qs.order_by(*ORDERS[order])
 
 
 def with_details(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:

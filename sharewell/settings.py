@@ -55,7 +55,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a load balancer's health check answers before host checks, HTTPS redirects and sessions.
+    # Outermost: the server time of each answer, as a Server-Timing header (make bench reads it).
+    "sharewell.middleware.ServerTimingMiddleware",
+    # A load balancer's health check answers before host checks, HTTPS redirects and sessions.
     "sharewell.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the headers too.
