@@ -1,8 +1,8 @@
 import json
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
