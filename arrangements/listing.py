@@ -15,12 +15,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.paginator import Page as DjangoPage
+from django.core.paginator import Paginator
 from django.db.models import F, QuerySet
 from django.urls import reverse
 
 from arrangements import register, services
 from arrangements.models import Arrangement, DeliveryModel, Kind, LedgerEntry, Partnership, Source, Status, StatusChange
 from arrangements.versions import _PLAIN, _iso, _ledger_order, _partner_order
+from engines import ledger as engine
 
 KIND_LABELS = dict(Kind.choices)
 MODEL_LABELS = dict(DeliveryModel.choices)
@@ -36,16 +39,29 @@ ROW_FIELDS = (
 )
 
 
+class _Counted:
+    """What Django's paginator needs to number pages from a count already known."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def count(self) -> int:
+        return self.total
+
+    def __getitem__(self, _slice) -> list:
+        return []
+
+
 @dataclass
 class Page:
     records: list[dict]
     count: int
     number: int
     page_size: int
+    paginated: DjangoPage  # for the pagination links
 
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+    def elided_range(self):
+        return self.paginated.paginator.get_elided_page_range(self.number)
 
 
 def is_public(user) -> bool:
@@ -59,6 +75,32 @@ def count(user, filters: services.ArrangementFilters, queryset: QuerySet[Arrange
         return qs.order_by().count()
     key = register.key_for("count", sorted(filters.as_query().items()))
     return register.cached(key, lambda: qs.order_by().count())
+
+
+def savings(record: dict) -> dict:
+    """A record's savings counted once (`engines.ledger`): expected, and achieved signed off
+    and reported, kept apart."""
+    figures = engine.totals(
+        [
+            engine.Entry(
+                record["id"],
+                hash(e["partner"]) if e["partner"] else None,
+                engine.parse_period(e["period"]),
+                e["measure"],
+                "planned" if e["standing"] == "expected" else "actual",
+                e["standing"],
+                e["amount"],
+            )
+            for e in record["ledger"]
+        ]
+    )
+    return {
+        "expected": figures.expected,
+        "achieved_signed_off": figures.achieved_signed_off,
+        "achieved_reported": figures.achieved_reported,
+        "has_expected": any(e["measure"] == "expected_saving" for e in record["ledger"]),
+        "has_achieved": any(e["measure"] == "achieved_saving" for e in record["ledger"]),
+    }
 
 
 def _detail_url(pk: int) -> str:
@@ -208,15 +250,14 @@ def page_ids(queryset: QuerySet[Arrangement], number: int, page_size: int) -> li
 
 
 def page(
-    user, filters: services.ArrangementFilters, number: int, page_size: int, base_url: str = "", order: str = ""
+    user, filters: services.ArrangementFilters, number: Any, page_size: int, base_url: str = "", order: str = ""
 ) -> Page:
     """One page of the register for this user and filters, like Django's `get_page`: a page
     number out of range gives the last page."""
     qs = services.filtered(user, filters)
+    total = count(user, filters, qs)
+    paginated = Paginator(_Counted(total), page_size).get_page(number)
     if order:
         qs = services.ordered(qs, order)
-    total = count(user, filters, qs if not order else None)
-    pages = max(1, -(-total // page_size))
-    number = number if 1 <= number <= pages else pages
-    ids = page_ids(qs, number, page_size)
-    return Page(records(ids, base_url, user), total, number, page_size)
+    ids = page_ids(qs, paginated.number, page_size)
+    return Page(records(ids, base_url, user), total, paginated.number, page_size, paginated)

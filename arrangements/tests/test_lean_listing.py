@@ -151,11 +151,13 @@ def test_the_list_endpoint_needs_the_same_queries_for_any_page_size(generated, u
     assert _queries("/api/v1/arrangements?page_size=2", client) == _queries("/api/v1/arrangements?page_size=50", client)
 
 
-def test_the_table_page_needs_the_same_queries_for_any_page_size(generated, settings):
+@pytest.mark.parametrize("query", ["status=live", "sort=-savings", "organisation=NTT&sort=title"])
+def test_the_table_page_needs_the_same_queries_for_any_page_size(generated, settings, query):
+    Client().get(f"/arrangements/?{query}")  # the public count is kept from here on
     settings.DIRECTORY_PAGE_SIZE = 2
-    small = _queries("/arrangements/?status=live")
+    small = _queries(f"/arrangements/?{query}")
     settings.DIRECTORY_PAGE_SIZE = 50
-    assert _queries("/arrangements/?status=live") == small
+    assert _queries(f"/arrangements/?{query}") == small
 
 
 def test_the_map_data_needs_the_same_queries_for_any_register(generated, users, places, service_list):
@@ -208,3 +210,47 @@ def test_the_public_count_stays_exact_after_every_write(generated, users):
     assert listing.count(anonymous, filters) == first + 1 == services.filtered(anonymous, filters).count()
     assert writes.delete(users["moderator"], outcome.arrangement, writes.site()).ok
     assert listing.count(anonymous, filters) == first
+
+
+def _table_titles(response) -> list[str]:
+    import re
+
+    return re.findall(r'<th scope="row"[^>]*><a class="govuk-link" href="[^"]+">([^<]+)</a>', response.content.decode())
+
+
+def test_the_table_sorts_by_title_year_status_and_savings(generated):
+    def by(sort):
+        return _table_titles(Client().get(f"/arrangements/?sort={sort}"))
+
+    visible = services.filtered(None, services.ArrangementFilters())
+    assert by("title") == sorted(visible.values_list("title", flat=True), key=lambda t: t)[:50]
+    assert by("-title") == by("title")[::-1]
+    years = [a.start_year for a in (visible.get(title=t) for t in by("start_year"))]
+    assert years == sorted(years)
+    statuses = [visible.get(title=t).status for t in by("status")]
+    assert statuses == sorted(statuses)
+    top = visible.get(title=by("-savings")[0])
+    expected = [
+        sum(e.amount for e in a.ledger.all() if e.measure == "expected_saving" and e.partner_id is None)
+        for a in visible
+    ]
+    assert sum(e.amount for e in top.ledger.filter(measure="expected_saving", partner__isnull=True)) == max(expected)
+
+
+def test_the_organisation_filter_takes_a_name_and_shows_removable_tags(generated):
+    by_name = Client().get("/arrangements/?organisation=northtown&status=live")
+    by_code = Client().get("/arrangements/?organisation=NTT&status=live")
+    assert _table_titles(by_name) == _table_titles(by_code) != []
+    page = by_name.content.decode()
+    assert "Remove filter </span>Organisation: Northtown" in page
+    assert 'href="?status=live"' in page  # removes the organisation, keeps the status
+    assert 'href="?organisation=NTT"' in page
+    suggestion = Client().get("/arrangements/?organisation=Northtown+%28NTT%29")
+    assert _table_titles(suggestion) == _table_titles(Client().get("/arrangements/?organisation=NTT"))
+
+
+@pytest.mark.parametrize("value, message", [("Nowhere", "No organisation is called"), ("t", "organisations match")])
+def test_an_organisation_the_filter_cannot_find_is_explained(generated, value, message):
+    response = Client().get(f"/arrangements/?organisation={value}")
+    assert response.status_code == 200
+    assert message in response.content.decode()
