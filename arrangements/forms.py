@@ -59,7 +59,8 @@ class ArrangementFilterForm(GovukFormMixin, forms.Form):
             )
         if isinstance(code, list):
             raise forms.ValidationError(
-                f"{len(code)} organisations match “{value}” ({', '.join(code[:3])}…): type more of the name, or its code"
+                f"{len(code)} organisations match “{value}” ({', '.join(code[:3])}…): "
+                "type more of the name, or its code"
             )
         return code
 
