@@ -11,11 +11,12 @@ their organisations' drafts, are always counted live.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Subquery
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
 
 from arrangements.models import RegisterCache, RegisterVersion
 
@@ -38,21 +39,24 @@ def bump() -> None:
     RegisterCache.objects.all().delete()
 
 
+_HIT = (
+    f"SELECT c.value FROM {connection.ops.quote_name(RegisterCache._meta.db_table)} c "
+    f"JOIN {connection.ops.quote_name(RegisterVersion._meta.db_table)} v ON v.number = c.version "
+    "WHERE v.id = %s AND c.key = %s"
+)
+
+
 def key_for(*parts: Any) -> str:
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
 def cached(key: str, compute: Callable[[], Any]) -> Any:
     """`compute()`'s value (JSON) as of the current version: one query when it is kept."""
-    hit = (
-        RegisterCache.objects.filter(
-            key=key, version=Subquery(RegisterVersion.objects.filter(pk=ROW).values("number")[:1])
-        )
-        .values_list("value", flat=True)
-        .first()
-    )
+    with connection.cursor() as cursor:
+        cursor.execute(_HIT, [ROW, key])
+        hit = cursor.fetchone()
     if hit is not None:
-        return hit
+        return json.loads(hit[0]) if isinstance(hit[0], str) else hit[0]
     # The version is read before the figure: if a write lands in between, the figure is kept
     # under the older number, which no reader will match.
     version = current()
