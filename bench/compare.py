@@ -169,9 +169,8 @@ def server_times(url: str, n: int = 10, warm: int = 4) -> tuple[float, float]:
 
 
 def run(url: str, with_datasette: bool) -> None:
-    print(
-        f"\n== {url.split('://')[0]} ==  (uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()})"
-    )
+    uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    print(f"\n== {url.split('://')[0]} ==  ({uptime})")
     scale = []
     for size in SIZES:
         facts = prepare(url, size)
@@ -204,7 +203,8 @@ def run(url: str, with_datasette: bool) -> None:
             if datasette:
                 stop(datasette)
         print(
-            f"\n{facts['arrangements']:,} arrangements ({facts['generated']}), wrk -t2 -c16 -d{SECONDS}s, uptime {os.getloadavg()[0]:.2f}"
+            f"\n{facts['arrangements']:,} arrangements ({facts['generated']}), wrk -t2 -c16 -d{SECONDS}s, "
+            f"load average {os.getloadavg()[0]:.2f}"
         )
         header = f"  {'first page of 50 with its total':<28} {'Sharewell r/s':>13} {'p50 ms':>7} {'p95 ms':>7}"
         print(header + (f" {'Datasette r/s':>13} {'ratio':>6}" if with_datasette else ""))
