@@ -12,10 +12,11 @@ people (who also see drafts) counted live.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page as DjangoPage
 from django.core.paginator import Paginator
 from django.db import connection
@@ -280,6 +281,59 @@ def records(ids: list[int], base_url: str = "", user=None) -> list[dict]:
             }
         )
     return result
+
+
+class _Bodies:
+    """The public list's answers, kept in this worker for the register version they were made
+    at (a write makes every one of them unreachable): the most recent `size` of them."""
+
+    def __init__(self) -> None:
+        self.version = -1
+        self.bodies: OrderedDict[tuple, bytes] = OrderedDict()
+
+    def get(self, version: int, key: tuple) -> bytes | None:
+        if version != self.version:
+            self.version, self.bodies = version, OrderedDict()
+            return None
+        body = self.bodies.get(key)
+        if body is not None:
+            self.bodies.move_to_end(key)
+        return body
+
+    def put(self, version: int, key: tuple, body: bytes, size: int) -> None:
+        if version == self.version:
+            self.bodies[key] = body
+            while len(self.bodies) > size:
+                self.bodies.popitem(last=False)
+
+
+_bodies = _Bodies()
+
+
+def forget_pages() -> None:
+    """Drop the pages kept in this worker (the tests' databases are rolled back between tests)."""
+    _bodies.version, _bodies.bodies = -1, OrderedDict()
+
+
+def api_body(user, filters: services.ArrangementFilters, number: Any, page_size: int, base_url: str) -> bytes:
+    """The list endpoint's JSON. For the public (who see only published arrangements, the same
+    for everyone) it is kept against the register version: one indexed read when it is kept."""
+
+    def make() -> bytes:
+        page_ = page(user, filters, number, page_size, base_url)
+        body = {"count": page_.count, "page": page_.number, "page_size": page_size, "results": page_.records}
+        return json.dumps(body, ensure_ascii=False).encode()
+
+    size = settings.REGISTER_PAGE_CACHE_SIZE
+    if not is_public(user) or not size:
+        return make()
+    version = register.current()  # before the page: a write in between leaves it under the old number
+    key = (base_url, tuple(sorted(filters.as_query().items())), str(number), page_size)
+    body = _bodies.get(version, key)
+    if body is None:
+        body = make()
+        _bodies.put(version, key, body, size)
+    return body
 
 
 def page_ids(queryset: QuerySet[Arrangement], number: int, page_size: int) -> list[int]:

@@ -53,6 +53,10 @@ def _with_a_partner_where(qs: QuerySet[Arrangement], narrowed: bool, **lookups) 
     return qs.filter(pk__in=_partners_where(**lookups))
 
 
+# The register's order, newest first (an index covers it: arrangement_listing_order).
+LISTING_ORDER = ("-start_year", "title", "pk")
+
+
 def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
     """The arrangements this user may see that match the filters, newest first."""
     qs = Arrangement.objects.visible_to(user)
@@ -95,7 +99,7 @@ def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
         narrowed = True
     if filters.org_type:
         qs = _with_a_partner_where(qs, narrowed, organisation__org_type=filters.org_type)
-    return qs.order_by("-start_year", "title", "pk")
+    return qs.order_by(*LISTING_ORDER)
 
 
 # The table's sort orders: each ends with the primary key, so pages never overlap.

@@ -271,6 +271,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sharewell <no-reply@
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
+# Pages of the public register's list API each worker keeps for the current register version
+# (arrangements.listing.api_body); 0 turns the keeping off.
+REGISTER_PAGE_CACHE_SIZE = env.int("REGISTER_PAGE_CACHE_SIZE", default=256)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 
 LOGGING = {

@@ -138,7 +138,8 @@ def _queries(url: str, client: Client | None = None) -> int:
     return len(captured)
 
 
-def test_the_list_endpoint_needs_the_same_queries_for_any_page_size(generated, users):
+def test_the_list_endpoint_needs_the_same_queries_for_any_page_size(generated, users, settings):
+    settings.REGISTER_PAGE_CACHE_SIZE = 0  # the path itself, not the pages kept from it
     Client().get("/api/v1/arrangements")  # the public count is kept from here on
     small = _queries("/api/v1/arrangements?page_size=2")
     large = _queries("/api/v1/arrangements?page_size=50")
@@ -254,3 +255,19 @@ def test_an_organisation_the_filter_cannot_find_is_explained(generated, value, m
     response = Client().get(f"/arrangements/?organisation={value}")
     assert response.status_code == 200
     assert message in response.content.decode()
+
+
+def test_a_kept_public_page_is_one_read_and_never_outlives_a_write(generated, users, settings):
+    settings.REGISTER_PAGE_CACHE_SIZE = 8
+    first = Client().get("/api/v1/arrangements?status=live").json()
+    assert _queries("/api/v1/arrangements?status=live") == 1  # the register version
+    target = Arrangement.objects.get(pk=first["results"][0]["id"])
+    assert writes.change(users["moderator"], target, {"title": "Renamed at once"}, writes.api(), partial=True).ok
+    again = Client().get("/api/v1/arrangements?status=live").json()
+    assert "Renamed at once" in [r["title"] for r in again["results"]]
+    assert again == {**first, "results": again["results"]}
+    # Signed-in people are never given a kept page (they see their drafts too).
+    client = Client()
+    client.force_login(users["editor"])
+    client.get("/api/v1/arrangements?status=live")
+    assert _queries("/api/v1/arrangements?status=live", client) > 1
