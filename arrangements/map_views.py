@@ -125,10 +125,34 @@ def _savings_sections(money) -> list[dict]:
     return sections
 
 
+def _dashboard_figures(qs) -> dict:
+    """What the dashboard shows, as plain data (so the public's can be kept)."""
+    data = figures.summary(qs)
+    sections = _savings_sections(data["money"])
+    money = data["money"].figures
+    data["money"] = {
+        "figures": {
+            "expected": money.expected,
+            "achieved_signed_off": money.achieved_signed_off,
+            "achieved_reported": money.achieved_reported,
+        }
+    }
+    return {"data": data, "savings_sections": sections}
+
+
 def dashboard(request):
+    """Kept against the register version for the public, so the page does not grow with the
+    register; signed-in people (who see their drafts too) get live figures."""
     context = _context(request)
-    data = figures.summary(context.pop("arrangements_qs"))
-    savings_sections = _savings_sections(data["money"])
+    qs = context.pop("arrangements_qs")
+    filters = context["filters"]
+    if listing.is_public(request.user):
+        kept = register.cached(
+            register.key_for("dashboard", sorted(filters.as_query().items())), lambda: _dashboard_figures(qs)
+        )
+    else:
+        kept = _dashboard_figures(qs)
+    data, savings_sections = kept["data"], kept["savings_sections"]
     rankings = [
         {
             "key": "top-categories",
@@ -159,6 +183,7 @@ def dashboard(request):
             "savings_sections": savings_sections,
             "rankings": rankings,
             "share_note": SHARE_NOTE,
-            "achieved_total": data["money"].figures.achieved_signed_off + data["money"].figures.achieved_reported,
+            "achieved_total": data["money"]["figures"]["achieved_signed_off"]
+            + data["money"]["figures"]["achieved_reported"],
         },
     )

@@ -6,7 +6,9 @@ Sharewell under gunicorn with 2 workers and by Datasette (read-only, immutable) 
 time, and `wrk -t2 -c16` drives each of the issue's four queries (the first page of 50 with
 its total) against each server in turn, for BENCH_SECONDS each. It prints requests per
 second, the ratio Sharewell/Datasette, and Sharewell's median and p95 server time (its
-`Server-Timing` header; the load generator shares the cores). Then the dashboard, the map
+`Server-Timing` header; the load generator shares the cores). Sharewell keeps the public
+list's pages against the register version; the same queries are then run again with
+nothing kept (REGISTER_PAGE_CACHE_SIZE=0), which is what the scale table shows. Then the dashboard, the map
 and a warm partner-finder API query, one at a time. With a local PostgreSQL (or
 BENCH_POSTGRES=<url>) the same scale table is measured there (Datasette serves SQLite only).
 """
@@ -87,8 +89,10 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def start_sharewell(url: str) -> subprocess.Popen:
+def start_sharewell(url: str, keep_pages: bool = True) -> subprocess.Popen:
     env = {**_env(url), "WEB_CONCURRENCY": "2", "PORT": str(SHAREWELL_PORT), "BIND_ADDRESS": "127.0.0.1"}
+    if not keep_pages:
+        env["REGISTER_PAGE_CACHE_SIZE"] = "0"
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "sharewell.wsgi", "--config", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
         cwd=ROOT,
@@ -202,12 +206,25 @@ def run(url: str, with_datasette: bool) -> None:
             stop(sharewell)
             if datasette:
                 stop(datasette)
+        # The same queries with no page kept: what the lean path itself does on every request.
+        sharewell = start_sharewell(url, keep_pages=False)
+        try:
+            for row, (_label, ours, _theirs) in zip(rows, QUERIES, strict=True):
+                row["unkept"] = wrk(
+                    f"http://127.0.0.1:{SHAREWELL_PORT}/api/v1/arrangements?page_size=50{'&' + ours if ours else ''}"
+                )
+        finally:
+            stop(sharewell)
         print(
             f"\n{facts['arrangements']:,} arrangements ({facts['generated']}), wrk -t2 -c16 -d{SECONDS}s, "
             f"load average {os.getloadavg()[0]:.2f}"
         )
         header = f"  {'first page of 50 with its total':<28} {'Sharewell r/s':>13} {'p50 ms':>7} {'p95 ms':>7}"
-        print(header + (f" {'Datasette r/s':>13} {'ratio':>6}" if with_datasette else ""))
+        print(
+            header
+            + (f" {'Datasette r/s':>13} {'ratio':>6}" if with_datasette else "")
+            + f" | nothing kept: {'r/s':>7} {'p95 ms':>7}"
+        )
         for row in rows:
             mine = row["mine"]
             line = (
@@ -216,13 +233,16 @@ def run(url: str, with_datasette: bool) -> None:
             )
             if "theirs" in row:
                 line += f" {row['theirs']['rate']:>13.1f} {mine['rate'] / row['theirs']['rate']:>6.2f}"
+            line += f" | {'':>14}{row['unkept']['rate']:>7.1f} {percentile(row['unkept']['timings'], 0.95):>7.1f}"
             if mine["errors"] or row.get("theirs", {}).get("errors"):
                 line += f"  (non-200 answers: {mine['errors']} / {row.get('theirs', {}).get('errors', 0)})"
             print(line)
         for name, (median, p95) in pages.items():
             print(f"  {name:<28} server time median {median:6.1f} ms, p95 {p95:6.1f} ms (one request at a time)")
-        scale.append((facts["arrangements"], [percentile(r["mine"]["timings"], 0.95) for r in rows], pages))
-    print(f"\nScale ({url.split('://')[0]}): p95 server time under load, ms")
+        scale.append((facts["arrangements"], [percentile(r["unkept"]["timings"], 0.95) for r in rows], pages))
+    print(
+        f"\nScale ({url.split('://')[0]}): p95 server time, ms (the list under load with no page kept; pages one at a time)"
+    )
     print(
         f"  {'arrangements':>12} "
         + " ".join(f"{label[:14]:>14}" for label, _o, _t in QUERIES)

@@ -271,3 +271,37 @@ def test_a_kept_public_page_is_one_read_and_never_outlives_a_write(generated, us
     client.force_login(users["editor"])
     client.get("/api/v1/arrangements?status=live")
     assert _queries("/api/v1/arrangements?status=live", client) > 1
+
+
+NEW = {
+    "title": "Counted on the dashboard",
+    "description": "New",
+    "kind": "shared_service",
+    "lead_organisation": "SVL",
+    "partners": ["SVL", "CWM"],
+    "services": ["waste"],
+    "delivery_model": "joint_committee",
+    "status": "live",
+    "ledger": [{"period": "2024/25", "measure": "expected_saving", "amount": 12345}],
+}
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/map/"])
+def test_the_public_dashboard_and_map_are_kept_and_exact_after_a_write(generated, users, url):
+    first = Client().get(url)
+    kept = _queries(url)
+    assert kept < 12  # the figures are one kept read, not a dozen aggregates
+    outcome = writes.create(users["moderator"], NEW, writes.api())
+    assert outcome.ok, outcome.problems
+    assert writes.publish(users["moderator"], outcome.arrangement).ok
+    after = Client().get(url)
+    if url == "/dashboard/":
+        assert after.context["data"]["arrangements"] == first.context["data"]["arrangements"] + 1
+        assert after.context["data"]["money"]["figures"]["expected"] == (
+            first.context["data"]["money"]["figures"]["expected"] + 12345
+        )
+    else:
+        counts = {c["code"]: c["arrangements"] for c in after.context["counts"]}
+        before = {c["code"]: c["arrangements"] for c in first.context["counts"]}
+        assert counts["CWM"] == before.get("CWM", 0) + 1
+    assert _queries(url) == kept
