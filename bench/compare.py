@@ -241,7 +241,8 @@ def run(url: str, with_datasette: bool) -> None:
             print(f"  {name:<28} server time median {median:6.1f} ms, p95 {p95:6.1f} ms (one request at a time)")
         scale.append((facts["arrangements"], [percentile(r["unkept"]["timings"], 0.95) for r in rows], pages))
     print(
-        f"\nScale ({url.split('://')[0]}): p95 server time, ms (the list under load with no page kept; pages one at a time)"
+        f"\nScale ({url.split('://')[0]}): p95 server time, ms "
+        "(the list under load with no page kept; the pages one at a time)"
     )
     print(
         f"  {'arrangements':>12} "
