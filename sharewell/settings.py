@@ -57,6 +57,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Outermost: the server time of each answer, as a Server-Timing header (make bench reads it).
     "sharewell.middleware.ServerTimingMiddleware",
+    # Compresses what it may (anonymous GETs without a CSRF token: see its docstring on BREACH),
+    # outside everything else that reads or writes the body.
+    "sharewell.middleware.PublicGZipMiddleware",
     # A load balancer's health check answers before host checks, HTTPS redirects and sessions.
     "sharewell.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -220,7 +223,14 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # A production build (STATIC_ROOT, collectstatic) names each file by its content, so
+    # WhiteNoise sends it compressed with a year-long, immutable cache header; locally the
+    # files come straight from the npm and build folders.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_ROOT
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 # Without STATIC_ROOT, serve straight from the npm and build folders; with it (a production
 # build), only what `collectstatic` gathered and compressed.
