@@ -29,7 +29,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-SIZES = [1_000, 10_000, 100_000] + ([1_000_000] if os.environ.get("BENCH_MILLION") else [])
+SIZES = [int(n) for n in os.environ.get("BENCH_SIZES", "1000,10000,100000").split(",")] + (
+    [1_000_000] if os.environ.get("BENCH_MILLION") else []
+)
 SQLITE_FILE = ROOT / "bench-scale.sqlite3"
 KEY = "bench-only-key-not-secret-5e1f0c9d8b7a"
 SHAREWELL_PORT, DATASETTE_PORT = 8765, 8766
@@ -91,6 +93,7 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 
 def start_sharewell(url: str, keep_pages: bool = True) -> subprocess.Popen:
     env = {**_env(url), "WEB_CONCURRENCY": "2", "PORT": str(SHAREWELL_PORT), "BIND_ADDRESS": "127.0.0.1"}
+    env["GUNICORN_TIMEOUT"] = "600"  # a cold first request at a million rows may take minutes
     if not keep_pages:
         env["REGISTER_PAGE_CACHE_SIZE"] = "0"
     process = subprocess.Popen(
@@ -164,7 +167,7 @@ def server_times(url: str, n: int = 10, warm: int = 4) -> tuple[float, float]:
     """Median and p95 of the Server-Timing of `n` requests one after another, after `warm`."""
     times = []
     for i in range(warm + n):
-        with urllib.request.urlopen(url, timeout=120) as response:
+        with urllib.request.urlopen(url, timeout=600) as response:
             response.read()
             value = response.headers.get("Server-Timing", "")
         if i >= warm:

@@ -11,6 +11,7 @@ import json
 import re
 import time
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.gzip import GZipMiddleware
 from django.shortcuts import render
@@ -134,7 +135,8 @@ class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         if request.method not in ("GET", "HEAD"):
             return response
-        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        # A page that rendered a CSRF token sends the token's cookie (CsrfViewMiddleware).
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") or settings.CSRF_COOKIE_NAME in response.cookies:
             return response
         user = getattr(request, "user", None)
         if user is not None and getattr(user, "is_authenticated", False):

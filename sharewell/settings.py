@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -235,6 +236,13 @@ STORAGES = {
 # Without STATIC_ROOT, serve straight from the npm and build folders; with it (a production
 # build), only what `collectstatic` gathered and compressed.
 WHITENOISE_USE_FINDERS = not STATIC_ROOT
+# Source maps and Sass sources are for developers' tools, never sent to a page: not worth
+# compressing at every release (they were most of collectstatic's time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+    "scss",
+)
 
 # Where the reference data shipped with the project lives (data/SOURCES.md).
 REFERENCE_DATA_DIR = BASE_DIR / env.str("REFERENCE_DATA_DIR", default="data")
