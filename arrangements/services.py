@@ -63,9 +63,14 @@ def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
     if filters.category:
+        # A category holds a good share of the register: reading the register in its order and
+        # checking each arrangement finds a page sooner than listing the category's members
+        # and sorting them (7.5 ms against 23 ms for "legal" among 100,000 on SQLite).
         qs = qs.filter(
-            pk__in=Arrangement.categories.through.objects.filter(servicecategory__key=filters.category).values(
-                "arrangement_id"
+            Exists(
+                Arrangement.categories.through.objects.filter(
+                    arrangement_id=OuterRef("pk"), servicecategory__key=filters.category
+                )
             )
         )
     if filters.service:
