@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -175,6 +176,15 @@ def server_times(url: str, n: int = 10, warm: int = 4) -> tuple[float, float]:
     return statistics.median(times), percentile(times, 0.95)
 
 
+def _or_failed(measure, url: str) -> tuple[float, float]:
+    """A page that answers with an error is reported as such (nan), not the end of the bench."""
+    try:
+        return measure(url)
+    except urllib.error.HTTPError as error:
+        print(f"  {url} answered {error.code}")
+        return float("nan"), float("nan")
+
+
 def run(url: str, with_datasette: bool) -> None:
     uptime = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
     print(f"\n== {url.split('://')[0]} ==  ({uptime})")
@@ -198,7 +208,7 @@ def run(url: str, with_datasette: bool) -> None:
                     )
                 rows.append(row)
             pages = {
-                name: server_times(f"http://127.0.0.1:{SHAREWELL_PORT}{path}")
+                name: _or_failed(server_times, f"http://127.0.0.1:{SHAREWELL_PORT}{path}")
                 for name, path in (
                     ("dashboard", "/dashboard/"),
                     ("map", "/map/"),
