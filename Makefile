@@ -100,8 +100,10 @@ format: install-dev ## Format the code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: install-dev ## Print benchmark figures (server time per request, median and p95; partner finder)
+bench: install-dev ## Print benchmark figures: the register against Datasette under wrk, scale table, server times
 	$(BIN)/pip install --quiet -r requirements-bench.txt
+	@command -v wrk >/dev/null || { echo "Installing wrk (Debian's package) for the load test"; apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.compare
 	$(BIN)/python -m bench
 	$(BIN)/python -m partners.bench
 	$(BIN)/python -m engines.appraisal.bench

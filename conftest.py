@@ -19,6 +19,15 @@ def _jobs_run_inline(settings):
     settings.TASKS = INLINE_TASKS
 
 
+@pytest.fixture(autouse=True)
+def _register_pages_forgotten():
+    """Each test's database is rolled back, so a register version number comes round again
+    with other rows: the list pages a worker keeps for a version are forgotten between tests."""
+    from arrangements import listing
+
+    listing.forget_pages()
+
+
 @pytest.fixture
 def queued_jobs(settings):
     """Jobs wait in the database queue for a worker, as on the site (run them with

@@ -20,6 +20,8 @@ from organisations.models import PRINCIPAL_COUNCIL_TYPES, Nation, Organisation, 
 
 # How many arrangements the map embeds; the counts by council always cover them all.
 MAP_ARRANGEMENT_LIMIT = 500
+# The map's list is one page of this many (with links to the others), the rest on demand.
+MAP_PAGE_SIZE = 25
 
 # ColorBrewer YlGnBu, 9 classes (sequential, colour-blind safe), light to dark, without its two
 # lightest steps so that "one arrangement" is clearly different from "none" (white).

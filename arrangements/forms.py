@@ -1,3 +1,5 @@
+import re
+
 from django import forms
 
 from arrangements.models import DeliveryModel, Status
@@ -9,10 +11,13 @@ from sharewell.widgets import GovukFormMixin
 class ArrangementFilterForm(GovukFormMixin, forms.Form):
     q = forms.CharField(label="Title contains", required=False, max_length=100)
     organisation = forms.CharField(
-        label="Organisation code",
+        label="Organisation",
         required=False,
-        max_length=20,
-        help_text="For example CAM for Cambridgeshire County Council",
+        max_length=200,
+        help_text="Its name or code, for example Harrow or CAM",
+        widget=forms.TextInput(
+            attrs={"data-sw-autocomplete": "organisations", "autocomplete": "off", "spellcheck": "false"}
+        ),
     )
     category = forms.ChoiceField(label="Service category", required=False)
     service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
@@ -43,7 +48,44 @@ class ArrangementFilterForm(GovukFormMixin, forms.Form):
         self.fields["org_type"].choices = [("", "All types"), *OrganisationType.choices]
 
     def clean_organisation(self):
-        return self.cleaned_data["organisation"].strip().upper()
+        """A code, a suggestion ("Name (CODE)") or a name: the filter itself is by code."""
+        value = self.cleaned_data["organisation"].strip()
+        if not value:
+            return ""
+        code = organisation_code(value)
+        if code is None:
+            raise forms.ValidationError(
+                f"No organisation is called “{value}”: type part of its name and choose a suggestion, or its code"
+            )
+        if isinstance(code, list):
+            raise forms.ValidationError(
+                f"{len(code)} organisations match “{value}” ({', '.join(code[:3])}…): "
+                "type more of the name, or its code"
+            )
+        return code
+
+
+def organisation_code(value: str) -> str | list[str] | None:
+    """The code of the organisation `value` names (a code, "Name (CODE)", a name or part of
+    one that only one organisation has); the names of several that match; or None."""
+    from organisations.models import Organisation, OrganisationName
+
+    suggestion = re.fullmatch(r".*\(([A-Za-z0-9-]+)\)\s*", value)
+    candidate = (suggestion.group(1) if suggestion else value).upper()
+    if Organisation.objects.filter(code=candidate).exists():
+        return candidate
+    exact = set(OrganisationName.objects.filter(name__iexact=value).values_list("organisation__code", flat=True))
+    exact |= set(Organisation.objects.filter(name__iexact=value).values_list("code", flat=True))
+    if len(exact) == 1:
+        return exact.pop()
+    matches = list(
+        Organisation.objects.current().filter(name__icontains=value).order_by("name").values_list("code", "name")[:6]
+    )
+    if len(matches) == 1:
+        return matches[0][0]
+    if matches:
+        return [name for _code, name in matches]
+    return None
 
 
 class ReasonForm(GovukFormMixin, forms.Form):

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from arrangements import dashboard as figures
-from arrangements import services
+from arrangements import listing, register, services
 from arrangements.figures import SHARE_NOTE
+from arrangements.models import Arrangement
 from arrangements.views import filters_from_request
 
 
@@ -38,11 +40,20 @@ def _context(request) -> dict:
 
 
 def map_page(request):
+    """The councils shaded by their counts (kept against the register version for the public),
+    and one page of the arrangements with their partners: neither grows with the register."""
     context = _context(request)
     qs = context.pop("arrangements_qs")
-    counts = figures.partner_counts(qs)
-    total = qs.count()
-    arrangements = figures.map_arrangements(qs, figures.MAP_ARRANGEMENT_LIMIT)
+    filters = context["filters"]
+    if listing.is_public(request.user):
+        key = register.key_for("map-counts", sorted(filters.as_query().items()))
+        counts = register.cached(key, lambda: figures.partner_counts(qs))
+    else:
+        counts = figures.partner_counts(qs)
+    total = listing.count(request.user, filters, qs)
+    page = Paginator(listing._Counted(total), figures.MAP_PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = listing.page_ids(qs, page.number, figures.MAP_PAGE_SIZE)
+    arrangements = figures.map_arrangements(Arrangement.objects.filter(pk__in=ids).order_by(*services.LISTING_ORDER))
     bins = figures.count_bins(max((c["arrangements"] for c in counts), default=0))
     return render(
         request,
@@ -52,6 +63,8 @@ def map_page(request):
             "counts": counts,
             "total": total,
             "arrangements": arrangements,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(page.number),
             "capped": total > len(arrangements),
             "bins": bins,
             "map_data": figures.map_data(counts, arrangements, bins, total),
@@ -120,14 +133,36 @@ def _savings_sections(money) -> list[dict]:
     return sections
 
 
-def dashboard(request):
+def _dashboard_figures(qs) -> dict:
+    """What the dashboard shows, as plain data (so the public's can be kept)."""
     from benefits.services import live_without_baseline
 
+    data = figures.summary(qs)
+    sections = _savings_sections(data["money"])
+    money = data["money"].figures
+    data["money"] = {
+        "figures": {
+            "expected": money.expected,
+            "achieved_signed_off": money.achieved_signed_off,
+            "achieved_reported": money.achieved_reported,
+        }
+    }
+    return {"data": data, "savings_sections": sections, "no_baseline": live_without_baseline(qs)}
+
+
+def dashboard(request):
+    """Kept against the register version for the public, so the page does not grow with the
+    register; signed-in people (who see their drafts too) get live figures."""
     context = _context(request)
-    arrangements = context.pop("arrangements_qs")
-    data = figures.summary(arrangements)
-    no_baseline = live_without_baseline(arrangements)
-    savings_sections = _savings_sections(data["money"])
+    qs = context.pop("arrangements_qs")
+    filters = context["filters"]
+    if listing.is_public(request.user):
+        kept = register.cached(
+            register.key_for("dashboard", sorted(filters.as_query().items())), lambda: _dashboard_figures(qs)
+        )
+    else:
+        kept = _dashboard_figures(qs)
+    data, savings_sections = kept["data"], kept["savings_sections"]
     rankings = [
         {
             "key": "top-categories",
@@ -158,7 +193,7 @@ def dashboard(request):
             "savings_sections": savings_sections,
             "rankings": rankings,
             "share_note": SHARE_NOTE,
-            "achieved_total": data["money"].figures.achieved_signed_off,
-            "no_baseline": no_baseline,
+            "achieved_total": data["money"]["figures"]["achieved_signed_off"],
+            "no_baseline": kept["no_baseline"],
         },
     )

@@ -460,3 +460,25 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {self.arrangement_id}"
+
+
+class RegisterVersion(models.Model):
+    """One row whose number every write to the register raises (`arrangements.register`), in
+    the write's own transaction: whatever is cached against a number is exact while it lasts."""
+
+    number = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"register version {self.number}"
+
+
+class RegisterCache(models.Model):
+    """A figure of the public register (a count, the map's counts by council, the dashboard's
+    figures) kept for the register version it was computed at, shared by every worker."""
+
+    key = models.CharField(max_length=64, unique=True)
+    version = models.BigIntegerField()
+    value = models.JSONField()
+
+    def __str__(self) -> str:
+        return f"{self.key} at version {self.version}"

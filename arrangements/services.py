@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from arrangements import permissions
 from arrangements.models import Arrangement, LedgerEntry, Partnership, Revision
@@ -53,15 +53,24 @@ def _with_a_partner_where(qs: QuerySet[Arrangement], narrowed: bool, **lookups) 
     return qs.filter(pk__in=_partners_where(**lookups))
 
 
+# The register's order, newest first (an index covers it: arrangement_listing_order).
+LISTING_ORDER = ("-start_year", "title", "pk")
+
+
 def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
     """The arrangements this user may see that match the filters, newest first."""
     qs = Arrangement.objects.visible_to(user)
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
     if filters.category:
+        # A category holds a good share of the register: reading the register in its order and
+        # checking each arrangement finds a page sooner than listing the category's members
+        # and sorting them (7.5 ms against 23 ms for "legal" among 100,000 on SQLite).
         qs = qs.filter(
-            pk__in=Arrangement.categories.through.objects.filter(servicecategory__key=filters.category).values(
-                "arrangement_id"
+            Exists(
+                Arrangement.categories.through.objects.filter(
+                    arrangement_id=OuterRef("pk"), servicecategory__key=filters.category
+                )
             )
         )
     if filters.service:
@@ -95,7 +104,39 @@ def filtered(user, filters: ArrangementFilters) -> QuerySet[Arrangement]:
         narrowed = True
     if filters.org_type:
         qs = _with_a_partner_where(qs, narrowed, organisation__org_type=filters.org_type)
-    return qs.order_by("-start_year", "title", "pk")
+    return qs.order_by(*LISTING_ORDER)
+
+
+# The table's sort orders: each ends with the primary key, so pages never overlap.
+SAVINGS = "expected_savings"
+ORDERS = {
+    "title": ("title", "pk"),
+    "-title": ("-title", "-pk"),
+    "start_year": (F("start_year").asc(nulls_last=True), "title", "pk"),
+    "-start_year": ("-start_year", "title", "pk"),
+    "status": ("status", "title", "pk"),
+    "-status": ("-status", "title", "pk"),
+    "savings": (F(SAVINGS).asc(nulls_first=True), "title", "pk"),
+    "-savings": (F(SAVINGS).desc(nulls_last=True), "title", "pk"),
+}
+
+
+def ordered(qs: QuerySet[Arrangement], order: str) -> QuerySet[Arrangement]:
+    """The arrangements in one of the table's sort orders (`ORDERS`); anything else keeps the
+    register's order. Savings sort by the expected savings recorded (the sum of the whole
+    arrangement's expected-saving entries), which the table shows beside achieved ones."""
+    if order not in ORDERS:
+        return qs
+    if "savings" in order:
+        total = (
+            LedgerEntry.objects.filter(arrangement=OuterRef("pk"), measure="expected_saving", partner__isnull=True)
+            .order_by()
+            .values("arrangement")
+            .annotate(total=Sum("amount"))
+            .values("total")
+        )
+        qs = qs.annotate(**{SAVINGS: Subquery(total)})
+    return qs.order_by(*ORDERS[order])
 
 
 def with_details(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:

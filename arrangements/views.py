@@ -1,12 +1,15 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
-from arrangements import exports, figures, permissions, services
+from arrangements import exports, figures, listing, permissions, services
 from arrangements.forms import ArrangementFilterForm
 from arrangements.models import Arrangement, Measure
+from organisations.models import Organisation
 from organisations.services import region_choices
+from services.models import ServiceCategory
 
 
 def filters_from_request(request) -> tuple[ArrangementFilterForm, services.ArrangementFilters]:
@@ -16,22 +19,66 @@ def filters_from_request(request) -> tuple[ArrangementFilterForm, services.Arran
     return form, services.ArrangementFilters()
 
 
+SORTS = (("title", "Arrangement"), ("start_year", "Since"), ("status", "Status"), ("savings", "Savings"))
+
+
+def _applied(form, filters: services.ArrangementFilters, sort: str) -> list[dict]:
+    """Each filter applied, in words, with the address of this view without it."""
+    query = {**filters.as_query(), **({"sort": sort} if sort else {})}
+    tags = []
+    for name, value in filters.as_query().items():
+        field = form.fields[name]
+        shown = dict(getattr(field, "choices", ())).get(value, value) if hasattr(field, "choices") else value
+        if name == "organisation":
+            shown = Organisation.objects.filter(code=value).values_list("name", flat=True).first() or value
+        rest = {k: v for k, v in query.items() if k != name}
+        tags.append({"label": field.label, "value": shown, "url": f"?{urlencode(rest)}" if rest else "?"})
+    return tags
+
+
+def _sort_links(filters: services.ArrangementFilters, sort: str) -> list[dict]:
+    """The sortable columns: each link sorts by it, the current one turns the order round."""
+    links = []
+    for key, label in SORTS:
+        current = sort.lstrip("-") == key
+        descending = sort.startswith("-")
+        target = f"-{key}" if current and not descending else key
+        links.append(
+            {
+                "key": key,
+                "label": label,
+                "url": "?" + urlencode({**filters.as_query(), "sort": target}),
+                "aria_sort": ("descending" if descending else "ascending") if current else "none",
+            }
+        )
+    return links
+
+
 def arrangement_list(request):
     form, filters = filters_from_request(request)
-    queryset = services.with_details(services.filtered(request.user, filters))
-    paginator = Paginator(queryset, settings.DIRECTORY_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in services.ORDERS else ""
+    page = listing.page(request.user, filters, request.GET.get("page"), settings.DIRECTORY_PAGE_SIZE, order=sort)
+    labels = dict(ServiceCategory.objects.values_list("key", "label"))
+    rows = [
+        {**r, "category_labels": [labels.get(k, k) for k in r["categories"]], "savings": listing.savings(r)}
+        for r in page.records
+    ]
+    query = {**filters.as_query(), **({"sort": sort} if sort else {})}
     return render(
         request,
         "arrangements/list.html",
         {
             "form": form,
-            "page": page,
-            "page_range": paginator.get_elided_page_range(page.number),
-            "query": query.urlencode(),
+            "page": page.paginated,
+            "rows": rows,
+            "total": page.count,
+            "page_range": page.elided_range(),
+            "query": urlencode(query),
+            "download_query": urlencode(filters.as_query()),
             "filters": filters,
+            "applied": _applied(form, filters, sort),
+            "sorts": _sort_links(filters, sort),
         },
     )
 

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from arrangements import permissions
+from arrangements import permissions, register
 from arrangements.models import (
     Arrangement,
     LedgerEntry,
@@ -645,6 +645,7 @@ def _ensure_first_version(arrangement: Arrangement) -> Version | None:
 
 def _version(arrangement: Arrangement, data: dict, changes: list[str], user, door: Door) -> Version:
     author = _author(user)
+    register.bump()  # every single write keeps a version: the register's number moves with it
     number = (arrangement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     organisation = _acting_for(author, arrangement.partnerships.values_list("organisation_id", flat=True))
     return Version.objects.create(
@@ -907,6 +908,7 @@ def create_many(user, drafts: list[Parsed], door: Door, *, job, publish: bool = 
     StatusChange.objects.bulk_create(statuses)
     entries = LedgerEntry.objects.bulk_create(entries)
     ids = iter(e.pk for e in entries)
+    register.bump()
     organisation = _acting_for(author, []) if author else None
     Version.objects.bulk_create(
         [
@@ -928,11 +930,13 @@ def create_many(user, drafts: list[Parsed], door: Door, *, job, publish: bool = 
 
 def release(job) -> int:
     """Show an import's new arrangements, all at once, when every batch has been written."""
+    register.bump()
     return Arrangement.objects.filter(held_for_import=job).update(held_for_import=None)
 
 
 def discard(job) -> int:
     """Remove what an import that failed part-way wrote (its history of the attempt stays on the job)."""
+    register.bump()
     count, _ = Arrangement.objects.filter(held_for_import=job).delete()
     return count
 

@@ -5,6 +5,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,7 +67,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a load balancer's health check answers before host checks, HTTPS redirects and sessions.
+    # Outermost: the server time of each answer, as a Server-Timing header (make bench reads it).
+    "sharewell.middleware.ServerTimingMiddleware",
+    # Compresses what it may (anonymous GETs without a CSRF token: see its docstring on BREACH),
+    # outside everything else that reads or writes the body.
+    "sharewell.middleware.PublicGZipMiddleware",
+    # A load balancer's health check answers before host checks, HTTPS redirects and sessions.
     "sharewell.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Before WhiteNoise, so static files carry the headers too.
@@ -119,11 +125,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {
             "timeout": env.int("SQLITE_BUSY_TIMEOUT_SECONDS", default=20),
             "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            # mmap: reads come straight from the operating system's page cache.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=268435456;",
         }
     )
-else:
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+# Kept open between requests (on SQLite too: opening one and its pragmas cost more than a
+# page of the register's list), and checked before reuse.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -291,11 +300,25 @@ STATICFILES_DIRS = [
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # A production build (STATIC_ROOT, collectstatic) names each file by its content, so
+    # WhiteNoise sends it compressed with a year-long, immutable cache header; locally the
+    # files come straight from the npm and build folders.
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_ROOT
+        else "whitenoise.storage.CompressedStaticFilesStorage"
+    },
 }
 # Without STATIC_ROOT, serve straight from the npm and build folders; with it (a production
 # build), only what `collectstatic` gathered and compressed.
 WHITENOISE_USE_FINDERS = not STATIC_ROOT
+# Source maps and Sass sources are for developers' tools, never sent to a page: not worth
+# compressing at every release (they were most of collectstatic's time).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *Compressor.SKIP_COMPRESS_EXTENSIONS,
+    "map",
+    "scss",
+)
 
 # Where the reference data shipped with the project lives (data/SOURCES.md).
 REFERENCE_DATA_DIR = BASE_DIR / env.str("REFERENCE_DATA_DIR", default="data")
@@ -342,6 +365,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Sharewell <no-reply@
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
+# Pages of the public register's list API each worker keeps for the current register version
+# (arrangements.listing.api_body); 0 turns the keeping off.
+REGISTER_PAGE_CACHE_SIZE = env.int("REGISTER_PAGE_CACHE_SIZE", default=256)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
 
 LOGGING = {

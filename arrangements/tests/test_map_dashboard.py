@@ -214,11 +214,14 @@ def test_partner_counts_is_one_query(register, django_assert_num_queries):
 
 
 def test_the_map_says_when_it_shows_only_the_first_arrangements(client, register, monkeypatch):
-    monkeypatch.setattr(dashboard, "MAP_ARRANGEMENT_LIMIT", 2)
+    monkeypatch.setattr(dashboard, "MAP_PAGE_SIZE", 2)
     response = client.get("/map/")
     html = response.content.decode()
     assert len(response.context["arrangements"]) == 2
-    assert "The map and the list show the first 2 of 5 arrangements" in html
+    assert "show 2 of 5 arrangements at a time, newest first (page 1 of 3)" in html
+    last = client.get("/map/", {"page": 3})
+    assert len(last.context["arrangements"]) == 1
+    assert "Arrangements 5 to 5 of 5" in last.content.decode()
     # The counts still cover every arrangement.
     assert {c["code"]: c["arrangements"] for c in response.context["counts"]}["NTT"] == 3
 

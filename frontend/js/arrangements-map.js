@@ -298,14 +298,17 @@
       });
       useTier("district");
 
-      // Start where the arrangements are: the shaded councils, or the whole UK.
-      var bounds = L.latLngBounds([]);
-      [districtLayer, countyShading].forEach(function (layer) {
-        layer.eachLayer(function (shape) {
-          if (countFor(shape.feature)) bounds.extend(shape.getBounds());
+      // Start with the whole UK, and come back to it with the reset button.
+      var wholeUk = districtLayer.getBounds();
+      map.fitBounds(wholeUk);
+      var reset = document.getElementById("map-reset");
+      if (reset) {
+        reset.hidden = false;
+        reset.addEventListener("click", function () {
+          map.fitBounds(wholeUk);
+          setStatus("The map shows the whole UK again.");
         });
-      });
-      map.fitBounds(bounds.isValid() ? bounds.pad(0.5) : districtLayer.getBounds(), { maxZoom: 8 });
+      }
 
       addTableButtons();
       element.setAttribute("data-councils-drawn", String(districtLayer.getLayers().length));

@@ -1,0 +1,69 @@
+"""The register's version and what is cached against it (docs/decisions/0010-register-version.md).
+
+Every write through `arrangements.writes` calls `bump()` inside its own transaction, so a
+reader sees the new number exactly when it sees the new rows. Figures of the public
+register (its counts, the map's counts by council) are kept in `RegisterCache` with the
+number they were computed at and used only while it is still the current number: reading
+one costs one indexed query, and the figure is never stale. Signed-in people, who also see
+their organisations' drafts, are always counted live.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from typing import Any
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+
+from arrangements.models import RegisterCache, RegisterVersion
+
+ROW = 1
+
+
+def current() -> int:
+    return RegisterVersion.objects.filter(pk=ROW).values_list("number", flat=True).first() or 0
+
+
+def bump() -> None:
+    """Call inside the write's transaction: every figure cached before it no longer counts."""
+    if not RegisterVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
+        try:
+            with transaction.atomic():
+                RegisterVersion.objects.create(pk=ROW, number=1)
+        except IntegrityError:  # another write made the row at the same moment
+            RegisterVersion.objects.filter(pk=ROW).update(number=F("number") + 1)
+    # What was cached can never be used again: keep the table small.
+    RegisterCache.objects.all().delete()
+
+
+_HIT = (
+    f"SELECT c.value FROM {connection.ops.quote_name(RegisterCache._meta.db_table)} c "
+    f"JOIN {connection.ops.quote_name(RegisterVersion._meta.db_table)} v ON v.number = c.version "
+    "WHERE v.id = %s AND c.key = %s"
+)
+
+
+def key_for(*parts: Any) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cached(key: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s value (JSON) as of the current version: one query when it is kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HIT, [ROW, key])
+        hit = cursor.fetchone()
+    if hit is not None:
+        return json.loads(hit[0]) if isinstance(hit[0], str) else hit[0]
+    # The version is read before the figure: if a write lands in between, the figure is kept
+    # under the older number, which no reader will match.
+    version = current()
+    value = compute()
+    try:
+        with transaction.atomic():
+            RegisterCache.objects.create(key=key, version=version, value=value)
+    except IntegrityError:  # kept at an older version (or by another worker just now): replace it
+        RegisterCache.objects.filter(key=key, version__lt=version).update(version=version, value=value)
+    return value
