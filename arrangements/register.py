@@ -1,4 +1,4 @@
-"""The register's version and what is cached against it (docs/decisions/0010-register-version.md).
+"""The register's version and what is cached against it (docs/decisions/0009-register-version.md).
 
 Every write through `arrangements.writes` calls `bump()` inside its own transaction, so a
 reader sees the new number exactly when it sees the new rows. Figures of the public
