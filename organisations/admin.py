@@ -23,7 +23,7 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ("name", "code", "org_type", "nation", "region", "end_date")
     list_filter = ("org_type", "nation", "region")
     search_fields = ("name", "official_name", "code", "gss_code", "names__name")
-    autocomplete_fields = ("parent_county", "combined_authority", "successors")
+    autocomplete_fields = ("parent_county", "combined_authority", "health_body", "successors")
     inlines = [NameInline, GssCodeInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 

@@ -51,3 +51,15 @@ class OrganisationDetailsForm(GovukFormMixin, forms.ModelForm):
                 "Give the date and a source link for political control, so readers can check it."
             )
         return data
+
+
+class ServedCouncilForm(GovukFormMixin, forms.Form):
+    council = forms.CharField(
+        label="Council it serves",
+        max_length=200,
+        help_text="Its name or code, for example “Herefordshire” or “HEF”",
+        error_messages={"required": "Enter the council it serves"},
+    )
+    source = forms.CharField(
+        label="How you know (optional)", required=False, max_length=300, help_text="A link or a document's name"
+    )

@@ -30,6 +30,7 @@ class OrganisationType(models.TextChoices):
     ICB = "ICB", "NHS integrated care board"
     HEALTH_BOARD = "LHB", "NHS Wales local health board"
     NHS_BOARD = "NHSB", "NHS Scotland health board"
+    NHS_TRUST = "NHST", "NHS trust"  # no area of its own: see ServedCouncil
     # Added by hand.
     VOLUNTARY = "VOL", "Voluntary or community body"
     COMPANY = "COM", "Company"
@@ -59,6 +60,9 @@ OVERLAPPING_BODY_TYPES = (
     OrganisationType.HEALTH_BOARD,
     OrganisationType.NHS_BOARD,
 )
+# Bodies with no area of their own that editors record as serving councils (ServedCouncil).
+SERVING_TYPES = (OrganisationType.NHS_TRUST, OrganisationType.OTHER)
+HEALTH_BODY_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD, OrganisationType.NHS_BOARD)
 HAND_ADDED_TYPES = (
     OrganisationType.VOLUNTARY,
     OrganisationType.COMPANY,
@@ -140,6 +144,15 @@ class Organisation(models.Model):
     )
     start_date = models.DateField(null=True, blank=True)
     end_date = models.DateField(null=True, blank=True, help_text="Set for abolished bodies, which are kept.")
+    health_body = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trusts",
+        limit_choices_to={"org_type__in": HEALTH_BODY_TYPES},
+        help_text="For a body with no area of its own (an NHS trust): its ICB or health board",
+    )
     successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors")
     population = models.PositiveIntegerField(null=True, blank=True)
     population_source = models.CharField(max_length=120, blank=True)
@@ -276,3 +289,25 @@ class Overlap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} in {self.body_id} ({self.share:.0%})"
+
+
+class ServedCouncil(models.Model):
+    """A body with no area of its own (an NHS trust) serves a council, as an editor recorded.
+
+    The partner finder scores the body for that council as if it covered all of it."""
+
+    body = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="served")
+    council = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="served_by")
+    # Who recorded it, in words for the finder's reason ("an editor of Wye Valley NHS Trust").
+    recorded_as = models.CharField(max_length=250)
+    recorded_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    source = models.CharField(max_length=300, blank=True, help_text="Where this is known from")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["council__name"]
+        constraints = [models.UniqueConstraint(fields=["body", "council"], name="unique_served_council")]
+
+    def __str__(self) -> str:
+        return f"{self.body_id} serves {self.council_id}"

@@ -3,14 +3,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect, render
 
 from accounts import author
 from accounts.permissions import can_edit_organisation
 from benefits.portfolio import portfolio
-from organisations import services
-from organisations.forms import DirectoryFilterForm, OrganisationDetailsForm
-from organisations.models import Organisation
+from organisations import services, writes
+from organisations.forms import DirectoryFilterForm, OrganisationDetailsForm, ServedCouncilForm
+from organisations.models import Organisation, ServedCouncil
 
 
 def directory(request):
@@ -50,6 +51,9 @@ def detail(request, code: str):
             # Contracts live with the arrangements (their app); read here through the relation.
             "contracts": profile.organisation.contracts.select_related("category", "service"),
             "portfolio": portfolio(profile.organisation, request.user),
+            "served": profile.organisation.served.select_related("council"),
+            "served_by": profile.organisation.served_by.select_related("body"),
+            "may_record_served": writes.may_record_for(request.user, profile.organisation),
         },
     )
 
@@ -87,3 +91,38 @@ def history(request, code: str):
             }
         )
     return render(request, "organisations/history.html", {"organisation": organisation, "changes": changes})
+
+
+@login_required
+def serves(request, code: str):
+    """Record a council that a body with no area of its own serves (one small form)."""
+    organisation = services.get_organisation(code)
+    if not writes.may_record_for(request.user, organisation):
+        raise PermissionDenied("Only editors of this body or of a council it serves, and moderators, can record this.")
+    form = ServedCouncilForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        outcome = writes.record_served(
+            request.user, organisation, form.cleaned_data["council"], form.cleaned_data["source"]
+        )
+        if outcome.forbidden:
+            raise PermissionDenied(outcome.problems[0].message)
+        if outcome.ok:
+            messages.success(request, f"Recorded: {organisation.name} serves {outcome.value.council.name}.")
+            return redirect(organisation)
+        for problem in outcome.problems:
+            form.add_error(problem.field or None, problem.message)
+    return render(request, "organisations/serves.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def remove_served(request, code: str, pk: int):
+    served = ServedCouncil.objects.select_related("body", "council").filter(pk=pk, body__code=code).first()
+    if served is None:
+        raise Http404("No such record")
+    if request.method != "POST":
+        return redirect(served.body)
+    outcome = writes.remove_served(request.user, served)
+    if outcome.forbidden:
+        raise PermissionDenied(outcome.problems[0].message)
+    messages.success(request, f"Removed: {served.body.name} serves {served.council.name}.")
+    return redirect(served.body)

@@ -345,6 +345,11 @@ class MatchingData:
     # Coverage: council row -> {body row: share of the council's area the body covers}
     # (fire, police and NHS bodies; see `coverage` in build_matching_data).
     coverage: Mapping[int, Mapping[int, float]] = field(default_factory=dict)
+    # Why a body with no area of its own covers a council: council row -> {body row: basis},
+    # a basis being ("served", who recorded it) or ("through", the row of its ICB or board).
+    coverage_basis: Mapping[int, Mapping[int, tuple[str, Any]]] = field(default_factory=dict)
+    # Bodies with no area of their own: candidates only for the councils they cover.
+    arealess: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
     def __repr__(self) -> str:
         return f"<MatchingData: {self.size:,} organisations, {len(self.indicators)} indicators>"
@@ -400,6 +405,8 @@ def build_matching_data(
     area_names: Mapping[str, str] | None = None,
     area_words: Mapping[str, str] | None = None,
     coverage: Iterable[tuple[str, str, float]] = (),
+    served: Iterable[tuple[str, str, str]] = (),
+    through: Mapping[str, str] | None = None,
 ) -> MatchingData:
     """Build the feature matrices once.
 
@@ -420,6 +427,12 @@ def build_matching_data(
         no place indicators of its own, so it is not compared on similarity.
     area_words: what to call an area whose kind has another name, by code: the Greater
         London Authority sits where a combined authority would ({"GLA": "strategic authority"}).
+    served: (council code, body code, who recorded it) for a body with no area of its own
+        (an NHS trust, marked `"arealess": True` in `organisations`): it covers all of each
+        council it is recorded as serving ("Serves Herefordshire (recorded by ...)").
+    through: {body code: code of its ICB or health board}: an area-less body also covers
+        what its ICB or board covers, at the board's share ("Its ICB covers all of ...").
+        An area-less body is a candidate only for the councils it covers either way.
     """
     orgs = list(organisations)
     n = len(orgs)
@@ -468,6 +481,9 @@ def build_matching_data(
     features, column_weights, weighted_sumsq, weighted_present, present_count = _z_scores(raw, bounds)
 
     indptr, indices, km = _border_csr(borders, index)
+    arealess = np.array([bool(o.get("arealess")) for o in orgs], dtype=bool)
+    cover = _coverage_index(coverage, index)
+    basis = _arealess_coverage(cover, served, through or {}, index, arealess)
     return MatchingData(
         codes=codes,
         names=names,
@@ -502,7 +518,9 @@ def build_matching_data(
         border_indices=_readonly(indices),
         border_km=_readonly(km),
         history=_history_index(history, index),
-        coverage=_coverage_index(coverage, index),
+        coverage=cover,
+        coverage_basis=basis,
+        arealess=_readonly(arealess),
     )
 
 
@@ -623,6 +641,27 @@ def _coverage_index(coverage, index) -> dict[int, dict[int, float]]:
         share = min(1.0, max(0.0, float(share or 0.0)))
         found.setdefault(i, {})[j] = max(share, found.get(i, {}).get(j, 0.0))
     return found
+
+
+def _arealess_coverage(cover, served, through, index, arealess) -> dict[int, dict[int, tuple[str, Any]]]:
+    """Add the coverage of area-less bodies to `cover` (in place) and say why for each."""
+    basis: dict[int, dict[int, tuple[str, Any]]] = {}
+    for body, board in through.items():
+        j, b = index.get(body), index.get(board)
+        if j is None or b is None or not arealess[j]:
+            continue
+        for i, by_body in cover.items():
+            share = by_body.get(b)
+            if share is not None and i != j and share > by_body.get(j, -1.0):
+                by_body[j] = share
+                basis.setdefault(i, {})[j] = ("through", b)
+    for council, body, recorded_as in served:
+        i, j = index.get(council), index.get(body)
+        if i is None or j is None or i == j or not arealess[j]:
+            continue
+        cover.setdefault(i, {})[j] = 1.0
+        basis.setdefault(i, {})[j] = ("served", str(recorded_as))
+    return basis
 
 
 def shared_history(arrangements: Iterable[tuple[Sequence[str], SharedRecord]]) -> list[tuple[str, str, SharedRecord]]:
@@ -781,6 +820,17 @@ def _coverage_words(ctx: _Context, j: int) -> str | None:
     if share is None:
         return None
     name = ctx.data.names[ctx.i]
+    basis = ctx.data.coverage_basis.get(ctx.i, {}).get(j)
+    if basis and basis[0] == "served":
+        return f"Serves {name} (recorded by {basis[1]})"
+    if basis:
+        board = int(basis[1])
+        kind = "ICB" if ctx.data.org_type[board] == "ICB" else "health board"
+        return f"Its {kind} ({ctx.data.names[board]}) {_lower_first(_share_words(name, share))}"
+    return _share_words(name, share)
+
+
+def _share_words(name: str, share: float) -> str:
     if share >= 0.995:
         return f"Covers all of {name}"
     if share >= 0.5:
@@ -1000,6 +1050,10 @@ def find_partners(data: MatchingData, query: Query) -> Result:
     mask = data.eligible[query.tier_rule].copy()
     if query.other_types:
         mask |= np.isin(data.type_ids, [data.type_vocab[x] for x in query.other_types if x in data.type_vocab])
+    if data.arealess.any():
+        covered = np.zeros(data.size, dtype=bool)
+        covered[list(data.coverage.get(i, {}))] = True
+        mask &= ~data.arealess | covered
     mask[i] = False
     if query.nations is not None:
         mask &= np.isin(data.nation_ids, [data.nation_vocab[x] for x in query.nations if x in data.nation_vocab])
@@ -1208,6 +1262,8 @@ def _distance_reason(ctx: _Context, j: int) -> tuple[str, dict]:
 def _areas_reason(ctx: _Context, j: int) -> tuple[str, dict]:
     data, i = ctx.data, ctx.i
     if covers := _coverage_words(ctx, j):
+        if j in data.coverage_basis.get(i, {}):
+            return covers, {"coverage": data.coverage[i][j]}
         return f"{covers}: your {_lower_first(_body_kind(ctx, j))}", {"coverage": data.coverage[i][j]}
     shared = [k for k in range(len(AREA_KINDS)) if data.areas[k, i] >= 0 and data.areas[k, i] == data.areas[k, j]]
     kinds = [AREA_KINDS[k] for k in shared]
@@ -1272,6 +1328,7 @@ BODY_KINDS = {
     "LHB": "Local health board",
     "NHSB": "NHS board",
     "HSCT": "Health and social care trust",
+    "NHST": "NHS trust",
 }
 
 

@@ -21,6 +21,7 @@ from organisations.models import (
     Organisation,
     OrganisationType,
     Overlap,
+    ServedCouncil,
 )
 from partners import engine
 from partners.models import Post
@@ -83,9 +84,17 @@ CORPORATE_FAMILY = "Corporate and back office"
 # counts them as joinable whatever the distance when the user chooses to include them.
 TRADING_MODELS = frozenset({DeliveryModel.JOINT_COMPANY, DeliveryModel.ALEO, DeliveryModel.JOINT_VENTURE})
 AREA_TYPES = {"fire": OrganisationType.FIRE, "police": OrganisationType.POLICE}
-HEALTH_TYPES = (OrganisationType.ICB, OrganisationType.HEALTH_BOARD, OrganisationType.NHS_BOARD)
+HEALTH_TYPES = (
+    OrganisationType.ICB,
+    OrganisationType.HEALTH_BOARD,
+    OrganisationType.NHS_BOARD,
+    OrganisationType.NHS_TRUST,  # no area of its own: scored on what it serves (engine: arealess)
+)
 # Bodies scored on how much of a council's area they cover (engine: coverage).
 COVERING_TYPES = frozenset({OrganisationType.FIRE, OrganisationType.POLICE, *HEALTH_TYPES})
+# Bodies with no area of their own, scored on the councils recorded as served (ServedCouncil)
+# and on their ICB's or health board's coverage.
+AREALESS_TYPES = frozenset({OrganisationType.NHS_TRUST})
 
 _cache: dict = {}
 _lock = threading.Lock()
@@ -101,6 +110,7 @@ def register_version() -> tuple:
         IndicatorValue.objects.count(),
         Neighbour.objects.count(),
         Overlap.objects.count(),
+        ServedCouncil.history.aggregate(m=Max("history_date"))["m"],
     )
 
 
@@ -124,7 +134,7 @@ def _candidates():
                 *HAND_ADDED_TYPES,
             ]
         )
-        .select_related("parent_county", "combined_authority")
+        .select_related("parent_county", "combined_authority", "health_body")
     )
 
 
@@ -165,13 +175,22 @@ def build() -> engine.MatchingData:
             "org_type": o.org_type,
             "tier": o.tier,
             "nation": o.nation,
-            "lat": o.latitude,
-            "lon": o.longitude,
+            # A trust with no location of its own stands at its ICB's or board's centre.
+            "lat": o.latitude if o.latitude is not None or not o.health_body else o.health_body.latitude,
+            "lon": o.longitude if o.longitude is not None or not o.health_body else o.health_body.longitude,
             "population": o.population,
             "areas": areas[o.pk],
+            "arealess": o.org_type in AREALESS_TYPES,
         }
         for o in organisations
     ]
+    served = [
+        (council, body, f"{recorded_as}, {created.day} {created:%B %Y}")
+        for council, body, recorded_as, created in ServedCouncil.objects.filter(
+            body__in=[o.pk for o in organisations if o.org_type in AREALESS_TYPES]
+        ).values_list("council__code", "body__code", "recorded_as", "created_at")
+    ]
+    through = {o.code: o.health_body.code for o in organisations if o.org_type in AREALESS_TYPES and o.health_body}
 
     keys = {spec.key for spec in SIMILARITY_INDICATORS}
     keys |= {k for numerator, denominator, _ in DERIVED_INDICATORS.values() for k in (numerator, denominator)}
@@ -243,7 +262,16 @@ def build() -> engine.MatchingData:
         )
     }
     return engine.build_matching_data(
-        records, specs, values, borders, history, area_names=area_names, area_words=area_words, coverage=coverage
+        records,
+        specs,
+        values,
+        borders,
+        history,
+        area_names=area_names,
+        area_words=area_words,
+        coverage=coverage,
+        served=served,
+        through=through,
     )
 
 

@@ -29,8 +29,27 @@ def test_the_demo_loads_on_the_real_register_and_reloads_without_change(settings
     assert case.shared and case.version == 1
     assert lgss.ledger.filter(measure="expected_saving", source__startswith="Business case").exists()
     cases = BusinessCase.objects.count()
+    # Wye Valley NHS Trust has no area of its own: it serves Herefordshire, in its ICB's area.
+    from organisations.models import Organisation, ServedCouncil
+
+    wye = Organisation.objects.get(code="WYE-VALLEY-NHS")
+    assert (wye.org_type, wye.health_body.gss_code) == ("NHST", "E54000019")
+    served = ServedCouncil.objects.get(body=wye)
+    assert served.council.gss_code == "E06000019" and "Hoople" in served.source
+    from partners import services
+
+    result = services.find(
+        services.Search(
+            organisation=served.council,
+            service=services.resolve_service("hr"),
+            org_types=services.org_types_for("health"),
+            limit=None,
+        )
+    )
+    assert "WYE-VALLEY-NHS" in {m.code for m in result.matches}
     versions = Version.objects.count()
     call_command("load_demo", verbosity=0)
+    assert ServedCouncil.objects.filter(body=wye).count() == 1
     assert (Arrangement.objects.count(), LedgerEntry.objects.count(), Version.objects.count()) == (
         15,
         entries,

@@ -984,3 +984,32 @@ def test_an_indicator_group_with_weight_zero_is_as_if_it_were_not_there():
     np.testing.assert_array_equal(similarity_scores(full, 0, group_weights={"place": 1}), similarity_scores(full, 0))
     with pytest.raises(ValueError, match="indicator group"):
         similarity_scores(full, 0, group_weights={"place": -1})
+
+
+def test_a_body_without_an_area_is_offered_only_where_it_serves_or_its_board_covers():
+    extra = [
+        {"code": "ICB", "name": "Homeshire ICB", "org_type": "ICB", "lat": 52.0, "lon": -1.0},
+        {"code": "TRS", "name": "Served Trust", "org_type": "NHST", "arealess": True, "lat": 52.0, "lon": -1.0},
+        {"code": "BRD", "name": "Board Trust", "org_type": "NHST", "arealess": True, "lat": 52.0, "lon": -1.0},
+        {"code": "NOB", "name": "Nobody Trust", "org_type": "NHST", "arealess": True, "lat": 52.0, "lon": -1.0},
+    ]
+    organisations = build_matching_data(
+        [
+            {"code": "HOM", "name": "Homeshire", "org_type": "UA", "lat": 52.0, "lon": -1.0},
+            {"code": "NXT", "name": "Nextdale", "org_type": "UA", "lat": 52.1, "lon": -1.1},
+            *extra,
+        ],
+        coverage=[("HOM", "ICB", 0.6)],
+        served=[("HOM", "TRS", "an editor of Served Trust")],
+        through={"BRD": "ICB", "TRS": "ICB"},
+    )
+    query = Query("HOM", other_types=("ICB", "NHST"), org_types=("ICB", "NHST"), limit=None)
+    result = find_partners(organisations, query)
+    by = {m.code: m for m in result.matches}
+    assert set(by) == {"ICB", "TRS", "BRD"}
+    assert by["TRS"].factor("border").reason == "Serves Homeshire (recorded by an editor of Served Trust)"
+    assert by["TRS"].factor("border").value == pytest.approx(1.0)
+    assert by["BRD"].factor("border").reason == "Its ICB (Homeshire ICB) covers most of Homeshire (60% of its area)"
+    assert by["BRD"].factor("border").value == pytest.approx(0.6)
+    assert by["TRS"].score > by["BRD"].score
+    assert not find_partners(organisations, Query("NXT", other_types=("NHST",), org_types=("NHST",))).matches

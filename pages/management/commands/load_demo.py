@@ -42,6 +42,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo accounts ready; password: {password}"))
         self._survey_round()
         self._organisations()
+        self._served()
         self._arrangements()
         self._business_case()
 
@@ -67,6 +68,29 @@ class Command(BaseCommand):
                 )
                 OrganisationName.objects.get_or_create(organisation=organisation, name=row["name"])
         self.stdout.write("  organisations named in the research added")
+
+    def _served(self):
+        """Whom the hand-added NHS trusts serve, and their ICB, each from its source
+        (arrangements/demo/served.csv); a council or ICB not in the register is skipped, said so."""
+        import csv
+
+        from organisations import writes
+
+        path = Path(settings.BASE_DIR) / "arrangements" / "demo" / "served.csv"
+        with open(path, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                body = Organisation.objects.filter(code=row["body"]).first()
+                council = Organisation.objects.filter(gss_code=row["council_gss"], end_date__isnull=True).first()
+                if body is None or council is None:
+                    self.stdout.write(f"  skipped: {row['body']} serves {row['council_gss']} (not in the register)")
+                    continue
+                writes.record_from_source(body, council, row["source"])
+                board = Organisation.objects.filter(code=row["health_body"]).first() if row["health_body"] else None
+                if board is not None and body.health_body_id != board.pk:
+                    body.health_body = board
+                    body._change_reason = f"Its ICB, from {row['health_body_source']}"
+                    body.save()
+                self.stdout.write(f"  {body.name} serves {council.name}" + (f", its ICB {board.name}" if board else ""))
 
     def _survey_round(self):
         from surveys.models import SurveyRound
