@@ -23,7 +23,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from arrangements import register, services
+from arrangements import permissions, register, services
 from arrangements.models import Arrangement, DeliveryModel, Kind, LedgerEntry, Partnership, Source, Status, StatusChange
 from arrangements.versions import _PLAIN, _ledger_order, _partner_order
 from engines import ledger as engine
@@ -223,6 +223,12 @@ def records(ids: list[int], base_url: str = "", user=None) -> list[dict]:
         history[a].append({"status": status, "date": _date(changed_on), "year": changed_year, "note": note})
     signed_in = getattr(user, "is_authenticated", False)
     pending = services.pending_revisions([Arrangement(pk=pk) for pk in ids], user) if signed_in else {}
+    # Who signed a saving off: for the partners' members and moderators, as `services.record` does.
+    sees_every_name = permissions.is_moderator(user)
+    member_ids = set() if sees_every_name else permissions.member_organisation_ids(user)
+    member_codes = (
+        set(Organisation.objects.filter(pk__in=member_ids).values_list("code", flat=True)) if member_ids else set()
+    )
     url = _detail_url()
     result = []
     for pk in ids:
@@ -258,6 +264,8 @@ def records(ids: list[int], base_url: str = "", user=None) -> list[dict]:
             sources=sources[pk],
             ledger=sorted(ledger[pk], key=_ledger_order),
         )
+        if not (sees_every_name or any(p["code"] in member_codes for p in partners[pk])):
+            data["ledger"] = [{**e, "signed_off_by": ""} for e in data["ledger"]]
         result.append(
             {
                 "id": pk,

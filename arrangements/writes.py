@@ -496,6 +496,7 @@ def _signable(user, entry: LedgerEntry) -> tuple[Any, list[Problem]]:
 
 def _sign_off_version(entry: LedgerEntry, words: str, user, organisation, door_label: str) -> None:
     arrangement = entry.arrangement
+    register.bump()  # the public's kept figures count signed-off savings as achieved
     _ensure_first_version(arrangement)
     number = (arrangement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     Version.objects.create(

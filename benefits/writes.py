@@ -23,7 +23,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from arrangements import permissions
+from arrangements import permissions, register
 from arrangements.models import Arrangement
 from benefits.models import BenefitMeasure, BenefitValue, Frequency, Kind
 from engines.benefits import PeriodError, parse_period
@@ -197,6 +197,7 @@ def save_measure(
     if problems:
         return Outcome(measure=measure, problems=problems)
     with transaction.atomic():
+        register.bump()  # the public dashboard counts live arrangements without a baseline
         if measure is None:
             measure = BenefitMeasure(arrangement=arrangement)
         for name, value in values.items():
@@ -209,7 +210,9 @@ def save_measure(
 def delete_measure(user, measure: BenefitMeasure) -> Outcome:
     if not permissions.can_edit(user, measure.arrangement):
         return _forbidden(measure.arrangement)
-    measure.delete()
+    with transaction.atomic():
+        register.bump()
+        measure.delete()
     return Outcome()
 
 
@@ -277,6 +280,7 @@ def _write_values(user, measure: BenefitMeasure, cleaned, source: str) -> int:
     author = user if getattr(user, "pk", None) else None
     written = 0
     with transaction.atomic():
+        register.bump()
         for period, order, basis, value in cleaned:
             if value is None:
                 BenefitValue.objects.filter(measure=measure, period=period, basis=basis).delete()
@@ -317,6 +321,7 @@ def save_plan_item(user, arrangement: Arrangement, raw: Mapping[str, Any]) -> Ou
     if problems:
         return Outcome(measure=existing, problems=problems)
     with transaction.atomic():
+        register.bump()
         outcome = save_measure(user, arrangement, raw, existing)
         if outcome.measure is not None and outcome.ok:
             outcome.values_written = _write_values(user, outcome.measure, cleaned, "API")
@@ -385,6 +390,7 @@ def import_values(user, arrangement: Arrangement, content: bytes, filename: str)
         return Outcome(problems=problems)
     written = 0
     with transaction.atomic():
+        register.bump()
         for measure, cleaned in checked:
             written += _write_values(user, measure, cleaned, f"upload of {filename}")
     return Outcome(values_written=written)

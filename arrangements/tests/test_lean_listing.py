@@ -114,7 +114,7 @@ def test_the_lean_path_gives_the_ordinary_answers(generated, users, who):
             expected_page = paginator.get_page(number)
             rows = list(expected_page.object_list)
             pending = services.pending_revisions(rows, user)
-            expected = [services.record(a, "http://x", pending=pending) for a in rows]
+            expected = [services.record(a, "http://x", user=user, pending=pending) for a in rows]
             page = listing.page(user, filters, number, page_size, "http://x")
             assert (page.count, page.number) == (paginator.count, expected_page.number), (raw, page_size, number)
             assert page.records == expected, (raw, page_size, number)

@@ -176,3 +176,28 @@ def test_the_api_and_downloads_name_the_signer_to_partners_only(arrangement, use
     assert put.status_code == 200, put.content
     entry.refresh_from_db()
     assert (entry.standing, entry.signed_off_by) == ("signed_off", "Fin north.finance")
+
+
+def test_the_publics_kept_dashboard_counts_a_sign_off_and_a_plans_baseline_at_once(arrangement, users, finance):
+    """The public's dashboard is kept against the register version: a sign-off and a benefits
+    plan's change must move that version, or the public would see the figures of before."""
+    import re
+
+    from benefits import writes as benefit_writes
+
+    def shown(figure: str) -> str:
+        html = Client().get("/dashboard/").content.decode()
+        return re.search(rf'id="figure-{figure}">([^<]*)<', html).group(1)
+
+    assert shown("achieved") == "£0"
+    assert writes.sign_off(finance["north"], _achieved(arrangement), "Checked").ok
+    assert shown("achieved") == "£250k"
+
+    before = shown("no-baseline")
+    outcome = benefit_writes.save_measure(
+        users["editor"],
+        arrangement,
+        {"name": "Cases closed in time", "kind": "non_financial", "unit": "%", "higher_is_better": "yes", "owner": "NTT"},  # noqa: E501
+    )
+    assert outcome.ok, outcome.problems
+    assert shown("no-baseline") != before  # a measure with no baseline: the arrangement now lacks one

@@ -31,6 +31,12 @@ class Command(BaseCommand):
         except ImportError_ as error:
             raise CommandError(str(error)) from error
         totals = {k: sum(getattr(r, k) for r in results) for k in ("created", "updated", "unchanged", "removed")}
+        if not dry_run and (totals["created"] or totals["updated"] or totals["removed"]):
+            # The register's pages name organisations and services: what is kept for the public
+            # against the register version (docs/decisions/0009) must not outlive a rename.
+            from arrangements import register
+
+            register.bump()
         if verbosity == 0:
             return
         prefix = "Dry run (nothing was saved): would have " if dry_run else "Done: "
