@@ -197,7 +197,13 @@ def test_the_publics_kept_dashboard_counts_a_sign_off_and_a_plans_baseline_at_on
     outcome = benefit_writes.save_measure(
         users["editor"],
         arrangement,
-        {"name": "Cases closed in time", "kind": "non_financial", "unit": "%", "higher_is_better": "yes", "owner": "NTT"},  # noqa: E501
+        {
+            "name": "Cases closed in time",
+            "kind": "non_financial",
+            "unit": "%",
+            "higher_is_better": "yes",
+            "owner": "NTT",
+        },
     )
     assert outcome.ok, outcome.problems
     assert shown("no-baseline") != before  # a measure with no baseline: the arrangement now lacks one
