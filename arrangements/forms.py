@@ -19,6 +19,12 @@ class ArrangementFilterForm(GovukFormMixin, forms.Form):
             attrs={"data-sw-autocomplete": "organisations", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
+    words = forms.CharField(
+        label="Service, in your own words",
+        required=False,
+        max_length=100,
+        help_text="For example Roads, Bins, Council tax or Children's social care",
+    )
     category = forms.ChoiceField(label="Service category", required=False)
     service = forms.TypedChoiceField(label="Service", required=False, coerce=int, empty_value=None)
     model = forms.ChoiceField(label="Delivery model", required=False)
@@ -46,6 +52,23 @@ class ArrangementFilterForm(GovukFormMixin, forms.Form):
         self.fields["nation"].choices = [("", "All nations"), *Nation.choices]
         self.fields["region"].choices = [("", "All regions"), *((r, r) for r in regions)]
         self.fields["org_type"].choices = [("", "All types"), *OrganisationType.choices]
+
+    def clean(self):
+        """Everyday words become the service or category they name (services.vocabulary), as in
+        the import and the finder; words that name nothing say what they might have meant."""
+        cleaned = super().clean()
+        words = (cleaned.get("words") or "").strip()
+        if words:
+            from services.resolve import ServiceResolver
+
+            match = ServiceResolver().resolve(words)
+            if match.problem:
+                self.add_error("words", match.problem)
+            elif match.service is not None:
+                cleaned["service"], cleaned["category"] = match.service.lgsl, ""
+            else:
+                cleaned["category"], cleaned["service"] = match.category.key, None
+        return cleaned
 
     def clean_organisation(self):
         """A code, a suggestion ("Name (CODE)") or a name: the filter itself is by code."""

@@ -9,7 +9,7 @@ from arrangements.forms import ArrangementFilterForm
 from arrangements.models import Arrangement, Measure
 from organisations.models import Organisation
 from organisations.services import region_choices
-from services.models import ServiceCategory
+from services.models import Service, ServiceCategory
 
 
 def filters_from_request(request) -> tuple[ArrangementFilterForm, services.ArrangementFilters]:
@@ -31,6 +31,8 @@ def _applied(form, filters: services.ArrangementFilters, sort: str) -> list[dict
         shown = dict(getattr(field, "choices", ())).get(value, value) if hasattr(field, "choices") else value
         if name == "organisation":
             shown = Organisation.objects.filter(code=value).values_list("name", flat=True).first() or value
+        elif name == "service":  # chosen by everyday words, outside the category's list
+            shown = Service.objects.filter(lgsl=value).values_list("label", flat=True).first() or value
         rest = {k: v for k, v in query.items() if k != name}
         tags.append({"label": field.label, "value": shown, "url": f"?{urlencode(rest)}" if rest else "?"})
     return tags

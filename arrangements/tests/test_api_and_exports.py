@@ -63,6 +63,24 @@ def test_every_filter_in_the_api_and_the_table(register, query, expected):
         assert (f">{title}</a>" in page) == (title in expected)
 
 
+@pytest.mark.parametrize(
+    "words, expected, tag",
+    [
+        ("Legal", ["Shared legal"], "Service category: Legal"),
+        ("Bins", [], "Service: Household waste collection"),  # one LGSL service: nobody here shares it
+        ("council audit", None, None),  # no such phrase: asked again, with what it might have meant
+    ],
+)
+def test_the_table_takes_a_service_in_everyday_words(register, words, expected, tag):
+    page = Client().get("/arrangements/", {"words": words}).content.decode()
+    if expected is None:
+        assert "govuk-error-summary" in page and "is not an LGSL service or a category" in page
+        return
+    for title in ["Old audit", "Shared legal", "Welsh waste"]:
+        assert (f">{title}</a>" in page) == (title in expected)
+    assert tag in page
+
+
 def test_api_totals_and_pages(register):
     body = Client().get("/api/v1/arrangements?page_size=2&page=2").json()
     assert (body["count"], body["page"], body["page_size"], len(body["results"])) == (3, 2, 2, 1)
