@@ -231,7 +231,12 @@ def build() -> engine.MatchingData:
     labels = _arrangement_service_labels(members)
     keys = arrangement_keys(members)
     history = []
-    for a in Arrangement.objects.filter(pk__in=members).values("pk", "title", "status", "start_year", "end_year"):
+    rows = (
+        a
+        for chunk in _chunks(members)
+        for a in Arrangement.objects.filter(pk__in=chunk).values("pk", "title", "status", "start_year", "end_year")
+    )
+    for a in rows:
         partners = members[a["pk"]]
         for (code_a, left_a, through_a), (code_b, left_b, through_b) in combinations(partners, 2):
             if code_a == code_b:  # two predecessors of one council
@@ -301,28 +306,41 @@ def current_successors() -> dict[str, list[str]]:
     return {old: sorted(set(found)) for old in direct if (found := heirs(old, frozenset({old})))}
 
 
+# SQLite refuses a query with more than 32,766 parameters (the finder failed so at a million
+# arrangements); PostgreSQL takes more, but a list that long is slow to send either way.
+CHUNK = 10_000
+
+
+def _chunks(ids, size: int | None = None):
+    ids, size = list(ids), size or CHUNK
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
 def arrangement_keys(arrangement_ids) -> dict[int, tuple[str, ...]]:
     """What each arrangement is about, as the engine's keys: "category:hr", "lgsl:524"
     (its services' categories count as its categories too)."""
     keys: dict[int, set[str]] = {}
-    for arrangement_id, key in Arrangement.categories.through.objects.filter(
-        arrangement_id__in=arrangement_ids
-    ).values_list("arrangement_id", "servicecategory__key"):
-        keys.setdefault(arrangement_id, set()).add(f"category:{key}")
-    for arrangement_id, lgsl, key in Arrangement.services.through.objects.filter(
-        arrangement_id__in=arrangement_ids
-    ).values_list("arrangement_id", "service__lgsl", "service__category__key"):
-        keys.setdefault(arrangement_id, set()).update({f"lgsl:{lgsl}", f"category:{key}"})
+    for chunk in _chunks(arrangement_ids):
+        for arrangement_id, key in Arrangement.categories.through.objects.filter(arrangement_id__in=chunk).values_list(
+            "arrangement_id", "servicecategory__key"
+        ):
+            keys.setdefault(arrangement_id, set()).add(f"category:{key}")
+        for arrangement_id, lgsl, key in Arrangement.services.through.objects.filter(
+            arrangement_id__in=chunk
+        ).values_list("arrangement_id", "service__lgsl", "service__category__key"):
+            keys.setdefault(arrangement_id, set()).update({f"lgsl:{lgsl}", f"category:{key}"})
     return {k: tuple(sorted(v)) for k, v in keys.items()}
 
 
 def _arrangement_service_labels(arrangement_ids) -> dict[int, str]:
     """A few words for what each arrangement shares, e.g. "legal services"."""
     labels: dict[int, list[str]] = {}
-    for arrangement_id, label in Arrangement.categories.through.objects.filter(
-        arrangement_id__in=arrangement_ids
-    ).values_list("arrangement_id", "servicecategory__label"):
-        labels.setdefault(arrangement_id, []).append(label.lower())
+    for chunk in _chunks(arrangement_ids):
+        for arrangement_id, label in Arrangement.categories.through.objects.filter(
+            arrangement_id__in=chunk
+        ).values_list("arrangement_id", "servicecategory__label"):
+            labels.setdefault(arrangement_id, []).append(label.lower())
     return {k: " and ".join(sorted(v)[:2]) for k, v in labels.items()}
 
 

@@ -291,3 +291,25 @@ def test_the_partners_api_answers_match_its_openapi_document(places, service_lis
         assert refused.status_code == 422, query
         assert set(refused.json()) == {"detail", "problems"}
         assert errors(refused.json(), response_schema(document, "/api/v1/partners", 422), document) == [], query
+
+
+def test_the_track_record_reads_the_register_in_chunks_with_the_same_answer(places, service_list, monkeypatch):
+    """At a million arrangements one query of every id passed SQLite's parameter limit (a 500):
+    the ids go in chunks, and the scores are the same whatever the chunk's size."""
+    from arrangements.models import Arrangement, Partnership
+
+    for n, (lead, other) in enumerate([("old", "south"), ("north", "south"), ("north", "welsh")]):
+        shared = Arrangement.objects.create(
+            title=f"Shared {n}", description="x", status="live", start_year=2010 + n, published=True
+        )
+        Partnership.objects.create(arrangement=shared, organisation=places[lead], role="lead")
+        Partnership.objects.create(arrangement=shared, organisation=places[other], role="member")
+
+    def scores():
+        services._cache.clear()
+        result = services.find(services.Search(places["south"], services.resolve_service("legal")))
+        return [(m.code, m.score, m.factor("track_record").reason) for m in result.matches]
+
+    whole = scores()
+    monkeypatch.setattr(services, "CHUNK", 1)
+    assert scores() == whole
