@@ -5,13 +5,15 @@ the API and the `find_partners` command all call `find`."""
 from __future__ import annotations
 
 import threading
+import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from django.conf import settings
-from django.db.models import Count, Max
 from django.utils import timezone
 
+from arrangements import register
 from arrangements.models import Arrangement, Contract, DeliveryModel, Partnership
 from indicators.models import Indicator, IndicatorValue
 from organisations.models import (
@@ -98,30 +100,51 @@ AREALESS_TYPES = frozenset({OrganisationType.NHS_TRUST})
 
 _cache: dict = {}
 _lock = threading.Lock()
+# Prepared service facts each worker keeps for the register's current version, most recently
+# used last: one entry per service (and day: a post's expiry), a few hundred KB each at most.
+FACTS_KEPT = 64
+_VERSION_KEY = register.key_for("partner-finder", "version")
 
 
-def register_version() -> tuple:
-    """Changes whenever anything the engine reads changes; a few cheap aggregate queries."""
-    return (
-        Organisation.objects.count(),
-        Organisation.history.aggregate(m=Max("history_date"))["m"],
-        tuple(Arrangement.objects.aggregate(n=Count("id"), m=Max("updated_at")).values()),
-        Partnership.objects.count(),
-        IndicatorValue.objects.count(),
-        Neighbour.objects.count(),
-        Overlap.objects.count(),
-        ServedCouncil.history.aggregate(m=Max("history_date"))["m"],
-    )
+def register_version() -> str:
+    """What the finder's kept data is keyed on, in one indexed read: a token kept in
+    `RegisterCache` against the register's version (docs/decisions/0009). Every write to the
+    register raises the version and deletes the token, and so does every write to anything
+    else the finder reads (`partners.signals`); the token is written in the reader's own
+    transaction, so one made in a transaction that rolls back is never seen again."""
+    return register.cached(_VERSION_KEY, lambda: {"token": uuid.uuid4().hex})["token"]
+
+
+def _kept(version: str) -> dict:
+    """The engine's matrices and the prepared facts for `version` (call with `_lock` held)."""
+    if _cache.get("version") != version:
+        _cache.clear()
+        _cache.update(version=version, data=build(), facts=OrderedDict())
+    return _cache
 
 
 def matching_data() -> engine.MatchingData:
     """The engine's matrices, built once and rebuilt when the register changes."""
     version = register_version()
     with _lock:
-        if _cache.get("version") != version:
-            _cache["data"] = build()
-            _cache["version"] = version
-        return _cache["data"]
+        return _kept(version)["data"]
+
+
+def prepared(choice: ServiceChoice) -> tuple[engine.MatchingData, engine.ServiceFacts]:
+    """The matrices and one service's facts, prepared once per register version, service
+    and day, then kept (FACTS_KEPT services at most); the same as preparing them per query."""
+    version = register_version()
+    with _lock:
+        kept = _kept(version)
+        facts: OrderedDict = kept["facts"]
+        key = (choice.key, timezone.localdate())  # the board's posts expire by the day
+        if key in facts:
+            facts.move_to_end(key)
+        else:
+            facts[key] = engine.service_facts(kept["data"], **service_facts(choice))
+            while len(facts) > FACTS_KEPT:
+                facts.popitem(last=False)
+        return kept["data"], facts[key]
 
 
 def _candidates():
@@ -501,7 +524,7 @@ def group_weights(search: Search) -> dict[str, float]:
 
 
 def find(search: Search) -> engine.Result:
-    data = matching_data()
+    data, facts = prepared(search.service)
     query = engine.Query(
         organisation=search.organisation.code,
         service_key=search.service.key,
@@ -518,6 +541,6 @@ def find(search: Search) -> engine.Result:
         limit=search.limit,
         year=timezone.localdate().year,
         threads=settings.PARTNER_FINDER_THREADS,
-        **service_facts(search.service),
+        facts=facts,
     )
     return engine.find_partners(data, query)
