@@ -155,7 +155,7 @@ class Organisation(models.Model):
     )
     successors = models.ManyToManyField("self", symmetrical=False, blank=True, related_name="predecessors")
     population = models.PositiveIntegerField(null=True, blank=True)
-    population_source = models.CharField(max_length=120, blank=True)
+    population_source = models.CharField(max_length=300, blank=True)
     area_km2 = models.FloatField("area (km²)", null=True, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)

@@ -88,7 +88,7 @@ class Command(BaseCommand):
                 board = Organisation.objects.filter(code=row["health_body"]).first() if row["health_body"] else None
                 if board is not None and body.health_body_id != board.pk:
                     body.health_body = board
-                    body._change_reason = f"Its ICB, from {row['health_body_source']}"
+                    body._change_reason = "Its ICB, from the demo content (served.csv, which cites its source)"
                     body.save()
                 self.stdout.write(f"  {body.name} serves {council.name}" + (f", its ICB {board.name}" if board else ""))
 
