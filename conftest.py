@@ -22,10 +22,14 @@ def _jobs_run_inline(settings):
 @pytest.fixture(autouse=True)
 def _register_pages_forgotten():
     """Each test's database is rolled back, so a register version number comes round again
-    with other rows: the list pages a worker keeps for a version are forgotten between tests."""
+    with other rows: the list pages a worker keeps for a version, and what it keeps in its cache
+    (the map's table of councils, allauth's rate limits), are forgotten between tests."""
+    from django.core.cache import cache
+
     from arrangements import listing
 
     listing.forget_pages()
+    cache.clear()
 
 
 @pytest.fixture

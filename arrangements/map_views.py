@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -45,22 +47,41 @@ def map_page(request):
     context = _context(request)
     qs = context.pop("arrangements_qs")
     filters = context["filters"]
-    if listing.is_public(request.user):
-        key = register.key_for("map-counts", sorted(filters.as_query().items()))
+    public = listing.is_public(request.user)
+    key = register.key_for("map-counts", sorted(filters.as_query().items()))
+    if public:
+        version = register.current()  # before the counts: a write in between keeps them under the old number
         counts = register.cached(key, lambda: figures.partner_counts(qs))
     else:
         counts = figures.partner_counts(qs)
+    counts = figures.with_addresses(counts)
     total = listing.count(request.user, filters, qs)
     page = Paginator(listing._Counted(total), figures.MAP_PAGE_SIZE).get_page(request.GET.get("page"))
     ids = listing.page_ids(qs, page.number, figures.MAP_PAGE_SIZE)
     arrangements = figures.map_arrangements(Arrangement.objects.filter(pk__in=ids).order_by(*services.LISTING_ORDER))
     bins = figures.count_bins(max((c["arrangements"] for c in counts), default=0))
+
+    def councils_table() -> str:
+        return render_to_string(
+            "arrangements/_council_counts.html",
+            {"counts": counts, "total": total, "scope": context["scope"], "as_at": context["as_at"]},
+        )
+
+    # The table of councils is the page's largest part (400 rows) and the same for everyone who
+    # sees only published arrangements: kept, rendered, in this worker's cache for the register
+    # version and filters (and day: its "as at" date), like the public list's pages.
+    councils = (
+        cache.get_or_set(f"map-councils:{version}:{key}:{context['as_at'].isoformat()}", councils_table)
+        if public
+        else councils_table()
+    )
     return render(
         request,
         "arrangements/map.html",
         {
             **context,
             "counts": counts,
+            "councils_table": councils,
             "total": total,
             "arrangements": arrangements,
             "page": page,

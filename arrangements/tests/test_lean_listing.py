@@ -4,6 +4,7 @@ number of queries, with a public count kept exact across writes."""
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 from django.core.paginator import Paginator
@@ -304,4 +305,7 @@ def test_the_public_dashboard_and_map_are_kept_and_exact_after_a_write(generated
         counts = {c["code"]: c["arrangements"] for c in after.context["counts"]}
         before = {c["code"]: c["arrangements"] for c in first.context["counts"]}
         assert counts["CWM"] == before.get("CWM", 0) + 1
+        # The table of councils, kept rendered for the public, is rendered again at the new version.
+        row = re.search(rb'data-organisation="CWM">.*?</tr>', after.content, re.S)
+        assert row and f">{counts['CWM']}</td>".encode() in row.group(0)
     assert _queries(url) == kept
