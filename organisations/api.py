@@ -3,7 +3,7 @@ from django.core.paginator import Paginator
 from ninja import Query, Router, Schema
 
 from organisations import services
-from organisations.models import Organisation
+from organisations.models import Organisation, ServedCouncil
 from organisations.schemas import ErrorOut, OrganisationDetail, OrganisationPage
 
 router = Router()
@@ -21,6 +21,15 @@ class DirectoryQuery(Schema):
 
 def _link(org: Organisation | None) -> dict | None:
     return {"code": org.code, "name": org.name, "type": org.org_type} if org else None
+
+
+def _served(served: ServedCouncil, other: Organisation) -> dict:
+    return {
+        **_link(other),
+        "recorded_as": served.recorded_as,
+        "source": served.source,
+        "recorded_on": served.created_at.date(),
+    }
 
 
 def _summary(org: Organisation, request) -> dict:
@@ -90,6 +99,10 @@ def get_organisation(request, code: str):
         "homepage": org.homepage,
         "neighbours": [{**_link(n.neighbour), "border_km": n.border_km} for n in profile.neighbours],
         "overlapping_bodies": [{**_link(o.body), "share": o.share, "method": o.method} for o in profile.overlaps],
+        # A trust with no area of its own: its ICB or board, and the councils it serves (the finder's input).
+        "health_body": _link(org.health_body),
+        "serves": [_served(s, s.council) for s in org.served.select_related("council")],
+        "served_by": [_served(s, s.body) for s in org.served_by.select_related("body")],
         "indicators": [
             {
                 "key": row.indicator.key,

@@ -41,6 +41,14 @@ class OverlapOut(OrganisationLink):
     method: str
 
 
+class ServedOut(OrganisationLink):
+    """A council a body with no area of its own serves (or, under `served_by`, the body)."""
+
+    recorded_as: str
+    source: str
+    recorded_on: dt.date
+
+
 class IndicatorOut(Schema):
     key: str
     label: str
@@ -85,6 +93,9 @@ class OrganisationDetail(OrganisationSummary):
     homepage: str
     neighbours: list[NeighbourOut]
     overlapping_bodies: list[OverlapOut]
+    health_body: OrganisationLink | None
+    serves: list[ServedOut]
+    served_by: list[ServedOut]
     indicators: list[IndicatorOut]
     contracts: list[ContractOut]
 

@@ -192,3 +192,18 @@ def test_the_organisation_page_lists_the_councils_served_and_the_form_for_its_ed
     anonymous = Client().get("/organisations/WYE/").content.decode()
     assert "Herefordshire" in anonymous and "Record a council it serves" not in anonymous
     assert "Wye Valley NHS Trust" in Client().get("/organisations/HEF/").content.decode()
+
+
+def test_the_api_gives_a_trusts_board_and_the_councils_it_serves_both_ways(herefordshire):
+    record_served(herefordshire["editor"], herefordshire["wye"], "HEF")
+    trust = Client().get("/api/v1/organisations/WYE").json()
+    assert trust["health_body"] == {
+        "code": "E54000019",
+        "name": "NHS Herefordshire and Worcestershire ICB",
+        "type": "ICB",
+    }
+    assert [(s["code"], s["recorded_as"]) for s in trust["serves"]] == [("HEF", "an editor of Wye Valley NHS Trust")]
+    assert trust["served_by"] == []
+    council = Client().get("/api/v1/organisations/HEF").json()
+    assert [s["code"] for s in council["served_by"]] == ["WYE"] and council["serves"] == []
+    assert council["health_body"] is None
