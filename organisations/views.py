@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 
@@ -76,6 +77,8 @@ def edit(request, code: str):
 
 
 def history(request, code: str):
+    """Changes people made to the organisation's details, and the councils it was recorded as
+    serving (or served by), newest first."""
     organisation = services.get_organisation(code)
     records = organisation.history.select_related("history_user").order_by("-history_date")[:50]
     show_people = author.may_see_people(request.user, [organisation])
@@ -85,12 +88,41 @@ def history(request, code: str):
         diff = record.diff_against(previous).changes if previous else []
         changes.append(
             {
-                "record": record,
+                "when": record.history_date,
                 "who": author.who(record.history_user, organisation, show_people),
-                "changes": [c for c in diff if c.field in Organisation.USER_MAINTAINED_FIELDS or previous is None],
+                "changes": [
+                    {"label": Organisation._meta.get_field(c.field).verbose_name, "old": c.old, "new": c.new}
+                    for c in diff
+                    if c.field in Organisation.USER_MAINTAINED_FIELDS or previous is None
+                ],
+                "summary": record.get_history_type_display()
+                + (f": {record.history_change_reason}" if record.history_change_reason else ""),
             }
         )
-    return render(request, "organisations/history.html", {"organisation": organisation, "changes": changes})
+    served = (
+        ServedCouncil.history.filter(
+            Q(body_id=organisation.pk) | Q(council_id=organisation.pk), history_type__in=["+", "-"]
+        )
+        .select_related("history_user")
+        .order_by("-history_date")[:50]
+    )
+    names = dict(
+        Organisation.objects.filter(pk__in={r.body_id for r in served} | {r.council_id for r in served}).values_list(
+            "pk", "name"
+        )
+    )
+    for record in served:
+        fact = f"{names.get(record.body_id, 'a body')} serves {names.get(record.council_id, 'a council')}"
+        changes.append(
+            {
+                "when": record.history_date,
+                "who": author.who(record.history_user, organisation, show_people),
+                "changes": [],
+                "summary": f"Recorded: {fact}" if record.history_type == "+" else f"Removed: {fact}",
+            }
+        )
+    changes.sort(key=lambda c: c["when"], reverse=True)
+    return render(request, "organisations/history.html", {"organisation": organisation, "changes": changes[:50]})
 
 
 @login_required

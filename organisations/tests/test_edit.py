@@ -117,8 +117,8 @@ def test_saving_shows_a_message_and_writes_history(client, testshire, member_of)
     assert record.homepage == NEW_DETAILS["homepage"]
     history = client.get("/organisations/TST/history/").content.decode()
     assert f"{editor.get_full_name()} (Testshire)" in history  # a member sees who
-    assert "homepage: “https://www.testshire.example/” → “https://www.testshire.example/shared-services”" in history
-    assert "contact_email: “” → “sharing@testshire.example”" in history
+    assert "Homepage: “https://www.testshire.example/” → “https://www.testshire.example/shared-services”" in history
+    assert "Contact email: “” → “sharing@testshire.example”" in history
 
 
 def test_history_is_public(client, testshire, member_of):

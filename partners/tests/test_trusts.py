@@ -8,7 +8,7 @@ from django.test import Client
 
 from accounts.models import Membership, Role, User
 from organisations.models import Organisation, OrganisationName, OrganisationType, Overlap, ServedCouncil
-from organisations.writes import record_served
+from organisations.writes import record_served, remove_served
 from partners import services
 
 
@@ -207,3 +207,13 @@ def test_the_api_gives_a_trusts_board_and_the_councils_it_serves_both_ways(heref
     council = Client().get("/api/v1/organisations/HEF").json()
     assert [s["code"] for s in council["served_by"]] == ["WYE"] and council["serves"] == []
     assert council["health_body"] is None
+
+
+def test_the_history_pages_of_both_say_when_a_served_council_was_recorded_and_removed(herefordshire):
+    record_served(herefordshire["editor"], herefordshire["wye"], "HEF")
+    remove_served(herefordshire["editor"], ServedCouncil.objects.get())
+    for code in ("WYE", "HEF"):
+        page = Client().get(f"/organisations/{code}/history/").content.decode()
+        removed = page.index("Removed: Wye Valley NHS Trust serves Herefordshire")
+        assert removed < page.index("Recorded: Wye Valley NHS Trust serves Herefordshire")  # newest first
+    assert "Recorded: " not in Client().get("/organisations/SHR/history/").content.decode()
