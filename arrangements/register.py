@@ -12,23 +12,34 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from arrangements.models import RegisterCache, RegisterVersion
+from arrangements.models import RegisterCache, RegisterChange, RegisterVersion
 
 ROW = 1
+# How long a `RegisterChange` is kept. A worker that has not looked at the changes for half
+# of this rebuilds its partner finder from scratch, as it may have missed some.
+CHANGES_KEPT = timedelta(days=1)
 
 
 def current() -> int:
     return RegisterVersion.objects.filter(pk=ROW).values_list("number", flat=True).first() or 0
 
 
-def bump() -> None:
-    """Call inside the write's transaction: every figure cached before it no longer counts."""
+def bump(arrangements: Iterable[int] | None = None) -> None:
+    """Call inside the write's transaction: every figure cached before it no longer counts.
+
+    `arrangements`: the ids of the arrangements the write changed, for the partner finder's
+    incremental refresh (docs/decisions/0010); an empty list when it changed nothing the
+    finder's matrices hold (a signed-off saving, a contract); None (the default, the safe
+    choice) when it may have changed anything: organisations, indicators, services."""
     if not RegisterVersion.objects.filter(pk=ROW).update(number=F("number") + 1):
         try:
             with transaction.atomic():
@@ -37,6 +48,18 @@ def bump() -> None:
             RegisterVersion.objects.filter(pk=ROW).update(number=F("number") + 1)
     # What was cached can never be used again: keep the table small.
     RegisterCache.objects.all().delete()
+    # Recorded after the version row is locked by the update above, so that concurrent writers
+    # record their changes one after the other, each in its own transaction.
+    ids = None if arrangements is None else sorted(set(arrangements))
+    if ids != []:
+        now = timezone.now()
+        RegisterChange.objects.create(mark=uuid.uuid4().hex, made_at=now, arrangements=ids)
+        RegisterChange.objects.filter(made_at__lt=now - CHANGES_KEPT).delete()
+
+
+def changes() -> list[tuple[str, Any, Any]]:
+    """Every kept change as (mark, made_at, arrangement ids or None for "anything")."""
+    return list(RegisterChange.objects.values_list("mark", "made_at", "arrangements"))
 
 
 _HIT = (

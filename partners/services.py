@@ -116,11 +116,56 @@ def register_version() -> str:
 
 
 def _kept(version: str) -> dict:
-    """The engine's matrices and the prepared facts for `version` (call with `_lock` held)."""
-    if _cache.get("version") != version:
-        _cache.clear()
-        _cache.update(version=version, data=build(), facts=OrderedDict())
+    """The engine's matrices and the prepared facts for `version` (call with `_lock` held).
+
+    When the version has moved, the register's changes (`arrangements.register.changes`)
+    say what moved: if only arrangements did, only their part of the track record is
+    refreshed (docs/decisions/0010); anything else, and the matrices are built again."""
+    if _cache.get("version") == version:
+        return _cache
+    # Read before the data: a write landing in between is in the data and is applied again
+    # (from the database, so to the same effect) when it is first seen here.
+    now = timezone.now()
+    changes = {mark: (made_at, ids) for mark, made_at, ids in register.changes()}
+    scope = _refresh_scope(_cache.get("changes"), changes, _cache.get("synced_at"), now)
+    if scope is None:
+        data = build()
+    elif scope:
+        data = engine.refresh_track_record(_cache["data"], track_record(scope))
+    else:  # a write the matrices do not hold (a contract, a board post, a signed-off saving)
+        data = _cache["data"]
+    _cache.clear()
+    _cache.update(version=version, data=data, facts=OrderedDict(), changes=changes, synced_at=now)
     return _cache
+
+
+def _refresh_scope(seen: dict | None, changes: dict, synced_at, now) -> set[int] | None:
+    """The arrangements to refresh, going from the changes `seen` at the last build or refresh
+    to `changes` (mark -> (made_at, arrangement ids or None)); None for a full build.
+
+    A change not seen before is applied. A change seen before and now gone was either pruned
+    (older than `register.CHANGES_KEPT`) or rolled back: a reader inside a write's
+    transaction saw it and the write never happened, so its arrangements are read again.
+    A worker that has not looked for longer than half the time changes are kept may have
+    missed some that were pruned: it builds from scratch."""
+    if seen is None or synced_at is None or now - synced_at > register.CHANGES_KEPT / 2:
+        return None
+    horizon = now - register.CHANGES_KEPT
+    moved = [changes[m] for m in changes.keys() - seen.keys()]
+    moved += [seen[m] for m in seen.keys() - changes.keys() if seen[m][0] >= horizon]
+    scope: set[int] = set()
+    for _made_at, ids in moved:
+        if ids is None:
+            return None
+        scope.update(ids)
+    return scope
+
+
+def warm() -> None:
+    """Build the matrices now, before the first query asks (a gunicorn worker calls this
+    when it starts: gunicorn.conf.py); the first query then waits for it, not for a build
+    of its own."""
+    matching_data()
 
 
 def matching_data() -> engine.MatchingData:
@@ -162,6 +207,9 @@ def _candidates():
 
 
 def build() -> engine.MatchingData:
+    """The engine's matrices from scratch: the organisations, their indicators, borders,
+    overlaps, served councils and successors, and the track record (`track_record`), which
+    alone moves with the arrangements and can be refreshed in part."""
     organisations = list(_candidates())
     ids = {o.pk: o for o in organisations}
     areas: dict[int, dict[str, str]] = {o.pk: {} for o in organisations}
@@ -239,21 +287,49 @@ def build() -> engine.MatchingData:
         "organisation__code", "neighbour__code", "border_km"
     )
 
-    # Track record: every pair of partners in each published arrangement. A pair where one
-    # partner has left counts as ended, whatever the arrangement's status now. An abolished
-    # partner's place is taken by the councils that replaced it.
+    area_names = dict(Organisation.objects.values_list("code", "name"))
+    # The GLA stands where a combined authority would; the law calls both "strategic authorities".
+    area_words = {
+        code: "strategic authority"
+        for code in Organisation.objects.filter(org_type=OrganisationType.STRATEGIC_REGIONAL_AUTHORITY).values_list(
+            "code", flat=True
+        )
+    }
+    return engine.build_matching_data(
+        records,
+        specs,
+        values,
+        borders,
+        area_names=area_names,
+        area_words=area_words,
+        coverage=coverage,
+        served=served,
+        through=through,
+        track_record=track_record(),
+    )
+
+
+def track_record(arrangement_ids=None) -> dict[int, list[tuple[str, str, engine.SharedRecord]]]:
+    """Every pair of partners in each published arrangement, by arrangement (all of them, or
+    those of `arrangement_ids`, each with no pairs when it is no longer published). A pair
+    where one partner has left counts as ended, whatever the arrangement's status now. An
+    abolished partner's place is taken by the councils that replaced it."""
     successors = current_successors()
     names = dict(Organisation.objects.filter(code__in=successors).values_list("code", "official_name"))
     members: dict[int, list[tuple[str, bool, tuple[str, ...]]]] = {}
-    for arrangement_id, code, left_on in Partnership.objects.filter(
-        arrangement__deleted_at__isnull=True, arrangement__published=True
-    ).values_list("arrangement_id", "organisation__code", "left_on"):
-        for heir in successors.get(code, [code]):
-            through = (names[code],) if heir != code else ()
-            members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
+    partnerships = Partnership.objects.filter(
+        arrangement__deleted_at__isnull=True, arrangement__held_for_import__isnull=True, arrangement__published=True
+    )
+    chunks = [None] if arrangement_ids is None else list(_chunks(sorted(arrangement_ids)))
+    for chunk in chunks:
+        rows = partnerships if chunk is None else partnerships.filter(arrangement_id__in=chunk)
+        for arrangement_id, code, left_on in rows.values_list("arrangement_id", "organisation__code", "left_on"):
+            for heir in successors.get(code, [code]):
+                through = (names[code],) if heir != code else ()
+                members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
     labels = _arrangement_service_labels(members)
     keys = arrangement_keys(members)
-    history = []
+    found: dict[int, list[tuple[str, str, engine.SharedRecord]]] = {a: [] for a in arrangement_ids or ()}
     rows = (
         a
         for chunk in _chunks(members)
@@ -261,11 +337,12 @@ def build() -> engine.MatchingData:
     )
     for a in rows:
         partners = members[a["pk"]]
+        pairs = found.setdefault(a["pk"], [])
         for (code_a, left_a, through_a), (code_b, left_b, through_b) in combinations(partners, 2):
             if code_a == code_b:  # two predecessors of one council
                 continue
             status = engine.ENDED if (left_a or left_b) else a["status"]
-            history.append(
+            pairs.append(
                 (
                     code_a,
                     code_b,
@@ -281,26 +358,7 @@ def build() -> engine.MatchingData:
                     ),
                 )
             )
-    area_names = dict(Organisation.objects.values_list("code", "name"))
-    # The GLA stands where a combined authority would; the law calls both "strategic authorities".
-    area_words = {
-        code: "strategic authority"
-        for code in Organisation.objects.filter(org_type=OrganisationType.STRATEGIC_REGIONAL_AUTHORITY).values_list(
-            "code", flat=True
-        )
-    }
-    return engine.build_matching_data(
-        records,
-        specs,
-        values,
-        borders,
-        history,
-        area_names=area_names,
-        area_words=area_words,
-        coverage=coverage,
-        served=served,
-        through=through,
-    )
+    return found
 
 
 def current_successors() -> dict[str, list[str]]:
