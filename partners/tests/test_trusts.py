@@ -192,3 +192,30 @@ def test_the_organisation_page_lists_the_councils_served_and_the_form_for_its_ed
     anonymous = Client().get("/organisations/WYE/").content.decode()
     assert "Herefordshire" in anonymous and "Record a council it serves" not in anonymous
     assert "Wye Valley NHS Trust" in Client().get("/organisations/HEF/").content.decode()
+
+
+def test_a_trust_is_still_offered_through_its_icb_when_the_register_has_arrangements(herefordshire):
+    """The track record's "through" (a council's predecessors) once shared a name with the
+    trusts' ICBs in the build and overwrote them: with any arrangement published, no trust
+    was offered through its ICB."""
+    from arrangements import writes
+
+    moderator = User.objects.create_user("moderator", password="a-long-test-password-9", is_moderator=True)
+    outcome = writes.create(
+        moderator,
+        {
+            "title": "Shared HR",
+            "description": "Shared",
+            "kind": "shared_service",
+            "lead_organisation": "HEF",
+            "partners": ["HEF", "SHR"],
+            "services": ["hr"],
+            "delivery_model": "joint_committee",
+            "status": "live",
+            "no_savings_reason": "None",
+        },
+        writes.api(),
+        publish=True,
+    )
+    assert outcome.ok, outcome.problems
+    assert "BRD" in {m.code for m in _search(herefordshire, "hr").matches}
