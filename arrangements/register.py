@@ -6,6 +6,9 @@ register (its counts, the map's counts by council) are kept in `RegisterCache` w
 number they were computed at and used only while it is still the current number: reading
 one costs one indexed query, and the figure is never stale. Signed-in people, who also see
 their organisations' drafts, are always counted live.
+
+Each bump also records which arrangements the write changed (`RegisterChange`), so that each
+worker's partner finder refreshes only their part of its matrices (docs/decisions/0010).
 """
 
 from __future__ import annotations

@@ -322,8 +322,8 @@ def track_record(arrangement_ids=None) -> dict[int, list[tuple[str, str, engine.
     )
     chunks = [None] if arrangement_ids is None else list(_chunks(sorted(arrangement_ids)))
     for chunk in chunks:
-        rows = partnerships if chunk is None else partnerships.filter(arrangement_id__in=chunk)
-        for arrangement_id, code, left_on in rows.values_list("arrangement_id", "organisation__code", "left_on"):
+        query = partnerships if chunk is None else partnerships.filter(arrangement_id__in=chunk)
+        for arrangement_id, code, left_on in query.values_list("arrangement_id", "organisation__code", "left_on"):
             for heir in successors.get(code, [code]):
                 through = (names[code],) if heir != code else ()
                 members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
