@@ -589,7 +589,7 @@ def _track_record_pairs(track_record, index) -> dict[int, list[tuple[int, int, S
                 continue
             if not isinstance(record, SharedRecord):
                 record = SharedRecord(*record)
-            pairs.append((i, j, replace(record, arrangement=a)))
+            pairs.append((i, j, record if record.arrangement == a else replace(record, arrangement=a)))
         if pairs:
             found[a] = pairs
     return found

@@ -355,6 +355,7 @@ def track_record(arrangement_ids=None) -> dict[int, list[tuple[str, str, engine.
                         members=len(partners),
                         through=through_a + through_b,
                         keys=keys.get(a["pk"], ()),
+                        arrangement=a["pk"],
                     ),
                 )
             )
