@@ -60,9 +60,21 @@ def bump(arrangements: Iterable[int] | None = None) -> None:
         RegisterChange.objects.filter(made_at__lt=now - CHANGES_KEPT).delete()
 
 
-def changes() -> list[tuple[str, Any, Any]]:
-    """Every kept change as (mark, made_at, arrangement ids or None for "anything")."""
-    return list(RegisterChange.objects.values_list("mark", "made_at", "arrangements"))
+def change_marks() -> dict[str, Any]:
+    """Every kept change's mark and when it was made (not what it changed: an import's list
+    of ids can be long, and a reader needs only those of the changes it has not seen)."""
+    return dict(RegisterChange.objects.values_list("mark", "made_at"))
+
+
+def changed_arrangements(marks: Iterable[str]) -> dict[str, list[int] | None]:
+    """What the changes with these marks changed: arrangement ids, or None for "anything"."""
+    found: dict[str, list[int] | None] = {}
+    marks = list(marks)
+    for start in range(0, len(marks), 500):
+        found.update(
+            RegisterChange.objects.filter(mark__in=marks[start : start + 500]).values_list("mark", "arrangements")
+        )
+    return found
 
 
 _HIT = (

@@ -118,7 +118,7 @@ def register_version() -> str:
 def _kept(version: str) -> dict:
     """The engine's matrices and the prepared facts for `version` (call with `_lock` held).
 
-    When the version has moved, the register's changes (`arrangements.register.changes`)
+    When the version has moved, the register's changes (`arrangements.register.change_marks`)
     say what moved: if only arrangements did, only their part of the track record is
     refreshed (docs/decisions/0010); anything else, and the matrices are built again."""
     if _cache.get("version") == version:
@@ -126,22 +126,38 @@ def _kept(version: str) -> dict:
     # Read before the data: a write landing in between is in the data and is applied again
     # (from the database, so to the same effect) when it is first seen here.
     now = timezone.now()
-    changes = {mark: (made_at, ids) for mark, made_at, ids in register.changes()}
-    scope = _refresh_scope(_cache.get("changes"), changes, _cache.get("synced_at"), now)
+    marks = register.change_marks()
+    seen = _cache.get("changes")
+    fetched = register.changed_arrangements(marks.keys() - seen.keys()) if seen is not None else {}
+    scope = _refresh_scope(seen, marks, fetched, _cache.get("synced_at"), now)
     if scope is None:
         data = build()
     elif scope:
         data = engine.refresh_track_record(_cache["data"], track_record(scope))
     else:  # a write the matrices do not hold (a contract, a board post, a signed-off saving)
         data = _cache["data"]
+    # What each change changed, as far as known: what a change seen at a full build changed
+    # is not read, and should it vanish (below) the matrices are built again.
+    known = {m: seen[m][1] for m in marks if seen and m in seen} | fetched
     _cache.clear()
-    _cache.update(version=version, data=data, facts=OrderedDict(), changes=changes, synced_at=now)
+    _cache.update(
+        version=version,
+        data=data,
+        facts=OrderedDict(),
+        changes={m: (made_at, known.get(m, UNKNOWN)) for m, made_at in marks.items()},
+        synced_at=now,
+    )
     return _cache
 
 
-def _refresh_scope(seen: dict | None, changes: dict, synced_at, now) -> set[int] | None:
+# What a change seen at a full build changed: not read.
+UNKNOWN = "unknown"
+
+
+def _refresh_scope(seen: dict | None, marks: dict, fetched: dict, synced_at, now) -> set[int] | None:
     """The arrangements to refresh, going from the changes `seen` at the last build or refresh
-    to `changes` (mark -> (made_at, arrangement ids or None)); None for a full build.
+    (mark -> (made_at, arrangement ids, None for "anything" or UNKNOWN)) to those kept now
+    (`marks`: mark -> made_at; `fetched`: what the new ones changed); None for a full build.
 
     A change not seen before is applied. A change seen before and now gone was either pruned
     (older than `register.CHANGES_KEPT`) or rolled back: a reader inside a write's
@@ -151,11 +167,11 @@ def _refresh_scope(seen: dict | None, changes: dict, synced_at, now) -> set[int]
     if seen is None or synced_at is None or now - synced_at > register.CHANGES_KEPT / 2:
         return None
     horizon = now - register.CHANGES_KEPT
-    moved = [changes[m] for m in changes.keys() - seen.keys()]
-    moved += [seen[m] for m in seen.keys() - changes.keys() if seen[m][0] >= horizon]
+    moved = [fetched.get(m, UNKNOWN) for m in marks.keys() - seen.keys()]
+    moved += [seen[m][1] for m in seen.keys() - marks.keys() if seen[m][0] >= horizon]
     scope: set[int] = set()
-    for _made_at, ids in moved:
-        if ids is None:
+    for ids in moved:
+        if ids is None or ids == UNKNOWN:
             return None
         scope.update(ids)
     return scope
