@@ -31,3 +31,28 @@ forwarded_allow_ips = env.str("FORWARDED_ALLOW_IPS", default="127.0.0.1,::1")
 # server on the machine (CI beside `make serve-prod`, two sites) would take it over; the
 # platform's signals (TERM to stop, HUP to reload) are all Sharewell needs.
 control_socket_disable = True
+# Each worker builds the partner finder's matrices when it starts (seconds at 100,000
+# arrangements), in a thread so that the arbiter's timeout, which a long build at start could
+# overrun, does not kill it; a query arriving meanwhile waits for that build rather than
+# starting its own. FINDER_WARM_AT_START=false leaves it to the first query.
+finder_warm_at_start = env.bool("FINDER_WARM_AT_START", default=True)
+
+
+def post_worker_init(worker):
+    if not finder_warm_at_start:
+        return
+    import threading
+
+    def warm():
+        from django.db import connection
+
+        from partners import services
+
+        try:
+            services.warm()
+        except Exception:  # the first query builds instead, and reports what went wrong
+            worker.log.exception("The partner finder's matrices were not built at start")
+        finally:
+            connection.close()
+
+    threading.Thread(target=warm, name="finder-warm", daemon=True).start()

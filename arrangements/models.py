@@ -482,3 +482,18 @@ class RegisterCache(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} at version {self.version}"
+
+
+class RegisterChange(models.Model):
+    """Which arrangements a write to the register changed, so that each worker's partner
+    finder refreshes only their part of its matrices (docs/decisions/0010). Written by
+    `arrangements.register.bump` inside the write's transaction, so a write that rolls back
+    leaves no row; `arrangements` is null when the write could have changed anything the
+    finder reads (an organisation, an indicator, a reference reload): a full rebuild."""
+
+    mark = models.CharField(max_length=32, unique=True)
+    made_at = models.DateTimeField(db_index=True)
+    arrangements = models.JSONField(null=True)
+
+    def __str__(self) -> str:
+        return f"register change {self.mark}"

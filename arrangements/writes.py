@@ -496,7 +496,8 @@ def _signable(user, entry: LedgerEntry) -> tuple[Any, list[Problem]]:
 
 def _sign_off_version(entry: LedgerEntry, words: str, user, organisation, door_label: str) -> None:
     arrangement = entry.arrangement
-    register.bump()  # the public's kept figures count signed-off savings as achieved
+    # The public's kept figures count signed-off savings as achieved; the finder reads no money.
+    register.bump(())
     _ensure_first_version(arrangement)
     number = (arrangement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     Version.objects.create(
@@ -646,7 +647,9 @@ def _ensure_first_version(arrangement: Arrangement) -> Version | None:
 
 def _version(arrangement: Arrangement, data: dict, changes: list[str], user, door: Door) -> Version:
     author = _author(user)
-    register.bump()  # every single write keeps a version: the register's number moves with it
+    # Every single write keeps a version: the register's number moves with it, and the finder
+    # refreshes this arrangement's part of its matrices (its partners, status, services).
+    register.bump([arrangement.pk])
     number = (arrangement.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     organisation = _acting_for(author, arrangement.partnerships.values_list("organisation_id", flat=True))
     return Version.objects.create(
@@ -909,7 +912,7 @@ def create_many(user, drafts: list[Parsed], door: Door, *, job, publish: bool = 
     StatusChange.objects.bulk_create(statuses)
     entries = LedgerEntry.objects.bulk_create(entries)
     ids = iter(e.pk for e in entries)
-    register.bump()
+    register.bump(a.pk for a in arrangements)
     organisation = _acting_for(author, []) if author else None
     Version.objects.bulk_create(
         [
@@ -931,14 +934,16 @@ def create_many(user, drafts: list[Parsed], door: Door, *, job, publish: bool = 
 
 def release(job) -> int:
     """Show an import's new arrangements, all at once, when every batch has been written."""
-    register.bump()
-    return Arrangement.objects.filter(held_for_import=job).update(held_for_import=None)
+    held = Arrangement.objects.filter(held_for_import=job)
+    register.bump(held.values_list("pk", flat=True))
+    return held.update(held_for_import=None)
 
 
 def discard(job) -> int:
     """Remove what an import that failed part-way wrote (its history of the attempt stays on the job)."""
-    register.bump()
-    count, _ = Arrangement.objects.filter(held_for_import=job).delete()
+    held = Arrangement.objects.filter(held_for_import=job)
+    register.bump(held.values_list("pk", flat=True))
+    count, _ = held.delete()
     return count
 
 

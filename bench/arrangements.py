@@ -204,3 +204,25 @@ def time_writes_during_import(rows: int, moderator, writer) -> dict:
         "median_wait": sorted(waits)[len(waits) // 2] if waits else 0.0,
         "slow": slow,
     }
+
+
+def time_finder_refresh(moderator) -> dict:
+    """The partner finder's matrices built from scratch, then refreshed after one edit of a
+    published arrangement (its status, through the write path): seconds for each."""
+    from arrangements import writes
+    from partners import services
+
+    services._cache.clear()
+    started = time.perf_counter()
+    before = services.matching_data()
+    full = time.perf_counter() - started
+    target = Arrangement.objects.published().filter(title__startswith=PREFIX).order_by("pk").first()
+    status = Status.LIVE if target.status != Status.LIVE else Status.UNDER_REVIEW
+    outcome = writes.change(moderator, target, {"status": status}, writes.api(), partial=True)
+    if not outcome.ok:
+        raise RuntimeError(f"The benchmark's edit was refused: {outcome.problems}")
+    started = time.perf_counter()
+    after = services.matching_data()
+    refresh = time.perf_counter() - started
+    # The organisations' arrays are the same objects after a refresh, new ones after a build.
+    return {"full": full, "refresh": refresh, "rebuilt": after.codes is not before.codes}

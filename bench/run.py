@@ -118,6 +118,12 @@ def _bench_arrangements(client: Client) -> None:
         f"  import of {IMPORT_ROWS:,} rows: checked in {checked:.1f} s ({IMPORT_ROWS / checked:,.0f} rows/s), "
         f"checked and saved in {saved:.1f} s ({IMPORT_ROWS / saved:,.0f} rows/s)"
     )
+    finder = arrangements.time_finder_refresh(moderator)
+    print(
+        f"  finder refresh after one edit: {finder['refresh'] * 1000:,.0f} ms "
+        f"({'a full build' if finder['rebuilt'] else 'the track record only'}; "
+        f"a full build took {finder['full']:.1f} s)"
+    )
     if CONCURRENT_ROWS:
         figures = arrangements.time_writes_during_import(CONCURRENT_ROWS, moderator, moderator)
         print(

@@ -197,7 +197,7 @@ def save_measure(
     if problems:
         return Outcome(measure=measure, problems=problems)
     with transaction.atomic():
-        register.bump()  # the public dashboard counts live arrangements without a baseline
+        register.bump(())  # the public dashboard counts live arrangements without a baseline; the finder reads no money
         if measure is None:
             measure = BenefitMeasure(arrangement=arrangement)
         for name, value in values.items():
@@ -211,7 +211,7 @@ def delete_measure(user, measure: BenefitMeasure) -> Outcome:
     if not permissions.can_edit(user, measure.arrangement):
         return _forbidden(measure.arrangement)
     with transaction.atomic():
-        register.bump()
+        register.bump(())
         measure.delete()
     return Outcome()
 
@@ -280,7 +280,7 @@ def _write_values(user, measure: BenefitMeasure, cleaned, source: str) -> int:
     author = user if getattr(user, "pk", None) else None
     written = 0
     with transaction.atomic():
-        register.bump()
+        register.bump(())
         for period, order, basis, value in cleaned:
             if value is None:
                 BenefitValue.objects.filter(measure=measure, period=period, basis=basis).delete()
@@ -321,7 +321,7 @@ def save_plan_item(user, arrangement: Arrangement, raw: Mapping[str, Any]) -> Ou
     if problems:
         return Outcome(measure=existing, problems=problems)
     with transaction.atomic():
-        register.bump()
+        register.bump(())
         outcome = save_measure(user, arrangement, raw, existing)
         if outcome.measure is not None and outcome.ok:
             outcome.values_written = _write_values(user, outcome.measure, cleaned, "API")
@@ -390,7 +390,7 @@ def import_values(user, arrangement: Arrangement, content: bytes, filename: str)
         return Outcome(problems=problems)
     written = 0
     with transaction.atomic():
-        register.bump()
+        register.bump(())
         for measure, cleaned in checked:
             written += _write_values(user, measure, cleaned, f"upload of {filename}")
     return Outcome(values_written=written)

@@ -175,6 +175,9 @@ class SharedRecord:
     through: tuple[str, ...] = ()
     # What it is about: "lgsl:524", "category:hr" (see SERVICE_RELEVANCE).
     keys: tuple[str, ...] = ()
+    # The arrangement it comes from when the history is given by arrangement (`track_record`
+    # in build_matching_data), so that `refresh_track_record` can replace that arrangement's part.
+    arrangement: int | None = None
 
 
 @dataclass(frozen=True)
@@ -350,6 +353,8 @@ class MatchingData:
     coverage_basis: Mapping[int, Mapping[int, tuple[str, Any]]] = field(default_factory=dict)
     # Bodies with no area of their own: candidates only for the councils they cover.
     arealess: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+    # Arrangement id -> the rows its records pair in `history` (see `refresh_track_record`).
+    track_record_rows: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
 
     def __repr__(self) -> str:
         return f"<MatchingData: {self.size:,} organisations, {len(self.indicators)} indicators>"
@@ -407,6 +412,7 @@ def build_matching_data(
     coverage: Iterable[tuple[str, str, float]] = (),
     served: Iterable[tuple[str, str, str]] = (),
     through: Mapping[str, str] | None = None,
+    track_record: Mapping[int, Iterable[tuple[str, str, SharedRecord | tuple]]] | None = None,
 ) -> MatchingData:
     """Build the feature matrices once.
 
@@ -433,6 +439,11 @@ def build_matching_data(
     through: {body code: code of its ICB or health board}: an area-less body also covers
         what its ICB or board covers, at the board's share ("Its ICB covers all of ...").
         An area-less body is a candidate only for the councils it covers either way.
+    track_record: more history, by arrangement id: {id: its pairs, as in `history`}. Its
+        records are kept after `history`'s, in order of arrangement id, and stamped with
+        the id, so that `refresh_track_record` can later replace one arrangement's part
+        without building everything again (the register changes far more often than the
+        organisations do).
     """
     orgs = list(organisations)
     n = len(orgs)
@@ -479,6 +490,7 @@ def build_matching_data(
     specs, raw = _indicator_matrix(indicators, values, codes)
     groups, bounds, specs, raw = _order_by_group(specs, raw)
     features, column_weights, weighted_sumsq, weighted_present, present_count = _z_scores(raw, bounds)
+    kept = _track_record_pairs(track_record, index)
 
     indptr, indices, km = _border_csr(borders, index)
     arealess = np.array([bool(o.get("arealess")) for o in orgs], dtype=bool)
@@ -517,11 +529,74 @@ def build_matching_data(
         border_indptr=_readonly(indptr),
         border_indices=_readonly(indices),
         border_km=_readonly(km),
-        history=_history_index(history, index),
+        history=_history_index(history, index, kept),
         coverage=cover,
         coverage_basis=basis,
         arealess=_readonly(arealess),
+        track_record_rows=_track_record_rows(kept),
     )
+
+
+def refresh_track_record(
+    data: MatchingData, changed: Mapping[int, Iterable[tuple[str, str, SharedRecord | tuple]]]
+) -> MatchingData:
+    """`data` with the track record of the arrangements in `changed` replaced by their new
+    pairs (as `track_record` in build_matching_data; none for an arrangement deleted, no
+    longer published or left with one partner). The same as building again with the new
+    track record, but only the rows of those arrangements' old and new partners are
+    touched; `data` itself is left as it was (a query may still be reading it)."""
+    fresh = _track_record_pairs(changed, data.index)
+    gone = set(changed)
+    rows = {a: r for a, r in data.track_record_rows.items() if a not in gone}
+    touched = {i for a in gone for i in data.track_record_rows.get(a, ())}
+    added = _track_record_rows(fresh)
+    rows.update(added)
+    touched.update(i for r in added.values() for i in r)
+    adds: dict[int, dict[int, list[SharedRecord]]] = {}
+    for a in sorted(fresh):
+        for i, j, record in fresh[a]:
+            adds.setdefault(i, {}).setdefault(j, []).append(record)
+            adds.setdefault(j, {}).setdefault(i, []).append(record)
+    history = dict(data.history)
+    for i in touched:
+        old, new = history.get(i, {}), adds.get(i, {})
+        partners: dict[int, tuple[SharedRecord, ...]] = {}
+        for j in old.keys() | new.keys():
+            records = [r for r in old.get(j, ()) if r.arrangement not in gone] + new.get(j, [])
+            if records:
+                # As a full build orders them: records given without an arrangement first,
+                # then by arrangement id (a stable sort keeps each arrangement's own order).
+                partners[j] = tuple(sorted(records, key=_record_order))
+        if partners:
+            history[i] = partners
+        else:
+            history.pop(i, None)
+    return replace(data, history=history, track_record_rows=rows)
+
+
+def _record_order(record: SharedRecord) -> tuple[bool, int]:
+    return (record.arrangement is not None, record.arrangement or 0)
+
+
+def _track_record_pairs(track_record, index) -> dict[int, list[tuple[int, int, SharedRecord]]]:
+    """Arrangement id -> its pairs as rows, each record stamped with the id (in id order)."""
+    found: dict[int, list[tuple[int, int, SharedRecord]]] = {}
+    for a in sorted(track_record or {}):
+        pairs = []
+        for code_a, code_b, record in track_record[a]:
+            i, j = index.get(code_a), index.get(code_b)
+            if i is None or j is None or i == j:
+                continue
+            if not isinstance(record, SharedRecord):
+                record = SharedRecord(*record)
+            pairs.append((i, j, record if record.arrangement == a else replace(record, arrangement=a)))
+        if pairs:
+            found[a] = pairs
+    return found
+
+
+def _track_record_rows(pairs) -> dict[int, tuple[int, ...]]:
+    return {a: tuple(sorted({k for i, j, _ in found for k in (i, j)})) for a, found in pairs.items()}
 
 
 def _indicator_matrix(indicators, values, codes) -> tuple[tuple[IndicatorSpec, ...], np.ndarray]:
@@ -619,7 +694,8 @@ def _border_csr(borders, index) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return indptr, np.ascontiguousarray(ij[:, 1]), km
 
 
-def _history_index(history, index) -> dict[int, dict[int, tuple[SharedRecord, ...]]]:
+def _history_index(history, index, kept=None) -> dict[int, dict[int, tuple[SharedRecord, ...]]]:
+    """i -> {j: records}, both ways: `history`'s records, then `kept`'s (by arrangement id)."""
     by_pair: dict[int, dict[int, list[SharedRecord]]] = {}
     for a, b, record in history:
         i, j = index.get(a), index.get(b)
@@ -629,6 +705,10 @@ def _history_index(history, index) -> dict[int, dict[int, tuple[SharedRecord, ..
             record = SharedRecord(*record)
         by_pair.setdefault(i, {}).setdefault(j, []).append(record)
         by_pair.setdefault(j, {}).setdefault(i, []).append(record)
+    for pairs in (kept or {}).values():
+        for i, j, record in pairs:
+            by_pair.setdefault(i, {}).setdefault(j, []).append(record)
+            by_pair.setdefault(j, {}).setdefault(i, []).append(record)
     return {i: {j: tuple(records) for j, records in partners.items()} for i, partners in by_pair.items()}
 
 

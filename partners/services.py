@@ -116,11 +116,72 @@ def register_version() -> str:
 
 
 def _kept(version: str) -> dict:
-    """The engine's matrices and the prepared facts for `version` (call with `_lock` held)."""
-    if _cache.get("version") != version:
-        _cache.clear()
-        _cache.update(version=version, data=build(), facts=OrderedDict())
+    """The engine's matrices and the prepared facts for `version` (call with `_lock` held).
+
+    When the version has moved, the register's changes (`arrangements.register.change_marks`)
+    say what moved: if only arrangements did, only their part of the track record is
+    refreshed (docs/decisions/0010); anything else, and the matrices are built again."""
+    if _cache.get("version") == version:
+        return _cache
+    # Read before the data: a write landing in between is in the data and is applied again
+    # (from the database, so to the same effect) when it is first seen here.
+    now = timezone.now()
+    marks = register.change_marks()
+    seen = _cache.get("changes")
+    fetched = register.changed_arrangements(marks.keys() - seen.keys()) if seen is not None else {}
+    scope = _refresh_scope(seen, marks, fetched, _cache.get("synced_at"), now)
+    if scope is None:
+        data = build()
+    elif scope:
+        data = engine.refresh_track_record(_cache["data"], track_record(scope))
+    else:  # a write the matrices do not hold (a contract, a board post, a signed-off saving)
+        data = _cache["data"]
+    # What each change changed, as far as known: what a change seen at a full build changed
+    # is not read, and should it vanish (below) the matrices are built again.
+    known = {m: seen[m][1] for m in marks if seen and m in seen} | fetched
+    _cache.clear()
+    _cache.update(
+        version=version,
+        data=data,
+        facts=OrderedDict(),
+        changes={m: (made_at, known.get(m, UNKNOWN)) for m, made_at in marks.items()},
+        synced_at=now,
+    )
     return _cache
+
+
+# What a change seen at a full build changed: not read.
+UNKNOWN = "unknown"
+
+
+def _refresh_scope(seen: dict | None, marks: dict, fetched: dict, synced_at, now) -> set[int] | None:
+    """The arrangements to refresh, going from the changes `seen` at the last build or refresh
+    (mark -> (made_at, arrangement ids, None for "anything" or UNKNOWN)) to those kept now
+    (`marks`: mark -> made_at; `fetched`: what the new ones changed); None for a full build.
+
+    A change not seen before is applied. A change seen before and now gone was either pruned
+    (older than `register.CHANGES_KEPT`) or rolled back: a reader inside a write's
+    transaction saw it and the write never happened, so its arrangements are read again.
+    A worker that has not looked for longer than half the time changes are kept may have
+    missed some that were pruned: it builds from scratch."""
+    if seen is None or synced_at is None or now - synced_at > register.CHANGES_KEPT / 2:
+        return None
+    horizon = now - register.CHANGES_KEPT
+    moved = [fetched.get(m, UNKNOWN) for m in marks.keys() - seen.keys()]
+    moved += [seen[m][1] for m in seen.keys() - marks.keys() if seen[m][0] >= horizon]
+    scope: set[int] = set()
+    for ids in moved:
+        if ids is None or ids == UNKNOWN:
+            return None
+        scope.update(ids)
+    return scope
+
+
+def warm() -> None:
+    """Build the matrices now, before the first query asks (a gunicorn worker calls this
+    when it starts: gunicorn.conf.py); the first query then waits for it, not for a build
+    of its own."""
+    matching_data()
 
 
 def matching_data() -> engine.MatchingData:
@@ -162,6 +223,9 @@ def _candidates():
 
 
 def build() -> engine.MatchingData:
+    """The engine's matrices from scratch: the organisations, their indicators, borders,
+    overlaps, served councils and successors, and the track record (`track_record`), which
+    alone moves with the arrangements and can be refreshed in part."""
     organisations = list(_candidates())
     ids = {o.pk: o for o in organisations}
     areas: dict[int, dict[str, str]] = {o.pk: {} for o in organisations}
@@ -239,48 +303,6 @@ def build() -> engine.MatchingData:
         "organisation__code", "neighbour__code", "border_km"
     )
 
-    # Track record: every pair of partners in each published arrangement. A pair where one
-    # partner has left counts as ended, whatever the arrangement's status now. An abolished
-    # partner's place is taken by the councils that replaced it.
-    successors = current_successors()
-    names = dict(Organisation.objects.filter(code__in=successors).values_list("code", "official_name"))
-    members: dict[int, list[tuple[str, bool, tuple[str, ...]]]] = {}
-    for arrangement_id, code, left_on in Partnership.objects.filter(
-        arrangement__deleted_at__isnull=True, arrangement__published=True
-    ).values_list("arrangement_id", "organisation__code", "left_on"):
-        for heir in successors.get(code, [code]):
-            through = (names[code],) if heir != code else ()
-            members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
-    labels = _arrangement_service_labels(members)
-    keys = arrangement_keys(members)
-    history = []
-    rows = (
-        a
-        for chunk in _chunks(members)
-        for a in Arrangement.objects.filter(pk__in=chunk).values("pk", "title", "status", "start_year", "end_year")
-    )
-    for a in rows:
-        partners = members[a["pk"]]
-        for (code_a, left_a, through_a), (code_b, left_b, through_b) in combinations(partners, 2):
-            if code_a == code_b:  # two predecessors of one council
-                continue
-            status = engine.ENDED if (left_a or left_b) else a["status"]
-            history.append(
-                (
-                    code_a,
-                    code_b,
-                    engine.SharedRecord(
-                        service=labels.get(a["pk"], "services"),
-                        start_year=a["start_year"],
-                        status=status,
-                        end_year=a["end_year"],
-                        title=a["title"],
-                        members=len(partners),
-                        through=through_a + through_b,
-                        keys=keys.get(a["pk"], ()),
-                    ),
-                )
-            )
     area_names = dict(Organisation.objects.values_list("code", "name"))
     # The GLA stands where a combined authority would; the law calls both "strategic authorities".
     area_words = {
@@ -294,13 +316,66 @@ def build() -> engine.MatchingData:
         specs,
         values,
         borders,
-        history,
         area_names=area_names,
         area_words=area_words,
         coverage=coverage,
         served=served,
         through=through,
+        track_record=track_record(),
     )
+
+
+def track_record(arrangement_ids=None) -> dict[int, list[tuple[str, str, engine.SharedRecord]]]:
+    """Every pair of partners in each published arrangement, by arrangement (all of them, or
+    those of `arrangement_ids`, each with no pairs when it is no longer published). A pair
+    where one partner has left counts as ended, whatever the arrangement's status now. An
+    abolished partner's place is taken by the councils that replaced it."""
+    successors = current_successors()
+    names = dict(Organisation.objects.filter(code__in=successors).values_list("code", "official_name"))
+    members: dict[int, list[tuple[str, bool, tuple[str, ...]]]] = {}
+    partnerships = Partnership.objects.filter(
+        arrangement__deleted_at__isnull=True, arrangement__held_for_import__isnull=True, arrangement__published=True
+    )
+    chunks = [None] if arrangement_ids is None else list(_chunks(sorted(arrangement_ids)))
+    for chunk in chunks:
+        query = partnerships if chunk is None else partnerships.filter(arrangement_id__in=chunk)
+        for arrangement_id, code, left_on in query.values_list("arrangement_id", "organisation__code", "left_on"):
+            for heir in successors.get(code, [code]):
+                through = (names[code],) if heir != code else ()
+                members.setdefault(arrangement_id, []).append((heir, left_on is not None, through))
+    labels = _arrangement_service_labels(members)
+    keys = arrangement_keys(members)
+    found: dict[int, list[tuple[str, str, engine.SharedRecord]]] = {a: [] for a in arrangement_ids or ()}
+    rows = (
+        a
+        for chunk in _chunks(members)
+        for a in Arrangement.objects.filter(pk__in=chunk).values("pk", "title", "status", "start_year", "end_year")
+    )
+    for a in rows:
+        partners = members[a["pk"]]
+        pairs = found.setdefault(a["pk"], [])
+        for (code_a, left_a, through_a), (code_b, left_b, through_b) in combinations(partners, 2):
+            if code_a == code_b:  # two predecessors of one council
+                continue
+            status = engine.ENDED if (left_a or left_b) else a["status"]
+            pairs.append(
+                (
+                    code_a,
+                    code_b,
+                    engine.SharedRecord(
+                        service=labels.get(a["pk"], "services"),
+                        start_year=a["start_year"],
+                        status=status,
+                        end_year=a["end_year"],
+                        title=a["title"],
+                        members=len(partners),
+                        through=through_a + through_b,
+                        keys=keys.get(a["pk"], ()),
+                        arrangement=a["pk"],
+                    ),
+                )
+            )
+    return found
 
 
 def current_successors() -> dict[str, list[str]]:

@@ -5,7 +5,12 @@ of anything else the finder reads, whichever door it came through (a page, the a
 organisations' write path, the demo loader): organisations and their successors, the
 councils a trust serves, borders, overlaps, indicators, contracts, the board's posts and the
 services. Bulk writes send no signals: whoever makes them calls `register.bump()` (the
-reference loader does)."""
+reference loader does).
+
+Contracts and the board's posts are read per service, not into the matrices: their writes raise
+the version (every kept service's facts go) but ask for no rebuild. Everything else here may
+change the matrices anywhere, so it asks each worker to rebuild them from scratch
+(docs/decisions/0010); the arrangements' own writes ask only for their part to be refreshed."""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ from organisations.models import Neighbour, Organisation, Overlap, ServedCouncil
 from partners.models import Post
 from services.models import Service, ServiceCategory
 
+# Read per service (`services.service_facts`), not into the matrices.
+FACTS_ONLY = frozenset({Contract, Post})
 WATCHED = (
     Organisation,
     ServedCouncil,
@@ -34,7 +41,7 @@ WATCHED = (
 
 def _changed(sender, raw: bool = False, **kwargs) -> None:
     if not raw:  # fixtures loaded as they are (loaddata) are followed by a reload's bump
-        register.bump()
+        register.bump(() if sender in FACTS_ONLY else None)
 
 
 def _links_changed(sender, action: str, **kwargs) -> None:

@@ -217,3 +217,30 @@ def test_the_history_pages_of_both_say_when_a_served_council_was_recorded_and_re
         removed = page.index("Removed: Wye Valley NHS Trust serves Herefordshire")
         assert removed < page.index("Recorded: Wye Valley NHS Trust serves Herefordshire")  # newest first
     assert "Recorded: " not in Client().get("/organisations/SHR/history/").content.decode()
+
+
+def test_a_trust_is_still_offered_through_its_icb_when_the_register_has_arrangements(herefordshire):
+    """The track record's "through" (a council's predecessors) once shared a name with the
+    trusts' ICBs in the build and overwrote them: with any arrangement published, no trust
+    was offered through its ICB."""
+    from arrangements import writes
+
+    moderator = User.objects.create_user("moderator", password="a-long-test-password-9", is_moderator=True)
+    outcome = writes.create(
+        moderator,
+        {
+            "title": "Shared HR",
+            "description": "Shared",
+            "kind": "shared_service",
+            "lead_organisation": "HEF",
+            "partners": ["HEF", "SHR"],
+            "services": ["hr"],
+            "delivery_model": "joint_committee",
+            "status": "live",
+            "no_savings_reason": "None",
+        },
+        writes.api(),
+        publish=True,
+    )
+    assert outcome.ok, outcome.problems
+    assert "BRD" in {m.code for m in _search(herefordshire, "hr").matches}
