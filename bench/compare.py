@@ -95,6 +95,10 @@ def _wait(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
 def start_sharewell(url: str, keep_pages: bool = True) -> subprocess.Popen:
     env = {**_env(url), "WEB_CONCURRENCY": "2", "PORT": str(SHAREWELL_PORT), "BIND_ADDRESS": "127.0.0.1"}
     env["GUNICORN_TIMEOUT"] = "600"  # a cold first request at a million rows may take minutes
+    # A worker builds the finder's matrices in a thread as it starts (gunicorn.conf.py), which at
+    # a million rows takes minutes of the same interpreter: the list would be timed beside it.
+    # Here the finder is built by its first query instead, and timed warm.
+    env["FINDER_WARM_AT_START"] = "false"
     if not keep_pages:
         env["REGISTER_PAGE_CACHE_SIZE"] = "0"
     process = subprocess.Popen(
