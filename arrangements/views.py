@@ -89,8 +89,15 @@ def download(request, fmt: str):
     if fmt not in exports.FORMATS:
         raise Http404("No such download format")
     _form, filters = filters_from_request(request)
-    queryset = services.with_details(services.filtered(request.user, filters))
-    return exports.FORMATS[fmt](queryset.iterator(chunk_size=500), request.build_absolute_uri("/")[:-1])
+    queryset = services.filtered(request.user, filters)
+    if fmt == "xlsx":
+        # A workbook is built whole before it is sent (see `exports.as_xlsx`): past this many rows
+        # that takes minutes, so the page says so and offers the streamed CSV of the same view.
+        total = listing.count(request.user, filters, queryset)
+        if total > settings.DOWNLOAD_XLSX_MAX_ROWS:
+            context = {"total": total, "limit": settings.DOWNLOAD_XLSX_MAX_ROWS, "query": urlencode(filters.as_query())}
+            return render(request, "arrangements/download_too_large.html", context, status=422)
+    return exports.FORMATS[fmt](queryset, request.build_absolute_uri("/")[:-1])
 
 
 def detail(request, pk: int):

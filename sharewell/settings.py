@@ -369,6 +369,8 @@ DIRECTORY_PAGE_SIZE = env.int("DIRECTORY_PAGE_SIZE", default=50)
 # (arrangements.listing.api_body); 0 turns the keeping off.
 REGISTER_PAGE_CACHE_SIZE = env.int("REGISTER_PAGE_CACHE_SIZE", default=256)
 API_MAX_PAGE_SIZE = env.int("API_MAX_PAGE_SIZE", default=500)
+# The most rows an Excel download holds; a larger view is offered as CSV, which is streamed.
+DOWNLOAD_XLSX_MAX_ROWS = env.int("DOWNLOAD_XLSX_MAX_ROWS", default=100_000)
 
 LOGGING = {
     "version": 1,

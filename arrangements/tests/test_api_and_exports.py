@@ -114,7 +114,7 @@ def test_every_view_downloads_in_every_format_with_the_same_filter(register, fmt
     assert "attachment" in response["Content-Disposition"]
     assert "license" in response["Link"]
     if fmt == "csv":
-        rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+        rows = list(csv.DictReader(io.StringIO(response.getvalue().decode())))
         assert sorted(r["title"] for r in rows) == ["Old audit", "Shared legal"]
         legal = next(r for r in rows if r["title"] == "Shared legal")
         assert (legal["expected_savings_gbp"], legal["achieved_savings_reported_gbp"]) == ("300000", "250000")
@@ -122,16 +122,16 @@ def test_every_view_downloads_in_every_format_with_the_same_filter(register, fmt
     elif fmt == "xlsx":
         from openpyxl import load_workbook
 
-        workbook = load_workbook(io.BytesIO(response.content))
+        workbook = load_workbook(io.BytesIO(response.getvalue()))
         sheet = workbook["Arrangements"]
         assert sorted(row[2] for row in sheet.iter_rows(min_row=2, values_only=True)) == ["Old audit", "Shared legal"]
         assert "Open Government Licence" in workbook["Licence"]["A1"].value
     elif fmt == "json":
-        body = json.loads(response.content)
+        body = json.loads(response.getvalue())
         assert "Open Government Licence" in body["licence"]
         assert sorted(a["title"] for a in body["arrangements"]) == ["Old audit", "Shared legal"]
     else:
-        body = json.loads(response.content)
+        body = json.loads(response.getvalue())
         assert body["type"] == "FeatureCollection" and "licence" in body
         legal = next(f for f in body["features"] if f["properties"]["title"] == "Shared legal")
         assert legal["geometry"] == {"type": "MultiPoint", "coordinates": [[0.1, 52.4], [0.1, 52.0]]}

@@ -34,7 +34,7 @@ def test_csv_cells_that_would_run_begin_with_a_quote(arrangement, users, who, fi
     Arrangement.objects.filter(pk=arrangement.pk).update(**{field: value})
     response = _client(users, who).get("/arrangements/download/csv/")
     assert response.status_code == 200
-    row = next(csv.DictReader(io.StringIO(response.content.decode(), newline="")))
+    row = next(csv.DictReader(io.StringIO(response.getvalue().decode(), newline="")))
     assert row[field] == f"'{value}"
     assert row["expected_savings_gbp"] == "300000"  # numbers are not quoted
 
@@ -45,7 +45,7 @@ def test_xlsx_opens_with_no_formula_cells(arrangement, users, who, field, value)
     Arrangement.objects.filter(pk=arrangement.pk).update(**{field: value})
     response = _client(users, who).get("/arrangements/download/xlsx/")
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content))["Arrangements"]
+    sheet = load_workbook(io.BytesIO(response.getvalue()))["Arrangements"]
     rows = list(sheet.iter_rows())
     header = [c.value for c in rows[0]]
     assert all(c.data_type != "f" for row in rows for c in row)
@@ -61,4 +61,4 @@ def test_control_characters_in_csv_do_not_break_the_download(arrangement):
     Arrangement.objects.filter(pk=arrangement.pk).update(description="bell\x07 and escape\x1b")
     response = Client().get("/arrangements/download/csv/")
     assert response.status_code == 200
-    assert next(csv.DictReader(io.StringIO(response.content.decode())))["description"] == "bell\x07 and escape\x1b"
+    assert next(csv.DictReader(io.StringIO(response.getvalue().decode())))["description"] == "bell\x07 and escape\x1b"
