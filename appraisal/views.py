@@ -358,7 +358,7 @@ def edit(request, pk: int):
             "width": width,
             "options": options,
             "textarea": textarea,
-            "error": errors.get(field_id(name)),
+            "errors": [errors[field_id(name)]] if field_id(name) in errors else [],
         }
 
     kinds = [("", "Choose"), *inputs.KIND_LABELS.items()]

@@ -73,6 +73,10 @@ class ArrangementQuerySet(models.QuerySet):
     def involving(self, organisation):
         return self.filter(partnerships__organisation=organisation).distinct()
 
+    def running(self):
+        """Running: live, under review or expanded (RUNNING_STATUSES)."""
+        return self.filter(status__in=RUNNING_STATUSES)
+
 
 class Arrangement(models.Model):
     title = models.CharField(max_length=200)

@@ -32,7 +32,7 @@ from arrangements.models import (
     StatusChange,
     Version,
 )
-from arrangements.parsing import Context, Parsed, _measure, parse, title_key
+from arrangements.parsing import Context, LedgerDraft, Parsed, _measure, parse, title_key
 from arrangements.versions import describe, snapshot, snapshot_of
 from engines.ledger import PeriodError, parse_period, year_label
 from sharewell.problems import Problem, Refused
@@ -749,6 +749,26 @@ def _write_partners(arrangement: Arrangement, parsed: Parsed, new: bool) -> None
             row.save()
 
 
+def _entry_fields(draft: LedgerDraft) -> dict[str, Any]:
+    """A parsed ledger entry as the model's fields: the one mapping every write of an entry
+    uses, so a field added to the ledger cannot be saved by one door and dropped by another."""
+    return dict(
+        partner=draft.partner,
+        period=draft.period.label,
+        period_first=draft.period.first,
+        period_last=draft.period.last,
+        measure=draft.measure,
+        basis=draft.basis,
+        standing=draft.standing,
+        amount=draft.amount,
+        staff=draft.staff,
+        other=draft.other,
+        source=draft.source,
+        signed_off_by=draft.signed_off_by,
+        signed_off_on=draft.signed_off_on,
+    )
+
+
 def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -> list[LedgerEntry]:
     """Write the money as parsed; return the achieved savings newly reported (to be signed off)."""
     reported: list[LedgerEntry] = []
@@ -756,21 +776,7 @@ def _write_ledger(arrangement: Arrangement, parsed: Parsed, author, new: bool) -
     keep = {d.id for d in parsed.ledger if d.id in existing}
     LedgerEntry.objects.filter(pk__in=existing.keys() - keep).delete()
     for draft in parsed.ledger:
-        values = dict(
-            partner=draft.partner,
-            period=draft.period.label,
-            period_first=draft.period.first,
-            period_last=draft.period.last,
-            measure=draft.measure,
-            basis=draft.basis,
-            standing=draft.standing,
-            amount=draft.amount,
-            staff=draft.staff,
-            other=draft.other,
-            source=draft.source,
-            signed_off_by=draft.signed_off_by,
-            signed_off_on=draft.signed_off_on,
-        )
+        values = _entry_fields(draft)
         row = existing.get(draft.id) if draft.id else None
         if row is None:
             row = LedgerEntry.objects.create(arrangement=arrangement, entered_by=author, **values)
@@ -887,22 +893,7 @@ def create_many(user, drafts: list[Parsed], door: Door, *, job, publish: bool = 
         sources += [Source(arrangement=arrangement, url=u, citation=c) for u, c in d.sources]
         statuses += first_status_history(arrangement, d, door.label)
         entries += [
-            LedgerEntry(
-                arrangement=arrangement,
-                partner=e.partner,
-                period=e.period.label,
-                period_first=e.period.first,
-                period_last=e.period.last,
-                measure=e.measure,
-                basis=e.basis,
-                standing=e.standing,
-                amount=e.amount,
-                staff=e.staff,
-                other=e.other,
-                source=e.source,
-                entered_by=author,
-                entered_at=now,
-            )
+            LedgerEntry(arrangement=arrangement, entered_by=author, entered_at=now, **_entry_fields(e))
             for e in d.ledger
         ]
     Partnership.objects.bulk_create(partnerships)

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from arrangements import figures
-from arrangements.models import RUNNING_STATUSES, Arrangement, Partnership, StatusChange
+from arrangements.models import Arrangement, Partnership, StatusChange
 from benefits import services as benefits
 
 
@@ -50,9 +51,10 @@ class Portfolio:
     posts: list = field(default_factory=list)
     as_at: dt.date = field(default_factory=timezone.localdate)
 
-    @property
+    @cached_property
     def live_without_baseline(self) -> int:
-        return sum(1 for r in self.rows if r.arrangement.status in RUNNING_STATUSES and not r.baseline)
+        """Running (live, under review or expanded) without a baseline: the dashboard's definition."""
+        return benefits.live_without_baseline(Arrangement.objects.filter(pk__in=[r.arrangement.pk for r in self.rows]))
 
     @property
     def find_partners_url(self) -> str:

@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from arrangements.models import Arrangement, LedgerEntry, Measure, Status
+from arrangements.models import Arrangement, LedgerEntry, Measure
 from benefits.models import BenefitMeasure, Kind
 from engines import benefits as engine
 
@@ -139,31 +140,21 @@ def plan_for(arrangement: Arrangement, today: dt.date | None = None) -> Plan:
     return Plan(views, engine.worst([v.rag for v in views]), engine.DEFAULT.describe(), baseline)
 
 
-def baseline_recorded(arrangement_ids: Iterable[int]) -> dict[int, bool]:
-    """For many arrangements at once: a cost baseline in the ledger and a baseline for every measure."""
-    ids = list(arrangement_ids)
-    with_cost = set(
-        LedgerEntry.objects.filter(arrangement_id__in=ids, measure=Measure.BASELINE_COST).values_list(
-            "arrangement_id", flat=True
-        )
+def running_without_baseline(arrangements: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
+    """The one definition of "running without a baseline", for the dashboard and each
+    organisation's portfolio alike: running (live, under review or expanded) with no cost
+    baseline in the ledger, or with a benefit measure lacking its baseline value or date. The
+    same test as `plan_for(...).baseline`, made in SQL so it is counted, not listed."""
+    cost = LedgerEntry.objects.filter(arrangement=OuterRef("pk"), measure=Measure.BASELINE_COST)
+    lacking = BenefitMeasure.objects.filter(arrangement=OuterRef("pk")).filter(
+        Q(baseline_value__isnull=True) | Q(baseline_on__isnull=True)
     )
-    lacking = set(
-        BenefitMeasure.objects.filter(arrangement_id__in=ids)
-        .filter(baseline_value__isnull=True)
-        .values_list("arrangement_id", flat=True)
-    ) | set(
-        BenefitMeasure.objects.filter(arrangement_id__in=ids, baseline_on__isnull=True).values_list(
-            "arrangement_id", flat=True
-        )
-    )
-    return {pk: pk in with_cost and pk not in lacking for pk in ids}
+    return arrangements.running().filter(~Exists(cost) | Exists(lacking))
 
 
-def live_without_baseline(arrangements) -> int:
-    """How many of these arrangements are live with no baseline recorded (for the dashboard)."""
-    ids = list(arrangements.filter(status=Status.LIVE).order_by().values_list("pk", flat=True).distinct())
-    recorded = baseline_recorded(ids)
-    return sum(1 for pk in ids if not recorded[pk])
+def live_without_baseline(arrangements: QuerySet[Arrangement]) -> int:
+    """How many of these arrangements are running without a baseline (one COUNT query)."""
+    return running_without_baseline(arrangements).order_by().count()
 
 
 def mark_sign_offs(user, arrangement, entries) -> None:

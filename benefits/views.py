@@ -146,38 +146,56 @@ def _entry(request, pk: int, entry_id: int) -> LedgerEntry:
     )
 
 
-@login_required
-def sign_off(request, pk: int, entry_id: int):
+def _sign_off_step(
+    request, pk: int, entry_id: int, *, refusal: str, form_class, words: str, write, done: str, template: str
+):
+    """Signing off an achieved saving and withdrawing a sign-off, one page each: only a
+    partner's finance lead; `write(user, entry, text, door)` is the write path, given the form's
+    `words` field (the note, or the reason); `done` is said on success, with the entry's period.
+    The withdrawal page also shows the standing sign-off."""
     entry = _entry(request, pk, entry_id)
     if permissions.sign_off_organisation(request.user, entry) is None:
-        raise PermissionDenied("Only a partner’s finance lead (a member who can sign off savings) can sign this off.")
-    form = SignOffForm(request.POST or None)
+        raise PermissionDenied(refusal)
+    form = form_class(request.POST or None)
     if request.method == "POST":
         form.is_valid()
-        outcome = writes.sign_off(request.user, entry, request.POST.get("note", ""), writes.site())
+        outcome = write(request.user, entry, request.POST.get(words, ""), writes.site())
         if outcome.ok:
-            messages.success(request, f"Signed off the achieved saving for {entry.period}.")
+            messages.success(request, done.format(period=entry.period))
             return redirect(f"{entry.arrangement.get_absolute_url()}#money")
         form.show(outcome.problems)
-    return render(request, "benefits/sign_off.html", {"entry": entry, "arrangement": entry.arrangement, "form": form})
+    context = {"entry": entry, "arrangement": entry.arrangement, "form": form}
+    if form_class is WithdrawForm:
+        standing = SignOff.objects.filter(entry=entry, withdrawn_at__isnull=True)
+        context["current"] = standing.select_related("organisation").first()
+    return render(request, template, context)
+
+
+@login_required
+def sign_off(request, pk: int, entry_id: int):
+    return _sign_off_step(
+        request,
+        pk,
+        entry_id,
+        refusal="Only a partner’s finance lead (a member who can sign off savings) can sign this off.",
+        form_class=SignOffForm,
+        words="note",
+        write=writes.sign_off,
+        done="Signed off the achieved saving for {period}.",
+        template="benefits/sign_off.html",
+    )
 
 
 @login_required
 def withdraw(request, pk: int, entry_id: int):
-    entry = _entry(request, pk, entry_id)
-    if permissions.sign_off_organisation(request.user, entry) is None:
-        raise PermissionDenied("Only a partner’s finance lead can withdraw a sign-off.")
-    form = WithdrawForm(request.POST or None)
-    if request.method == "POST":
-        form.is_valid()
-        outcome = writes.withdraw_sign_off(request.user, entry, request.POST.get("reason", ""), writes.site())
-        if outcome.ok:
-            messages.success(request, f"Withdrew the sign-off of the achieved saving for {entry.period}.")
-            return redirect(f"{entry.arrangement.get_absolute_url()}#money")
-        form.show(outcome.problems)
-    current = SignOff.objects.filter(entry=entry, withdrawn_at__isnull=True).select_related("organisation").first()
-    return render(
+    return _sign_off_step(
         request,
-        "benefits/withdraw.html",
-        {"entry": entry, "arrangement": entry.arrangement, "form": form, "current": current},
+        pk,
+        entry_id,
+        refusal="Only a partner’s finance lead can withdraw a sign-off.",
+        form_class=WithdrawForm,
+        words="reason",
+        write=writes.withdraw_sign_off,
+        done="Withdrew the sign-off of the achieved saving for {period}.",
+        template="benefits/withdraw.html",
     )

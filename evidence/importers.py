@@ -138,69 +138,37 @@ def checklist_item_rows(context: Context):
 
 SOURCE = "evidence/data/*.json, from the Improvement Service review (2020) and the sources it lists"
 
+
+def _declare(what: str, model, rows, *, key=("key",), licence="Sharewell", prune=True, many_to_many=()) -> Declaration:
+    """One table of the library: its rows from the data files, under the library's source."""
+    return Declaration(
+        name=f"Evidence {what}",
+        model=model,
+        key=key,
+        rows=rows,
+        source=SOURCE,
+        licence=licence,
+        prune=prune,
+        many_to_many=many_to_many,
+    )
+
+
+# In order: each table's rows look up the keys of those above it.
 DECLARATIONS = [
-    Declaration(
-        name="Evidence themes",
-        model=Theme,
-        key=("key",),
-        rows=theme_rows,
-        source=SOURCE,
-        licence="Sharewell",
-        prune=True,
-    ),
-    Declaration(
-        name="Evidence factors",
-        model=Factor,
-        key=("key",),
-        rows=factor_rows,
-        source=SOURCE,
-        licence="Sharewell",
-        prune=True,
-    ),
-    Declaration(
-        name="Evidence sources",
-        model=Source,
-        key=("key",),
-        rows=source_rows,
-        source=SOURCE,
+    _declare("themes", Theme, theme_rows),
+    _declare("factors", Factor, factor_rows),
+    _declare(
+        "sources",
+        Source,
+        source_rows,
         licence="Sharewell; quotations and figures belong to their sources",
+        prune=False,
         many_to_many=("themes", "factors"),
     ),
-    Declaration(
-        name="Evidence quotations",
-        model=Quotation,
-        key=("key",),
-        rows=quotation_rows,
-        source=SOURCE,
-        licence="Quoted with attribution",
-        prune=True,
-    ),
-    Declaration(
-        name="Evidence case studies",
-        model=CaseStudy,
-        key=("key",),
-        rows=case_study_rows,
-        source=SOURCE,
-        licence="Sharewell",
-        prune=True,
-    ),
-    Declaration(
-        name="Evidence checklists",
-        model=Checklist,
-        key=("key",),
-        rows=checklist_rows,
-        source=SOURCE,
-        licence="Sharewell",
-        prune=True,
-    ),
-    Declaration(
-        name="Evidence checklist items",
-        model=ChecklistItem,
-        key=("checklist_id", "number"),
-        rows=checklist_item_rows,
-        source=SOURCE,
-        licence="Sharewell",
-        prune=True,
-        many_to_many=("factors",),
+    _declare("quotations", Quotation, quotation_rows, licence="Quoted with attribution"),
+    _declare("case studies", CaseStudy, case_study_rows),
+    _declare("checklists", Checklist, checklist_rows),
+    _declare(
+        "checklist items", ChecklistItem, checklist_item_rows, key=("checklist_id", "number"), many_to_many=("factors",)
     ),
 ]

@@ -182,7 +182,7 @@ DESCRIPTION = (
     description=DESCRIPTION,
 )
 def get_readiness(request, pk: int):
-    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
+    arrangement = _arrangement(request, pk)
     if permissions.can_see_answers(request.user, arrangement):
         return 200, _body(arrangement, services.current_round(arrangement), True)
     published = arrangement.readiness_rounds.filter(published_at__isnull=False).order_by("-number").first()
@@ -203,21 +203,23 @@ def get_readiness(request, pk: int):
     ),
 )
 def post_readiness(request, pk: int, payload: ReadinessIn):
-    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
+    arrangement = _arrangement(request, pk)
     outcome = writes.answer(request.user, arrangement, payload.organisation, [a.dict() for a in payload.answers])
+    return _write_answer(arrangement, outcome, answered=outcome.value)
+
+
+def _arrangement(request, pk: int) -> Arrangement:
+    return get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
+
+
+def _write_answer(arrangement: Arrangement, outcome: writes.Outcome, success: int = 200, answered=None):
+    """Every readiness write answers alike: 403 refused, 422 with its problems, or the round
+    written (`answered`, else the current one) as `GET` shows it."""
     if outcome.forbidden:
         return 403, {"detail": outcome.problems[0].message}
     if outcome.problems:
         return 422, problems_body(outcome.problems)
-    return 200, _body(arrangement, outcome.value, True)
-
-
-def _write_answer(request, arrangement, outcome: writes.Outcome, success: int = 200):
-    if outcome.forbidden:
-        return 403, {"detail": outcome.problems[0].message}
-    if outcome.problems:
-        return 422, problems_body(outcome.problems)
-    return success, _body(arrangement, services.current_round(arrangement), True)
+    return success, _body(arrangement, answered or services.current_round(arrangement), True)
 
 
 @arrangement_router.post(
@@ -231,8 +233,8 @@ def _write_answer(request, arrangement, outcome: writes.Outcome, success: int = 
     ),
 )
 def start_round(request, pk: int):
-    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
-    return _write_answer(request, arrangement, writes.start_round(request.user, arrangement), success=201)
+    arrangement = _arrangement(request, pk)
+    return _write_answer(arrangement, writes.start_round(request.user, arrangement), success=201)
 
 
 class PublishIn(Schema):
@@ -250,5 +252,5 @@ class PublishIn(Schema):
     ),
 )
 def publish_summary(request, pk: int, payload: PublishIn):
-    arrangement = get_object_or_404(Arrangement.objects.visible_to(request.user), pk=pk)
-    return _write_answer(request, arrangement, writes.publish(request.user, arrangement, publish=payload.published))
+    arrangement = _arrangement(request, pk)
+    return _write_answer(arrangement, writes.publish(request.user, arrangement, publish=payload.published))

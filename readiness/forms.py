@@ -17,7 +17,7 @@ class AnswerForm(GovukFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         labels = scale_labels()
         self.questions = questions
-        for q in questions:
+        for number, q in enumerate(questions, 1):
             choices = [(str(v), f"{v} – {labels.get(v, '')}".rstrip(" –")) for v in range(q.min, q.max + 1)]
             self.fields[f"q_{q.id}"] = forms.ChoiceField(
                 label=q.text,
@@ -26,7 +26,7 @@ class AnswerForm(GovukFormMixin, forms.Form):
                 error_messages={"required": f"Choose an answer for “{q.text}”"},
             )
             self.fields[f"c_{q.id}"] = forms.CharField(
-                label="Comment",
+                label=f"Comment on question {number}",
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 max_length=2000,

@@ -1,54 +1,14 @@
-"""The arrangements' fictional world (Testshire, its users, a shared legal service), and business cases in it."""
+"""Business cases in the fictional world of tests/world.py (its shared legal service)."""
 
 from __future__ import annotations
 
 import pytest
 
-from accounts.models import Role
-from arrangements.tests.conftest import (  # noqa: F401  (fixtures)
-    _user,
-    arrangement,
-    fast_passwords,
-    places,
-    service_list,
-    users,
-)
+from appraisal.tests.factories import case_data
 
 
 @pytest.fixture
-def south_editor(places):  # noqa: F811
-    return _user("south.editor", places["south"], Role.EDITOR)
-
-
-def case_data(**changes) -> dict:
-    """A small case for the shared legal service: Northtown (NTT) and Southvale (SVL). The `draft`
-    fixture saves it as a moderator, who may enter both partners' figures."""
-    data = {
-        "start_year": 2026,
-        "years": 5,
-        "discount": "standard",
-        "lines": [
-            {"name": "ICT and data migration", "kind": "one_off_cost", "category": "ict_data_migration",
-             "amounts": [200_000, 0, 0, 0, 0], "low": [180_000, 0, 0, 0, 0], "high": [300_000, 0, 0, 0, 0]},
-            {"name": "Staff savings", "kind": "saving", "category": "staff",
-             "amounts": [50_000, 100_000, 100_000, 100_000, 100_000], "low": None, "high": None},
-        ],
-        "optimism_bias": {"project_type": "outsourcing", "one_off_costs_pct": 0, "running_costs_pct": 41,
-                          "delay_years": 0, "mitigation": 0, "mitigation_reason": "", "reason": "",
-                          "savings_from_register": False, "savings_pct": 0, "savings_reason": "", "extra": []},
-        "risk": {"draws": 2000, "seed": 7, "distribution": "triangular", "savings_correlation": 0},
-        "split": {"method": "baseline", "shares": None, "coalition_costs": []},
-        "partners": [
-            {"code": "NTT", "population": 90_000, "baseline": 1_200_000, "usage": None, "standalone_cost": None},
-            {"code": "SVL", "population": 80_000, "baseline": 800_000, "usage": None, "standalone_cost": None},
-        ],
-    }  # fmt: skip
-    data.update(changes)
-    return data
-
-
-@pytest.fixture
-def draft(arrangement, users):  # noqa: F811
+def draft(arrangement, users):
     from appraisal import writes
     from arrangements import writes as arrangement_writes
 

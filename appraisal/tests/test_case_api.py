@@ -6,18 +6,11 @@ import jsonschema
 import pytest
 from django.test import Client
 
-from accounts.models import ApiToken
 from appraisal import writes
-from appraisal.tests.conftest import case_data
+from appraisal.tests.factories import case_data
+from tests.world import bearer
 
 PATH = "/api/v1/arrangements/{pk}/business-case"
-
-
-def bearer(user) -> dict:
-    if user is None:
-        return {}
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 
 from appraisal import writes
-from appraisal.tests.conftest import case_data
-from appraisal.tests.test_case_api import bearer
+from appraisal.tests.factories import case_data
 from appraisal.tests.test_pages import client_for, form_for
 from engines.appraisal.examples import LGA_2012
+from tests.world import bearer
 
 
 def through(door: str, arrangement, user):

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from appraisal import writes
-from appraisal.tests.conftest import case_data
+from appraisal.tests.factories import case_data
 from arrangements import writes as arrangement_writes
 from engines.appraisal.examples import LGA_2012
 

@@ -85,7 +85,7 @@ def test_above_the_90th_percentile_warns():
 
 def test_a_case_cuts_its_savings_by_the_reference_class_with_the_reason(arrangement):
     from appraisal import inputs
-    from appraisal.tests.conftest import case_data
+    from appraisal.tests.factories import case_data
 
     data = case_data()
     data["optimism_bias"].update(savings_from_register=True, savings_pct=15, savings_reason="Our finance team's view")
@@ -104,7 +104,7 @@ def test_a_case_cuts_its_savings_by_the_reference_class_with_the_reason(arrangem
 
 def test_the_cash_flow_band_closes_on_the_line_without_spread(arrangement):
     from appraisal import inputs
-    from appraisal.tests.conftest import case_data
+    from appraisal.tests.factories import case_data
 
     data = case_data()
     for line in data["lines"]:

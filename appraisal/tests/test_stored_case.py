@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from appraisal import writes
-from appraisal.tests.conftest import case_data
+from appraisal.tests.factories import case_data
 from arrangements import writes as arrangement_writes
 from arrangements.models import LedgerEntry
 

@@ -1,11 +1,37 @@
-"""Factories for the arrangements app's models, over the fictional world of the conftests."""
+"""Factories for the arrangements app's models, over the fictional world of `tests/world.py`."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
-from arrangements.models import LedgerEntry, Revision, Version
+from arrangements.models import Arrangement, Contract, LedgerEntry, Partnership, Revision, Source, StatusChange, Version
 from engines.ledger import parse_period
+from organisations.tests.factories import OrganisationFactory
+from services.tests.factories import ServiceCategoryFactory
+
+
+class ArrangementFactory(factory.django.DjangoModelFactory):
+    """A published, live arrangement with no partners yet (add them with PartnershipFactory)."""
+
+    class Meta:
+        model = Arrangement
+
+    title = factory.Sequence(lambda n: f"Shared service {n}")
+    description = "Shared for the test"
+    delivery_model = "lead_authority"
+    status = "live"
+    published = True
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    arrangement = factory.SubFactory(ArrangementFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = "member"
 
 
 class LedgerEntryFactory(factory.django.DjangoModelFactory):
@@ -48,3 +74,30 @@ class RevisionFactory(factory.django.DjangoModelFactory):
 
     proposed = factory.LazyFunction(dict)
     door = "edited on the site"
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StatusChange
+
+    arrangement = factory.SubFactory(ArrangementFactory)
+    status = "live"
+    changed_year = 2020
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    arrangement = factory.SubFactory(ArrangementFactory)
+    url = "https://www.testshire.example/committee/report"
+
+
+class ContractFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contract
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    category = factory.SubFactory(ServiceCategoryFactory)
+    description = factory.Sequence(lambda n: f"Test contract {n}")
+    ends_on = dt.date(2027, 3, 31)

@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 from django.test import Client
 
-from accounts.models import ApiToken
 from arrangements import importing
 from arrangements.models import Arrangement
+from tests.world import bearer
 
 
 @pytest.fixture
@@ -150,11 +150,6 @@ NEW = {
     "partners": ["Southvale"],
     "ledger": [{"period": "2025/26", "measure": "expected_saving", "amount": 50000}],
 }
-
-
-def bearer(user) -> dict:
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
 def test_writes_need_a_token(places, service_list):

@@ -10,7 +10,7 @@ from django.test import Client
 
 from arrangements import importing
 from arrangements.models import Arrangement, LedgerEntry, Partnership
-from arrangements.tests.conftest import HEADER
+from tests.world import HEADER
 
 GOOD = (
     "Waste partnership,Joint waste collection,waste; 524,joint committee,live,2019,,Testshire County Council,"

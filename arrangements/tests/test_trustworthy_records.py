@@ -9,16 +9,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from accounts.models import ApiToken
 from arrangements import importing, writes
 from arrangements.migrations_support import entries_for
 from arrangements.models import Arrangement, LedgerEntry, Revision
-from arrangements.tests.conftest import HEADER
-
-
-def bearer(user) -> dict:
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+from tests.world import HEADER, bearer
 
 
 def test_two_years_of_savings_survive_an_edit(arrangement, users):

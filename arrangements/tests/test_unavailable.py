@@ -7,14 +7,8 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from accounts.models import ApiToken
 from arrangements.models import Arrangement
-
-
-def bearer(user) -> dict:
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
+from tests.world import bearer
 
 NEW = {
     "title": "Shared ICT",

@@ -50,19 +50,15 @@ def import_file(names: list[str], rows: int, seed: int = 7) -> bytes:
 
 
 def prepare(rows: int) -> dict:
-    from django.conf import settings
-
     from accounts.models import User
     from arrangements import jobs
     from arrangements.models import ImportJob
-    from organisations.tests.factories import build_testshire
-    from reference.core import Context, run
-    from services.importers import DECLARATIONS
+    from tests import world
 
-    build_testshire()
-    run(DECLARATIONS, Context(data_dir=settings.REFERENCE_DATA_DIR, verbose=False))
+    world.build()
+    world.load_service_list()
     names = [
-        "Testshire County Council", "Northtown Borough Council", "Southvale District Council",
+        "Testshire County Council", "Northtown District Council", "Southvale District Council",
         "Testshire Fire and Rescue Authority", "Testshire Police",
     ]  # fmt: skip
     moderator = User.objects.create_user("restart.moderator", password="a-long-test-password-9", is_moderator=True)

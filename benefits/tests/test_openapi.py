@@ -5,7 +5,7 @@ from __future__ import annotations
 import jsonschema
 from django.test import Client
 
-from benefits.tests.conftest import bearer
+from tests.world import bearer
 
 
 def _valid(document: dict, path: str, method: str, status: int, body) -> None:

@@ -10,10 +10,9 @@ from django.test import Client
 
 from arrangements import importing
 from arrangements.models import Arrangement
-from arrangements.tests.conftest import HEADER
 from benefits import writes
 from benefits.models import BenefitMeasure, BenefitValue
-from benefits.tests.conftest import bearer
+from tests.world import HEADER, bearer
 
 SATISFACTION = {
     "name": "Customer satisfaction",

@@ -10,7 +10,7 @@ from arrangements import writes
 from arrangements.models import LedgerEntry
 from arrangements.tests.factories import LedgerEntryFactory
 from benefits.models import SignOff
-from benefits.tests.conftest import bearer
+from tests.world import bearer
 
 
 def _achieved(arrangement) -> LedgerEntry:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.core import mail
 
 from arrangements import importing, writes
-from arrangements.tests.conftest import HEADER
+from tests.world import HEADER
 
 
 def test_a_saving_reported_through_the_api_asks_the_finance_lead(

@@ -11,8 +11,7 @@ from arrangements.models import Status
 from evidence import services
 from evidence.importers import load, research_document
 from evidence.models import CaseStudy, Checklist, Factor, Quotation, Source
-from evidence.tests.conftest import load_library
-from readiness.tests.conftest import make_arrangement
+from tests.world import load_evidence_library, shared_service
 
 
 def test_the_library_holds_the_reviews_nineteen_works_and_the_sources_added_to_them(library):
@@ -33,7 +32,7 @@ def test_the_library_holds_the_reviews_nineteen_works_and_the_sources_added_to_t
 
 def test_a_second_load_changes_nothing(library):
     assert sum(r.created for r in library) > 0
-    again = load_library()
+    again = load_evidence_library()
     assert [(r.name, r.created, r.updated, r.removed) for r in again if r.created or r.updated or r.removed] == []
     assert Source.objects.count() == 24 and Quotation.objects.count() == len(
         [q for s in load("sources") for q in s["quotations"]]
@@ -68,7 +67,7 @@ def test_a_quotation_that_is_not_in_the_research_fails_the_load(monkeypatch, db)
     }
     monkeypatch.setattr(importers, "load", lambda name: sources if name == "sources" else load(name))
     with pytest.raises(ImportError_):
-        load_library()
+        load_evidence_library()
 
 
 def test_every_figure_is_in_the_research_or_names_its_own_published_source(library):
@@ -87,14 +86,14 @@ def test_every_figure_is_in_the_research_or_names_its_own_published_source(libra
 def test_case_studies_link_to_their_register_entries_by_title_or_partners(library, testshire):
     lgss = CaseStudy.objects.get(key="lgss")
     assert services.register_entry(lgss) is None
-    entry = make_arrangement(
+    entry = shared_service(
         "LGSS (Cambridgeshire and Northamptonshire county councils)", Status.LIVE, [testshire.county]
     )
     assert services.register_entry(lgss) == entry
     # By partners, when the register's title differs from the research's.
     case = CaseStudy.objects.get(key="hb-public-law")
     case.partners = [testshire.northtown.name, testshire.southvale.name]
-    other = make_arrangement("Legal practice", Status.LIVE, [testshire.northtown, testshire.southvale])
+    other = shared_service("Legal practice", Status.LIVE, [testshire.northtown, testshire.southvale])
     assert services.register_entry(case) == other
     page = Client().get("/evidence/").content.decode()
     assert f'href="{entry.get_absolute_url()}"' in page

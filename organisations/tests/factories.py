@@ -1,12 +1,10 @@
-"""Factories for the register, and a fictional county with its neighbours.
+"""Factories for organisations, their names, codes, boundaries, neighbours and indicators.
 
-Testshire is not a real place: tests built on it never depend on the real register
-changing. Its districts are squares on the map, so their shared border has a known length.
+Testshire itself, the fictional county every test stands in, is built in tests/world.py.
+Its districts are the squares below, so their shared border has a known length.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import factory
 from shapely.geometry import box
@@ -126,97 +124,10 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     period = "2024"
 
 
-# --- Testshire ---------------------------------------------------------------------
+# --- Testshire's map (tests/world.py draws it) --------------------------------------
 
 # Two districts, one above the other, 0.1° wide: they share the line of latitude 52.1°
 # between longitudes 0 and 0.1, about 6.85 km on the WGS84 ellipsoid.
 NORTHTOWN_SQUARE = box(0.0, 52.1, 0.1, 52.2)
 SOUTHVALE_SQUARE = box(0.0, 52.0, 0.1, 52.1)
 TESTSHIRE_SQUARE = box(0.0, 52.0, 0.1, 52.2)
-
-
-@dataclass
-class Testshire:
-    county: Organisation
-    northtown: Organisation
-    southvale: Organisation
-    fire: Organisation
-    police: Organisation
-    border_km: float
-
-
-def build_testshire() -> Testshire:
-    """Testshire County Council (TST), its districts and the bodies that cover them."""
-    county = OrganisationFactory(
-        code="TST",
-        gss_code="E10999999",
-        name="Testshire",
-        official_name="Testshire County Council",
-        org_type=OrganisationType.COUNTY,
-        tier=Tier.COUNTY,
-        region="Test Region",
-        population=500_000,
-        area_km2=152.0,
-        homepage="https://www.testshire.example/",
-    )
-    northtown = OrganisationFactory(
-        code="NTN",
-        gss_code="E07999991",
-        name="Northtown",
-        official_name="Northtown Borough Council",
-        parent_county=county,
-        population=250_000,
-        area_km2=76.0,
-    )
-    southvale = OrganisationFactory(
-        code="SVL",
-        gss_code="E07999992",
-        name="Southvale",
-        official_name="Southvale District Council",
-        parent_county=county,
-        population=250_000,
-        area_km2=76.0,
-    )
-    fire = OrganisationFactory(
-        code="E31999999",
-        gss_code="E31999999",
-        name="Testshire Fire and Rescue Authority",
-        official_name="Testshire Fire and Rescue Authority",
-        org_type=OrganisationType.FIRE,
-        tier=Tier.NONE,
-        region="",
-    )
-    police = OrganisationFactory(
-        code="E23999999",
-        gss_code="E23999999",
-        name="Testshire Police",
-        official_name="Testshire Police",
-        org_type=OrganisationType.POLICE,
-        tier=Tier.NONE,
-        region="",
-    )
-    shapes = {
-        northtown: NORTHTOWN_SQUARE,
-        southvale: SOUTHVALE_SQUARE,
-        county: TESTSHIRE_SQUARE,
-        fire: TESTSHIRE_SQUARE,
-        police: TESTSHIRE_SQUARE,
-    }
-    for organisation, shape in shapes.items():
-        BoundaryFactory(organisation=organisation, geojson=geometry.to_geojson(shape))
-
-    # Neighbours and overlaps computed the way the importer computes them.
-    districts = [
-        geometry.Feature("NTN", "Northtown", NORTHTOWN_SQUARE),
-        geometry.Feature("SVL", "Southvale", SOUTHVALE_SQUARE),
-    ]
-    by_code = {"NTN": northtown, "SVL": southvale}
-    [(a, b, km)] = geometry.shared_borders(districts)
-    NeighbourFactory(organisation=by_code[a], neighbour=by_code[b], border_km=round(km, 2))
-    NeighbourFactory(organisation=by_code[b], neighbour=by_code[a], border_km=round(km, 2))
-    for district in (northtown, southvale):
-        OverlapFactory(organisation=district, body=county, share=1.0, method=Overlap.Method.REGISTER)
-    for council in (county, northtown, southvale):
-        OverlapFactory(organisation=council, body=fire, share=1.0)
-        OverlapFactory(organisation=council, body=police, share=1.0)
-    return Testshire(county, northtown, southvale, fire, police, round(km, 2))

@@ -71,24 +71,28 @@ def test_documented_fields_include_what_the_issue_promises(openapi):
 
 # --- listing and searching ------------------------------------------------------------------
 
+# Testshire's current bodies (tests/world.py) in name order: Cwmtest, the NHS ICB, Northtown,
+# Southvale, Testshire and its fire and police bodies.
+EVERY_CURRENT_CODE = ["CWM", "E54999999", "NTT", "SVL", "TST", "E31999999", "E23999999"]
+
 
 def test_list_everything(api, testshire):
     body = api(LIST)
 
-    assert body["count"] == 5
+    assert body["count"] == 7
     assert (body["page"], body["page_size"]) == (1, 50)
-    assert codes(body) == ["NTN", "SVL", "TST", "E31999999", "E23999999"]
-    county = body["results"][2]
+    assert codes(body) == EVERY_CURRENT_CODE
+    county = body["results"][4]
     assert county == {
         "code": "TST",
-        "gss_code": "E10999999",
+        "gss_code": "E10099991",
         "name": "Testshire",
         "official_name": "Testshire County Council",
         "type": "CTY",
         "type_label": "County council",
         "tier": "county",
         "nation": "England",
-        "region": "Test Region",
+        "region": "East of England",
         "current": True,
         "url": "http://testserver/organisations/TST/",
     }
@@ -99,13 +103,13 @@ def test_list_everything(api, testshire):
     [
         ({"q": "Testshire County Council"}, ["TST"]),
         ({"q": "testshire cc"}, ["TST"]),
-        ({"q": "E10999999"}, ["TST"]),
-        ({"q": "ntn"}, ["NTN"]),
+        ({"q": "E10099991"}, ["TST"]),
+        ({"q": "ntt"}, ["NTT"]),
         ({"q": "Southern Vale"}, ["SVL"]),  # a name variant
         ({"type": "FRA"}, ["E31999999"]),
         ({"type": "NMD", "q": "south"}, ["SVL"]),
-        ({"nation": "Wales"}, ["WLS"]),
-        ({"region": "Wales"}, ["WLS"]),
+        ({"nation": "Wales"}, ["CWM", "WLS"]),
+        ({"region": "Wales"}, ["CWM", "WLS"]),
         ({"q": "Atlantis"}, []),
     ],
 )
@@ -122,18 +126,18 @@ def test_list_search_and_filters(api, testshire, params, expected):
 
 
 def test_list_pages(api, testshire):
-    first = api(LIST, page_size=2)
-    second = api(LIST, page_size=2, page=2)
-    last = api(LIST, page_size=2, page=3)
+    first = api(LIST, page_size=3)
+    second = api(LIST, page_size=3, page=2)
+    last = api(LIST, page_size=3, page=3)
 
-    assert [first["count"], second["count"], last["count"]] == [5, 5, 5]
-    assert codes(first) + codes(second) + codes(last) == ["NTN", "SVL", "TST", "E31999999", "E23999999"]
+    assert [first["count"], second["count"], last["count"]] == [7, 7, 7]
+    assert codes(first) + codes(second) + codes(last) == EVERY_CURRENT_CODE
     assert second["page"] == 2
     assert len(codes(last)) == 1
 
 
 def test_list_page_beyond_the_last_gives_the_last(api, testshire):
-    assert api(LIST, page_size=2, page=99)["page"] == 3
+    assert api(LIST, page_size=3, page=99)["page"] == 3
 
 
 def test_page_size_is_kept_within_limits(api, settings, testshire):
@@ -145,11 +149,11 @@ def test_page_size_is_kept_within_limits(api, settings, testshire):
 
 
 def test_list_includes_abolished_bodies_on_request(api, testshire):
-    OrganisationFactory(code="OLD", name="Oldtown", end_date=dt.date(2023, 4, 1))
+    OrganisationFactory(code="OLT", name="Oldtown", end_date=dt.date(2023, 4, 1))
 
-    assert "OLD" not in codes(api(LIST))
+    assert "OLT" not in codes(api(LIST))
     former = api(LIST, include_former="true", q="Oldtown")
-    assert codes(former) == ["OLD"]
+    assert codes(former) == ["OLT"]
     assert former["results"][0]["current"] is False
 
 
@@ -165,7 +169,7 @@ def test_page_and_api_agree(client, api, testshire):
 
 
 def test_detail_of_a_district(api, testshire):
-    body = api(DETAIL.format(code="NTN"))
+    body = api(DETAIL.format(code="NTT"))
 
     assert body["name"] == "Northtown"
     assert body["parent_county"] == {"code": "TST", "name": "Testshire", "type": "CTY"}
@@ -176,9 +180,10 @@ def test_detail_of_a_district(api, testshire):
         ("TST", 1.0, "register"),
         ("E31999999", 1.0, "boundary"),
         ("E23999999", 1.0, "boundary"),
+        ("E54999999", 1.0, "boundary"),
     }
-    assert body["gss_codes"] == [{"code": "E07999991", "status": "current"}]
-    assert body["names"] == ["Northtown Borough Council"]
+    assert body["gss_codes"] == [{"code": "E07099991", "status": "current"}]
+    assert body["names"] == ["Northtown District Council"]
     assert body["density"] == pytest.approx(250_000 / 76)
 
 
@@ -199,18 +204,21 @@ def test_detail_indicators_say_null_when_not_available(api, testshire):
 
 
 def test_detail_of_an_abolished_body_links_successors_both_ways(api, testshire):
-    old = OrganisationFactory(code="OLD", name="Oldtown", start_date=dt.date(1974, 4, 1), end_date=dt.date(2023, 4, 1))
+    old = OrganisationFactory(code="OLT", name="Oldtown", start_date=dt.date(1974, 4, 1), end_date=dt.date(2023, 4, 1))
     old.successors.add(testshire.northtown)
 
-    body = api(DETAIL.format(code="OLD"))
+    body = api(DETAIL.format(code="OLT"))
 
     assert body["current"] is False
     assert (body["start_date"], body["end_date"]) == ("1974-04-01", "2023-04-01")
-    assert body["successors"] == [{"code": "NTN", "name": "Northtown", "type": "NMD"}]
-    assert api(DETAIL.format(code="NTN"))["predecessors"] == [{"code": "OLD", "name": "Oldtown", "type": "NMD"}]
+    assert body["successors"] == [{"code": "NTT", "name": "Northtown", "type": "NMD"}]
+    assert api(DETAIL.format(code="NTT"))["predecessors"] == [
+        {"code": "OLD", "name": "Oldborough", "type": "NMD"},
+        {"code": "OLT", "name": "Oldtown", "type": "NMD"},
+    ]
 
 
-@pytest.mark.parametrize("code", ["TST", "tst", "E10999999"])
+@pytest.mark.parametrize("code", ["TST", "tst", "E10099991"])
 def test_detail_by_code_in_any_case_or_gss_code(api, testshire, code):
     assert api(DETAIL.format(code=code))["code"] == "TST"
 

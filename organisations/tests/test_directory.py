@@ -30,8 +30,8 @@ def search(q: str = "", **filters) -> set[str]:
         "Testshire CC",
         "TST",
         "tst",
-        "E10999999",
-        "e10999999",
+        "E10099991",
+        "e10099991",
         "  Testshire  ",
     ],
 )
@@ -45,9 +45,9 @@ def test_other_text_does_not_find_testshire(testshire, text):
 
 
 def test_a_search_for_a_place_finds_the_bodies_named_after_it(testshire):
-    assert search("Testshire") == {"TST", "E31999999", "E23999999"}
-    assert search("Northtown") == {"NTN"}
-    assert search("Northtown Borough Council") == {"NTN"}
+    assert search("Testshire") == {"TST", "E31999999", "E23999999", "E54999999"}
+    assert search("Northtown") == {"NTT"}
+    assert search("Northtown District Council") == {"NTT"}
 
 
 def test_a_name_variant_is_found(testshire):
@@ -62,7 +62,7 @@ def test_a_name_variant_is_found(testshire):
 def test_a_former_gss_code_is_found(testshire):
     GssCodeFactory(organisation=testshire.northtown, code="E07000999")
 
-    assert search("E07000999") == {"NTN"}
+    assert search("E07000999") == {"NTT"}
     assert services.get_organisation("E07000999") == testshire.northtown
 
 
@@ -71,25 +71,25 @@ def test_an_organisation_matching_several_ways_is_listed_once(testshire):
 
     results = list(services.directory(services.DirectoryFilters(q="testshire")))
 
-    assert len(results) == len(set(results)) == 3
+    assert len(results) == len(set(results)) == 4
 
 
 def test_empty_search_lists_every_current_organisation_in_name_order(testshire):
     results = list(services.directory(services.DirectoryFilters()))
 
-    assert [o.code for o in results] == ["NTN", "SVL", "TST", "E31999999", "E23999999"]
+    assert [o.code for o in results] == ["CWM", "E54999999", "NTT", "SVL", "TST", "E31999999", "E23999999"]
 
 
 @pytest.mark.parametrize(
     "filters, expected",
     [
-        ({"org_type": OrganisationType.DISTRICT}, {"NTN", "SVL"}),
+        ({"org_type": OrganisationType.DISTRICT}, {"NTT", "SVL"}),
         ({"org_type": OrganisationType.FIRE}, {"E31999999"}),
-        ({"nation": Nation.WALES}, {"WLS"}),
+        ({"nation": Nation.WALES}, {"CWM", "WLS"}),
         ({"nation": Nation.ENGLAND, "org_type": OrganisationType.COUNTY}, {"TST"}),
-        ({"region": "Test Region"}, {"NTN", "SVL", "TST"}),
-        ({"region": "Wales"}, {"WLS"}),
-        ({"q": "town", "org_type": OrganisationType.DISTRICT}, {"NTN"}),
+        ({"region": "East of England"}, {"NTT", "SVL", "TST"}),
+        ({"region": "Wales"}, {"CWM", "WLS"}),
+        ({"q": "town", "org_type": OrganisationType.DISTRICT}, {"NTT"}),
     ],
 )
 def test_filters(testshire, filters, expected):
@@ -101,19 +101,19 @@ def test_filters(testshire, filters, expected):
 
 
 def test_abolished_bodies_are_listed_only_on_request(testshire):
-    old = OrganisationFactory(code="OLD", name="Oldtown", end_date=dt.date(2023, 4, 1))
+    old = OrganisationFactory(code="OLT", name="Oldtown", end_date=dt.date(2023, 4, 1))
     old.successors.add(testshire.northtown)
 
-    assert "OLD" not in search()
-    assert "OLD" not in search("Oldtown")
-    assert search("Oldtown", include_former=True) == {"OLD"}
+    assert "OLT" not in search()
+    assert "OLT" not in search("Oldtown")
+    assert search("Oldtown", include_former=True) == {"OLT"}
 
 
 def test_region_choices_are_the_current_regions(testshire):
     OrganisationFactory(region="Gone Region", end_date=dt.date(2020, 1, 1))
     OrganisationFactory(region="Another Region")
 
-    assert services.region_choices() == ["Another Region", "Test Region"]
+    assert services.region_choices() == ["Another Region", "East of England", "Wales"]
 
 
 def test_queryset_search_of_nothing_is_everything(testshire):
@@ -140,7 +140,7 @@ def test_directory_page_filters_by_type(client, testshire):
     page = client.get("/organisations/", {"org_type": "FRA"}).content.decode()
 
     assert "Testshire Fire and Rescue Authority" in page
-    assert 'href="/organisations/NTN/"' not in page
+    assert 'href="/organisations/NTT/"' not in page
 
 
 def test_directory_page_filters_by_nation_and_region(client, testshire):
@@ -149,11 +149,11 @@ def test_directory_page_filters_by_nation_and_region(client, testshire):
     )
 
     wales = client.get("/organisations/", {"nation": "Wales"}).content.decode()
-    region = client.get("/organisations/", {"region": "Test Region"}).content.decode()
+    region = client.get("/organisations/", {"region": "East of England"}).content.decode()
 
     assert "Westvale" in wales and "Northtown" not in wales
     assert "Northtown" in region and "Westvale" not in region
-    assert '<option value="Test Region" selected>' in region
+    assert '<option value="East of England" selected>' in region
 
 
 def test_directory_page_says_when_nothing_matches(client, testshire):
@@ -167,24 +167,24 @@ def test_directory_page_survives_an_unknown_filter_value(client, testshire):
     response = client.get("/organisations/", {"org_type": "NOPE", "page": "not a number"})
 
     assert response.status_code == 200
-    assert 'href="/organisations/NTN/"' in response.content.decode()
+    assert 'href="/organisations/NTT/"' in response.content.decode()
 
 
 def test_directory_is_paginated(client, settings, testshire):
     settings.DIRECTORY_PAGE_SIZE = 2
     for n in range(3):
-        OrganisationFactory(name=f"Zedtown {n}")  # 8 organisations: 4 pages
+        OrganisationFactory(name=f"Zedtown {n}")  # 10 organisations: 5 pages
 
     first = client.get("/organisations/").content.decode()
     second = client.get("/organisations/", {"page": 2}).content.decode()
-    last = client.get("/organisations/", {"page": 4}).content.decode()
+    last = client.get("/organisations/", {"page": 5}).content.decode()
     beyond = client.get("/organisations/", {"page": 99})
 
-    assert "8 organisations" in first
-    assert 'href="/organisations/NTN/"' in first and 'href="/organisations/SVL/"' in first
-    assert 'href="/organisations/TST/"' not in first
+    assert "10 organisations" in first
+    assert 'href="/organisations/CWM/"' in first and 'href="/organisations/E54999999/"' in first
+    assert 'href="/organisations/NTT/"' not in first
     assert 'aria-label="Page 2"' in first and 'rel="next"' in first
-    assert 'href="/organisations/TST/"' in second and 'href="/organisations/NTN/"' not in second
+    assert 'href="/organisations/NTT/"' in second and 'href="/organisations/CWM/"' not in second
     assert 'aria-current="page">2<' in second
     assert "Zedtown 2" in last and 'rel="next"' not in last
     assert beyond.status_code == 200 and "Zedtown 2" in beyond.content.decode()

@@ -85,10 +85,10 @@ def test_editors_and_admins_of_the_organisation_may_edit(client, testshire, memb
 def test_a_moderator_may_edit_any_organisation(client, testshire, moderator):
     client.force_login(moderator)
 
-    response = client.post("/organisations/NTN/edit/", {**NEW_DETAILS, "homepage": "https://northtown.example/"})
+    response = client.post("/organisations/NTT/edit/", {**NEW_DETAILS, "homepage": "https://northtown.example/"})
 
     assert response.status_code == 302
-    assert Organisation.objects.get(code="NTN").homepage == "https://northtown.example/"
+    assert Organisation.objects.get(code="NTT").homepage == "https://northtown.example/"
 
 
 def test_saving_marks_only_the_changed_fields_as_edited(client, testshire, member_of):

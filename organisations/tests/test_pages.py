@@ -23,15 +23,15 @@ def html(response) -> str:
 def test_home_page_counts_councils_and_bodies(client, testshire):
     page = html(client.get("/"))
 
-    assert "Browse 5 public bodies" in page
-    assert "all 3 principal councils" in page
+    assert "Browse 7 public bodies" in page
+    assert "all 4 principal councils" in page
     assert 'action="/organisations/"' in page
 
 
 def test_home_page_ignores_abolished_bodies(client, testshire):
     OrganisationFactory(end_date=dt.date(2020, 1, 1))
 
-    assert "all 3 principal councils" in html(client.get("/"))
+    assert "all 4 principal councils" in html(client.get("/"))
 
 
 def test_about_data_lists_the_register_sources_and_licences(client):
@@ -46,8 +46,8 @@ def test_about_data_lists_the_register_sources_and_licences(client):
 def test_directory_page(client, testshire):
     page = html(client.get("/organisations/"))
 
-    assert "5 organisations" in page
-    for code in ("TST", "NTN", "SVL", "E31999999", "E23999999"):
+    assert "7 organisations" in page
+    for code in ("TST", "NTT", "SVL", "CWM", "E31999999", "E23999999", "E54999999"):
         assert f'href="/organisations/{code}/"' in page
     assert 'name="q"' in page and 'name="org_type"' in page and 'name="nation"' in page
 
@@ -57,19 +57,19 @@ def test_county_profile_shows_its_facts_bodies_and_districts(client, testshire):
 
     assert '<h1 class="govuk-heading-xl">Testshire</h1>' in page
     assert "Testshire County Council" in page
-    assert "E10999999" in page
+    assert "E10099991" in page
     assert "500,000" in page  # population
     assert 'href="https://www.testshire.example/"' in page
     overlapping = page[page.index('id="overlapping-bodies"') :]
     assert "Testshire Fire and Rescue Authority" in overlapping
     assert "Testshire Police" in overlapping
     covers = page[page.index('id="councils-covered"') :]
-    assert 'href="/organisations/NTN/">Northtown</a>' in covers
+    assert 'href="/organisations/NTT/">Northtown</a>' in covers
     assert 'href="/organisations/SVL/">Southvale</a>' in covers
 
 
 def test_district_profile_shows_its_neighbour_with_the_border_length(client, testshire):
-    page = html(client.get("/organisations/NTN/"))
+    page = html(client.get("/organisations/NTT/"))
 
     neighbours = page[page.index('id="neighbours"') : page.index('id="overlapping-bodies"')]
     assert 'href="/organisations/SVL/">Southvale</a>' in neighbours
@@ -83,13 +83,13 @@ def test_district_profile_shows_its_neighbour_with_the_border_length(client, tes
 
 
 def test_profile_map_has_the_council_and_its_neighbours(client, testshire):
-    page = html(client.get("/organisations/NTN/"))
+    page = html(client.get("/organisations/NTT/"))
 
     data = json.loads(
         re.search(r'<script id="map-features" type="application/json">(.*?)</script>', page, re.S).group(1)
     )
     roles = {f["properties"]["code"]: f["properties"]["role"] for f in data["features"]}
-    assert roles == {"NTN": "self", "SVL": "neighbour"}
+    assert roles == {"NTT": "self", "SVL": "neighbour"}
     assert all(f["geometry"]["type"] == "Polygon" for f in data["features"])
 
 
@@ -127,13 +127,13 @@ def test_wider_bodies_show_no_indicator_table(client, testshire):
 
 
 def test_profile_lists_other_names(client, testshire):
-    page = html(client.get("/organisations/NTN/"))
+    page = html(client.get("/organisations/NTT/"))
 
     assert "Other names (1)" in page
-    assert "Northtown Borough Council" in page
+    assert "Northtown District Council" in page
 
 
-@pytest.mark.parametrize("path", ["/organisations/E10999999/", "/organisations/tst/", "/organisations/e10999999/"])
+@pytest.mark.parametrize("path", ["/organisations/E10099991/", "/organisations/tst/", "/organisations/e10099991/"])
 def test_profile_by_gss_code_or_other_case_redirects_to_the_stable_code(client, testshire, path):
     response = client.get(path)
 
@@ -142,15 +142,15 @@ def test_profile_by_gss_code_or_other_case_redirects_to_the_stable_code(client, 
 
 
 def test_abolished_profile_names_its_successor(client, testshire):
-    old = OrganisationFactory(code="OLD", name="Oldtown", end_date=dt.date(2023, 4, 1))
+    old = OrganisationFactory(code="OLT", name="Oldtown", end_date=dt.date(2023, 4, 1))
     old.successors.add(testshire.northtown)
 
-    page = html(client.get("/organisations/OLD/"))
-    successor = html(client.get("/organisations/NTN/"))
+    page = html(client.get("/organisations/OLT/"))
+    successor = html(client.get("/organisations/NTT/"))
 
     assert "Abolished 1 April 2023" in page
-    assert 'Replaced by\n    <a class="govuk-link" href="/organisations/NTN/">Northtown</a>' in page
-    assert 'href="/organisations/OLD/">Oldtown</a>' in successor
+    assert 'Replaced by\n    <a class="govuk-link" href="/organisations/NTT/">Northtown</a>' in page
+    assert 'href="/organisations/OLT/">Oldtown</a>' in successor
 
 
 def test_history_page_without_changes(client, testshire):
@@ -179,9 +179,9 @@ def test_unknown_pages_are_a_govuk_404(client, testshire, path):
 
 def test_map_features_service_only_includes_bodies_with_boundaries(testshire):
     OrganisationFactory(code="NOB", name="No boundary")
-    profile = services.profile("NTN")
+    profile = services.profile("NTT")
 
     features = services.map_features(profile)
 
     assert features["type"] == "FeatureCollection"
-    assert [f["properties"]["url"] for f in features["features"]] == ["/organisations/NTN/", "/organisations/SVL/"]
+    assert [f["properties"]["url"] for f in features["features"]] == ["/organisations/NTT/", "/organisations/SVL/"]

@@ -6,29 +6,13 @@ from __future__ import annotations
 import pytest
 
 from accounts.models import Role
-from arrangements.models import Arrangement, Partnership
-from evidence.tests.conftest import load_library
-
-
-def make_arrangement(title: str, status: str, partners, published: bool = True) -> Arrangement:
-    arrangement = Arrangement.objects.create(
-        title=title,
-        description="Shared for the test",
-        delivery_model="lead_authority",
-        status=status,
-        published=published,
-    )
-    for index, organisation in enumerate(partners):
-        Partnership.objects.create(
-            arrangement=arrangement, organisation=organisation, role="lead" if index == 0 else "member"
-        )
-    return arrangement
+from tests.world import load_evidence_library, shared_service
 
 
 @pytest.fixture
 def world(testshire, member_of, moderator):
-    load_library()
-    legal = make_arrangement("Testshire shared legal", "live", [testshire.northtown, testshire.southvale])
+    load_evidence_library()
+    legal = shared_service("Testshire shared legal", "live", [testshire.northtown, testshire.southvale])
     return {
         "arrangement": legal,
         "north": testshire.northtown,
@@ -40,8 +24,3 @@ def world(testshire, member_of, moderator):
         "county_editor": member_of(testshire.county, Role.EDITOR),
         "moderator": moderator,
     }
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

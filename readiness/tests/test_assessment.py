@@ -10,17 +10,11 @@ import jsonschema
 import pytest
 from django.test import Client
 
-from accounts.models import ApiToken
 from readiness import questions, summary, writes
 from readiness.models import Action, Answer, Round
-from readiness.tests.conftest import make_arrangement
+from tests.world import bearer, shared_service
 
 LIGHT = [q.id for q in questions.for_stage("operate", "light")]
-
-
-def bearer(user) -> dict:
-    _token, secret = ApiToken.issue(user, "test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
 def page_answers(value: int, comment: str = "") -> dict:
@@ -54,12 +48,12 @@ def send(door: str, user, arrangement, code: str, value: int, **overrides):
 @pytest.mark.parametrize("door, success", [("page", 302), ("api", 200)])
 def test_a_partners_editor_answers_for_their_organisation(world, door, success):
     legal = world["arrangement"]
-    assert send(door, world["north_editor"], legal, "NTN", 4) == success
+    assert send(door, world["north_editor"], legal, "NTT", 4) == success
     answers = Answer.objects.filter(organisation=world["north"])
     assert answers.count() == len(LIGHT) and {a.value for a in answers} == {4}
     assert Round.objects.get(arrangement=legal).number == 1
     # A second send replaces the organisation's answers in the same round.
-    assert send(door, world["north_editor"], legal, "NTN", 2) == success
+    assert send(door, world["north_editor"], legal, "NTT", 2) == success
     assert {a.value for a in Answer.objects.filter(organisation=world["north"])} == {2}
     assert Round.objects.filter(arrangement=legal).count() == 1
 
@@ -70,7 +64,7 @@ def test_the_refusals(world, door, anonymous, who):
     """Anonymous is sent to sign in (page) or refused (401); an editor of a non-partner, a viewer
     of the partner, a moderator and another partner's editor cannot answer for Northtown."""
     user = None if who == "anonymous" else world[who]
-    status = send(door, user, world["arrangement"], "NTN", 4)
+    status = send(door, user, world["arrangement"], "NTT", 4)
     assert status == (anonymous if user is None else 403)
     assert not Answer.objects.exists()
 
@@ -80,7 +74,7 @@ def test_off_scale_and_unknown_answers_are_problems_at_both_doors(world):
     headers = bearer(editor)
     path = f"/api/v1/arrangements/{legal.pk}/readiness"
     body = {
-        "organisation": "NTN",
+        "organisation": "NTT",
         "answers": [{"question": "leadership-1", "value": 9}, {"question": "nope", "value": 3}],
     }
     response = Client().post(path, body, content_type="application/json", **headers)
@@ -88,7 +82,7 @@ def test_off_scale_and_unknown_answers_are_problems_at_both_doors(world):
     assert [p["field"] for p in response.json()["problems"]] == ["answers[0].value", "answers[1].question"]
     assert (
         Client()
-        .post(path, {"organisation": "NTN", "answers": []}, content_type="application/json", **headers)
+        .post(path, {"organisation": "NTT", "answers": []}, content_type="application/json", **headers)
         .status_code
         == 422
     )
@@ -116,11 +110,11 @@ def test_off_scale_and_unknown_answers_are_problems_at_both_doors(world):
 def test_partners_see_each_other_side_by_side_with_disagreements_and_the_public_does_not(world):
     legal = world["arrangement"]
     # Northtown sees leadership as fully there (5), Southvale as not at all (1): 100 points apart.
-    assert send("api", world["north_editor"], legal, "NTN", 4, **{"leadership-1": 5}) == 200
+    assert send("api", world["north_editor"], legal, "NTT", 4, **{"leadership-1": 5}) == 200
     assert send("api", world["south_editor"], legal, "SVL", 4, **{"leadership-1": 1, "exit_strategy-1": 1}) == 200
     body = Client().get(f"/api/v1/arrangements/{legal.pk}/readiness", **bearer(world["north_viewer"])).json()
     leadership = next(f for f in body["factors"] if f["factor"] == "leadership")
-    assert leadership["by_partner"] == {"NTN": 100.0, "SVL": 0.0}
+    assert leadership["by_partner"] == {"NTT": 100.0, "SVL": 0.0}
     assert leadership["score"] == 50.0 and leadership["rag"] == "amber"
     flagged = {(d["factor"], d["question"]) for d in body["disagreements"]}
     assert ("leadership", None) in flagged and ("leadership", "leadership-1") in flagged
@@ -144,7 +138,7 @@ def test_partners_see_each_other_side_by_side_with_disagreements_and_the_public_
 
 def test_publishing_the_summary_shows_scores_and_never_a_partners_answers(world):
     legal = world["arrangement"]
-    send("api", world["north_editor"], legal, "NTN", 5)
+    send("api", world["north_editor"], legal, "NTT", 5)
     assert writes.publish(world["county_editor"], legal).forbidden
     assert writes.publish(world["north_viewer"], legal).forbidden
     editor = Client()
@@ -164,7 +158,7 @@ def test_publishing_the_summary_shows_scores_and_never_a_partners_answers(world)
 
 def test_a_new_round_keeps_the_earlier_one_for_the_trend(world):
     legal = world["arrangement"]
-    send("api", world["north_editor"], legal, "NTN", 2)
+    send("api", world["north_editor"], legal, "NTT", 2)
     assert writes.start_round(world["county_editor"], legal).forbidden
     assert writes.start_round(None, legal).forbidden
     client = Client()
@@ -176,7 +170,7 @@ def test_a_new_round_keeps_the_earlier_one_for_the_trend(world):
     assert "No partner has answered this assessment yet." in empty and "Progress across assessments" in empty
     again = client.post(f"/arrangements/{legal.pk}/readiness/rounds/")
     assert again.status_code == 409 and "has no answers yet" in again.content.decode()
-    send("api", world["north_editor"], legal, "NTN", 5)
+    send("api", world["north_editor"], legal, "NTT", 5)
     rounds = list(Round.objects.filter(arrangement=legal).order_by("number"))
     assert [r.number for r in rounds] == [1, 2]
     assert {a.value for a in rounds[0].answers.all()} == {2} and {a.value for a in rounds[1].answers.all()} == {5}
@@ -186,19 +180,19 @@ def test_a_new_round_keeps_the_earlier_one_for_the_trend(world):
 
 
 def test_the_questions_follow_the_arrangements_stage(world, testshire):
-    idea = make_arrangement("Testshire shared HR idea", "exploring", [testshire.northtown, testshire.southvale])
+    idea = shared_service("Testshire shared HR idea", "exploring", [testshire.northtown, testshire.southvale])
     client = Client()
     client.force_login(world["north_editor"])
     html = client.get(f"/arrangements/{idea.pk}/readiness/answer/?mode=full").content.decode()
     assert "Contracts or commitments that stop a partner joining" in html  # timing-2, initiate only
     assert "Each partner knows what it would take back" not in html  # exit_strategy-2, operate
-    outcome = writes.answer(world["north_editor"], idea, "NTN", [{"question": "exit_strategy-2", "value": 3}])
+    outcome = writes.answer(world["north_editor"], idea, "NTT", [{"question": "exit_strategy-2", "value": 3}])
     assert outcome.problems[0].code == "unknown_question"
 
 
 def test_weak_factors_get_recommendations_citing_their_evidence_and_partners_add_actions(world):
     legal = world["arrangement"]
-    send("api", world["north_editor"], legal, "NTN", 5, **{"exit_strategy-1": 1})
+    send("api", world["north_editor"], legal, "NTT", 5, **{"exit_strategy-1": 1})
     client = Client()
     client.force_login(world["north_editor"])
     html = client.get(f"/arrangements/{legal.pk}/readiness/").content.decode()
@@ -227,7 +221,7 @@ def test_weak_factors_get_recommendations_citing_their_evidence_and_partners_add
 
 
 def test_calibration_says_how_many_ended_arrangements_have_assessments(world):
-    send("api", world["north_editor"], world["arrangement"], "NTN", 3)
+    send("api", world["north_editor"], world["arrangement"], "NTT", 3)
     client = Client()
     client.force_login(world["north_editor"])
     html = client.get(f"/arrangements/{world['arrangement'].pk}/readiness/").content.decode()
@@ -237,11 +231,11 @@ def test_calibration_says_how_many_ended_arrangements_have_assessments(world):
 def test_the_optimism_hint_and_the_report_section(world):
     legal = world["arrangement"]
     assert summary.optimism_hint(legal) is None
-    send("api", world["north_editor"], legal, "NTN", 1)
+    send("api", world["north_editor"], legal, "NTT", 1)
     hint = summary.optimism_hint(legal)
     assert (hint["savings_cut_pct"], hint["cost_uplift_pct"], hint["rag"]) == (20.0, 15.0, "red")
     assert "0% overall" in hint["reason"]
-    send("api", world["north_editor"], legal, "NTN", 5)
+    send("api", world["north_editor"], legal, "NTT", 5)
     assert summary.optimism_hint(legal) is None
     report = summary.for_report(legal, world["north_viewer"])
     assert report["overall"] == 100.0 and report["disagreements"] == 0
@@ -271,19 +265,19 @@ def test_the_readiness_api_matches_its_openapi_document(world):
     for status in ("200", "401", "403", "404", "422"):
         assert status in document["paths"]["/api/v1/arrangements/{pk}/readiness"]["post"]["responses"]
     posted = Client().post(
-        path, api_answers("NTN", 4), content_type="application/json", **bearer(world["north_editor"])
+        path, api_answers("NTT", 4), content_type="application/json", **bearer(world["north_editor"])
     )
     _valid(document, "post", 200, posted.json())
     assert set(posted.json()["factors"][0]) == {"factor", "score", "rag", "by_partner"}
     _valid(document, "get", 200, Client().get(path, **bearer(world["north_editor"])).json())
     _valid(document, "get", 403, Client().get(path).json())
     _valid(document, "get", 404, Client().get("/api/v1/arrangements/99999/readiness").json())
-    _valid(document, "post", 401, Client().post(path, api_answers("NTN", 4), content_type="application/json").json())
+    _valid(document, "post", 401, Client().post(path, api_answers("NTT", 4), content_type="application/json").json())
     refused = Client().post(
-        path, api_answers("NTN", 4), content_type="application/json", **bearer(world["county_editor"])
+        path, api_answers("NTT", 4), content_type="application/json", **bearer(world["county_editor"])
     )
     _valid(document, "post", 403, refused.json())
-    bad = Client().post(path, api_answers("NTN", 9), content_type="application/json", **bearer(world["north_editor"]))
+    bad = Client().post(path, api_answers("NTT", 9), content_type="application/json", **bearer(world["north_editor"]))
     _valid(document, "post", 422, bad.json())
     schema_bad = Client().post(path, {"answers": "x"}, content_type="application/json", **bearer(world["north_editor"]))
     assert schema_bad.status_code == 422
@@ -297,7 +291,7 @@ def test_the_readiness_api_matches_its_openapi_document(world):
                                           ("moderator", True), ("south_editor", True)])  # fmt: skip
 def test_who_starts_a_new_round_at_each_door(world, door, who, allowed):
     legal = world["arrangement"]
-    send("api", world["north_editor"], legal, "NTN", 3)
+    send("api", world["north_editor"], legal, "NTT", 3)
     user = None if who == "anonymous" else world[who]
     if door == "page":
         client = Client()
@@ -325,7 +319,7 @@ def test_who_starts_a_new_round_at_each_door(world, door, who, allowed):
                                          ("moderator", 403), ("south_editor", 200)])  # fmt: skip
 def test_who_publishes_the_summary_through_the_api(world, who, status):
     legal = world["arrangement"]
-    send("api", world["north_editor"], legal, "NTN", 3)
+    send("api", world["north_editor"], legal, "NTT", 3)
     user = None if who == "anonymous" else world[who]
     headers = bearer(user) if user is not None else {}
     path = f"/api/v1/arrangements/{legal.pk}/readiness/publish"

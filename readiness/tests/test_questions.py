@@ -11,8 +11,8 @@ from django.test import Client
 from engines import readiness as engine
 from evidence.importers import load
 from evidence.models import Source
-from evidence.tests.conftest import load_library
 from readiness import questions
+from tests.world import load_evidence_library
 
 # The factors the issue names, in its words, to our keys.
 ISSUE_FACTORS = {
@@ -65,7 +65,7 @@ def test_questions_have_unique_ids_and_a_scale_where_higher_is_readier():
 
 
 def test_every_question_links_to_at_least_one_source_that_exists(db):
-    load_library()
+    load_evidence_library()
     known = set(Source.objects.values_list("key", flat=True))
     for q in questions.every_question():
         assert q.sources, q.id

@@ -141,7 +141,7 @@ def test_a_large_portfolios_pdf_is_written_by_a_background_job(arrangement, monk
 def test_the_business_case_and_readiness_sections_follow_their_own_permissions(arrangement, users):
     """A draft case and unpublished answers are the partners' own: the public report says none is shared."""
     from appraisal import writes as case_writes
-    from appraisal.tests.conftest import case_data
+    from appraisal.tests.factories import case_data
     from readiness.tests.factories import AnswerFactory, RoundFactory
 
     assert case_writes.save(users["moderator"], arrangement, case_data(), writes.site()).ok

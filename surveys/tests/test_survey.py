@@ -11,10 +11,10 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.models import Role
-from arrangements import importing, writes
+from arrangements import writes
 from arrangements.models import Arrangement, LedgerEntry, Revision, StatusChange
-from arrangements.tests.conftest import HEADER, _user
 from surveys.models import SurveyDraft, SurveyResponse, SurveyRound
+from tests import world
 
 START = "/survey/2026/NTT/"
 CHECK = "/survey/2026/NTT/check/"
@@ -67,8 +67,7 @@ def register(arrangement, users):
         "Split audit,One audit team,audit,shared management,disaggregated,2012,2018,Northtown,,,,,,,Split up,",
         "Southvale and Testshire ICT,One ICT team,ict,joint company,live,2020,,Southvale,Testshire,,,,,,None yet,",
     ]
-    report = importing.run((HEADER + "\n".join(rows) + "\n").encode(), "more.csv", users["moderator"], publish=True)
-    assert not report.problems, report.problems
+    world.import_rows(users["moderator"], *rows, filename="more.csv")
     return {
         "legal": arrangement,
         "waste": Arrangement.objects.get(title="Testshire waste partnership"),
@@ -318,7 +317,7 @@ def test_a_draft_survives_signing_out_and_signing_in_again(survey_round, registe
 
 
 def test_another_editor_of_the_organisation_continues_the_draft(survey_round, register, places, users):
-    colleague = _user("north.editor2", places["north"], Role.EDITOR)
+    colleague = world.person("north.editor2", places["north"], Role.EDITOR)
     client_for(users["editor"]).post(question(1), answer("expanded", "£265,000", note="Testshire joined"))
 
     other = client_for(colleague)
@@ -476,7 +475,7 @@ def test_a_draft_changed_while_it_was_being_checked_is_shown_again_not_submitted
     editor.post(question(2), answer("under_review"))
     check = editor.get(CHECK).content.decode()
     seen = re.search(r'name="draft" value="([^"]+)"', check).group(1)
-    client_for(_user("north.editor2", places["north"], Role.EDITOR)).post(question(1), answer("ended"))
+    client_for(world.person("north.editor2", places["north"], Role.EDITOR)).post(question(1), answer("ended"))
 
     response = editor.post(CHECK, {"draft": seen})
     page = response.content.decode()

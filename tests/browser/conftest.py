@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import world
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 # Playwright's sync API runs an event loop in this thread; the test's own database
@@ -93,93 +95,22 @@ def axe_violations(page, tags=("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag
     ]
 
 
+def assert_no_sideways_scrolling(page) -> None:
+    """The whole page, header and footer included, fits the window's width (WCAG 1.4.10
+    reflow); on failure, names the first few elements that stick out."""
+    sizes = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,"
+        " widest: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >"
+        " window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +"
+        " Math.round(e.getBoundingClientRect().right))})"
+    )
+    assert sizes["scroll"] <= sizes["inner"], f"{page.url} scrolls sideways at {sizes['inner']} px: {sizes}"
+
+
 @functools.cache
 def _axe_source() -> str:
     return AXE_SCRIPT.read_text()
 
 
-PASSWORD = "a-long-test-password-9"
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def register(transactional_db):
-    """The register's test data (as arrangements/tests/conftest.py builds it), committed so the
-    live server sees it: Testshire and its districts, a Welsh council, the service list, an editor
-    of Northtown, a moderator, and three published arrangements."""
-    from django.conf import settings as django_settings
-
-    from accounts.models import Membership, Role, User
-    from arrangements import importing
-    from arrangements.tests.conftest import HEADER, _organisation
-    from reference.core import Context, run
-    from services.importers import DECLARATIONS as SERVICE_DECLARATIONS
-
-    county = _organisation(
-        "TST",
-        "Testshire",
-        "Testshire County Council",
-        "CTY",
-        gss_code="E10099991",
-        tier="county",
-        region="East of England",
-        latitude=52.2,
-        longitude=0.1,
-    )
-    north = _organisation(
-        "NTT",
-        "Northtown",
-        "Northtown District Council",
-        "NMD",
-        gss_code="E07099991",
-        tier="district",
-        region="East of England",
-        parent_county=county,
-        latitude=52.4,
-        longitude=0.1,
-    )
-    south = _organisation(
-        "SVL",
-        "Southvale",
-        "Southvale District Council",
-        "NMD",
-        gss_code="E07099992",
-        tier="district",
-        region="East of England",
-        parent_county=county,
-        latitude=52.0,
-        longitude=0.1,
-    )
-    _organisation(
-        "CWM",
-        "Cwmtest",
-        "Cwmtest County Borough Council",
-        "WPA",
-        gss_code="W06099991",
-        tier="unitary",
-        nation="Wales",
-        region="Wales",
-        latitude=51.7,
-        longitude=-3.3,
-    )
-    run(SERVICE_DECLARATIONS, Context(data_dir=django_settings.REFERENCE_DATA_DIR, verbose=False))
-    editor = User.objects.create_user("north.editor", password=PASSWORD)
-    Membership.objects.create(user=editor, organisation=north, role=Role.EDITOR)
-    moderator = User.objects.create_user("moderator", password=PASSWORD, is_moderator=True)
-    rows = [
-        # Legal, in the East of England: the one the filters should find.
-        "Shared legal,One legal team,legal,lead authority delegation,live,2016-04-01,,Northtown District Council,"
-        "Southvale,2000000,150000,300000,250000,2018/19,,https://example.org/r",
-        # Legal, but in Wales.
-        "Cwmtest legal,Legal for the valleys,legal,joint committee,live,2017,,Cwmtest,,,,,,,Not set up to save money,",
-        # East of England, but waste.
-        "Testshire waste partnership,Joint waste collection,waste,joint committee,under review,2019,,"
-        "Testshire County Council,Northtown DC,,,,,,Not set up to save money,",
-    ]
-    report = importing.run((HEADER + "\n".join(rows) + "\n").encode(), "register.csv", moderator, publish=True)
-    assert not report.problems, report.problems
-    return {"north": north, "south": south, "county": county, "editor": editor, "moderator": moderator}
+# The register's people sign in with this (the `register` fixture is the root conftest's).
+PASSWORD = world.PASSWORD

@@ -11,11 +11,11 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from accounts.models import Membership, Role, User
-from arrangements.tests.conftest import _organisation
-from tests.browser.conftest import axe_violations
+from tests import world
+from tests.browser.conftest import assert_no_sideways_scrolling, axe_violations
 from tests.browser.pages import SignInPage
 
-PASSWORD = "a-long-test-password-9"
+PASSWORD = world.PASSWORD
 NEW_PASSWORD = "a-new-officers-long-passphrase-31"
 
 
@@ -24,17 +24,16 @@ def assert_accessible(page, widths=(1280, 320)):
         page.set_viewport_size({"width": width, "height": 900})
         violations = axe_violations(page)
         assert violations == [], f"axe found WCAG 2.2 AA violations on {page.url} at {width}px: {violations}"
-        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} overflows at {width}px"
+        assert_no_sideways_scrolling(page)
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.fixture
 def northtown(transactional_db):
-    north = _organisation("NTT", "Northtown", "Northtown District Council", "NMD", gss_code="E07099991")
-    admin = User.objects.create_user(
-        "north.admin", email="admin@northtown.example", password=PASSWORD, first_name="Nell", last_name="Admin"
+    north = world.build(geography=False).northtown
+    world.person(
+        "north.admin", north, Role.ADMIN, email="admin@northtown.example", first_name="Nell", last_name="Admin"
     )
-    Membership.objects.create(user=admin, organisation=north, role=Role.ADMIN)
     return north
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from appraisal.models import BusinessCase
 from arrangements.models import Arrangement, LedgerEntry
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, assert_no_sideways_scrolling
 from tests.browser.pages import SignInPage
 from tests.browser.test_register import assert_accessible
 
@@ -71,7 +71,7 @@ def test_an_editor_builds_views_and_shares_a_business_case(page, register):
     page.set_viewport_size({"width": 320, "height": 900})
     page.goto(f"/arrangements/{legal.pk}/business-case/")
     expect(page.get_by_role("heading", name="Results")).to_be_visible()
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 320
+    assert_no_sideways_scrolling(page)
     assert_accessible(page)
     page.get_by_role("link", name="Versions and what changed").click()
     expect(page.get_by_text("Shared with everyone who can see the arrangement")).to_be_visible()

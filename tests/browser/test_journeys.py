@@ -2,99 +2,37 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import Membership, Role, User
-from indicators.models import Indicator, IndicatorValue
-from organisations.models import Boundary, Neighbour, Organisation, OrganisationName, Overlap
+from accounts.models import Role
+from organisations.tests.factories import IndicatorFactory, IndicatorValueFactory, OrganisationNameFactory
+from tests import world
 from tests.browser.conftest import axe_violations
 from tests.browser.pages import DirectoryPage, ProfilePage, SignInPage
 
-PASSWORD = "a-long-test-password-9"
-
-
-def _square(x: float, y: float, size: float = 0.2) -> dict:
-    return {"type": "Polygon", "coordinates": [[[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]]]}
+PASSWORD = world.PASSWORD
 
 
 @pytest.fixture
-def testshire(transactional_db):
-    """A fictional county with two districts that share a border, and a fire authority."""
-    county = Organisation.objects.create(
-        code="TST",
-        gss_code="E10099999",
-        official_name="Testshire County Council",
-        name="Testshire",
-        org_type="CTY",
-        tier="county",
-        nation="England",
-        region="East of England",
-        population=500_000,
-        area_km2=900.0,
+def testshire(live_testshire):
+    """Testshire with its geography (tests/world.py), a variant name of Northtown's and two
+    indicators, one with a value for Northtown: returns Northtown."""
+    north = live_testshire.northtown
+    OrganisationNameFactory(organisation=north, name="Northtown DC")
+    pay = IndicatorFactory(
+        key="median-pay", label="Gross median weekly pay", group="economy", unit="£", decimal_places=0, source="ONS"
     )
-    north = Organisation.objects.create(
-        code="NTT",
-        gss_code="E07099998",
-        official_name="Northtown District Council",
-        name="Northtown",
-        org_type="NMD",
-        tier="district",
-        nation="England",
-        region="East of England",
-        parent_county=county,
-        population=120_000,
-        area_km2=400.0,
-    )
-    south = Organisation.objects.create(
-        code="SVL",
-        gss_code="E07099997",
-        official_name="Southvale District Council",
-        name="Southvale",
-        org_type="NMD",
-        tier="district",
-        nation="England",
-        region="East of England",
-        parent_county=county,
-    )
-    fire = Organisation.objects.create(
-        code="E31099999",
-        gss_code="E31099999",
-        name="Testshire Fire and Rescue",
-        official_name="Testshire Fire and Rescue Authority",
-        org_type="FRA",
-        nation="England",
-    )
-    for org in (county, north, south, fire):
-        OrganisationName.objects.create(organisation=org, name=org.official_name)
-    OrganisationName.objects.create(organisation=north, name="Northtown DC")
-    Boundary.objects.create(organisation=north, geojson=_square(0.0, 52.2), source="test")
-    Boundary.objects.create(organisation=south, geojson=_square(0.0, 52.0), source="test")
-    Neighbour.objects.create(organisation=north, neighbour=south, border_km=13.7)
-    Neighbour.objects.create(organisation=south, neighbour=north, border_km=13.7)
-    Overlap.objects.create(organisation=north, body=county, share=1.0, method="register")
-    Overlap.objects.create(organisation=north, body=fire, share=1.0, method="boundary")
-    pay = Indicator.objects.create(
-        key="median-pay",
-        label="Gross median weekly pay",
-        group="economy",
-        unit="£",
-        decimal_places=0,
-        source="ONS",
-        licence="OGL v3",
-    )
-    Indicator.objects.create(
-        key="claimants", label="Claimant count", group="economy", unit="%", source="ONS", licence="OGL v3"
-    )
-    IndicatorValue.objects.create(organisation=north, indicator=pay, value=612.0, period="2024")
+    IndicatorFactory(key="claimants", label="Claimant count", group="economy", unit="%", source="ONS")
+    IndicatorValueFactory(organisation=north, indicator=pay, value=612.0, period="2024")
     return north
 
 
 @pytest.fixture
 def editor(testshire):
-    user = User.objects.create_user("north.editor", password=PASSWORD)
-    Membership.objects.create(user=user, organisation=testshire, role=Role.EDITOR)
-    return user
+    return world.person("north.editor", testshire, Role.EDITOR)
 
 
 def assert_accessible(page):
@@ -112,7 +50,7 @@ def test_find_an_organisation_by_a_variant_name_and_see_its_map(page, testshire)
     # The council and its one neighbour are drawn as polygons.
     assert profile.drawn_polygons() == 2
     assert profile.neighbour_names() == ["Southvale"]
-    expect(page.get_by_text("13.7 km")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^6\.[89] km$"))).to_be_visible()  # the squares' 6.85 km border
     expect(page.get_by_role("link", name="Testshire Fire and Rescue")).to_be_visible()
     expect(page.get_by_text("£612")).to_be_visible()
     expect(page.get_by_text("Not available").first).to_be_visible()
@@ -162,12 +100,7 @@ def test_profile_map_needs_javascript_but_the_facts_do_not(browser, live_server,
 
 
 def test_editor_records_when_a_contract_ends(page, editor):
-    from django.conf import settings
-
-    from reference.core import Context, run
-    from services.importers import DECLARATIONS as SERVICE_DECLARATIONS
-
-    run(SERVICE_DECLARATIONS, Context(data_dir=settings.REFERENCE_DATA_DIR, verbose=False))
+    world.load_service_list()
     SignInPage(page).sign_in("north.editor", PASSWORD, next_url="/organisations/NTT/")
     page.get_by_role("link", name="Record when a contract ends").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Record when a contract ends"

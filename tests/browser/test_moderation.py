@@ -5,19 +5,16 @@ editor's organisation reads the reason; axe checks each page at 1280 and 320 pix
 from __future__ import annotations
 
 import pytest
-from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
-from accounts.models import Membership, Role, User
-from arrangements import importing, writes
+from accounts.models import Role
+from arrangements import writes
 from arrangements.models import Arrangement
-from arrangements.tests.conftest import HEADER, _organisation
-from reference.core import Context, run
-from services.importers import DECLARATIONS as SERVICE_DECLARATIONS
-from tests.browser.conftest import axe_violations
+from tests import world
+from tests.browser.conftest import assert_no_sideways_scrolling, axe_violations
 from tests.browser.pages import AddArrangementPage, ModerationQueuePage, SignInPage
 
-PASSWORD = "a-long-test-password-9"
+PASSWORD = world.PASSWORD
 
 
 def assert_accessible(page, widths=(1280, 320), fits=True):
@@ -27,49 +24,25 @@ def assert_accessible(page, widths=(1280, 320), fits=True):
         violations = axe_violations(page)
         assert violations == [], f"axe found WCAG 2.2 AA violations on {page.url} at {width}px: {violations}"
         if fits:
-            assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{page.url} overflows at {width}px"
+            assert_no_sideways_scrolling(page)
     page.set_viewport_size({"width": 1280, "height": 900})
-
-
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
 def register(transactional_db):
     """Two published arrangements led by Northtown, its editor, and a moderator, committed so the
     live server sees them."""
-    north = _organisation(
-        "NTT",
-        "Northtown",
-        "Northtown District Council",
-        "NMD",
-        gss_code="E07099991",
-        tier="district",
-        region="East of England",
-    )
-    _organisation(
-        "SVL",
-        "Southvale",
-        "Southvale District Council",
-        "NMD",
-        gss_code="E07099992",
-        tier="district",
-        region="East of England",
-    )
-    run(SERVICE_DECLARATIONS, Context(data_dir=django_settings.REFERENCE_DATA_DIR, verbose=False))
-    editor = User.objects.create_user("north.editor", password=PASSWORD, first_name="Nia", last_name="North")
-    Membership.objects.create(user=editor, organisation=north, role=Role.EDITOR)
-    moderator = User.objects.create_user("moderator", password=PASSWORD, is_moderator=True)
-    rows = [
+    testshire = world.build(geography=False)
+    world.load_service_list()
+    editor = world.person("north.editor", testshire.northtown, Role.EDITOR, first_name="Nia", last_name="North")
+    moderator = world.person("moderator", moderator=True)
+    world.import_rows(
+        moderator,
         "Shared legal,One legal team,legal,lead authority delegation,live,2016-04-01,,Northtown District Council,"
         "Southvale,,,,,,Not set up to save money,",
         "Shared payroll,One payroll team,payroll,lead authority delegation,live,2018,,Northtown District Council,"
         "Southvale,,,,,,Not set up to save money,",
-    ]
-    report = importing.run((HEADER + "\n".join(rows) + "\n").encode(), "register.csv", moderator, publish=True)
-    assert not report.problems, report.problems
+    )
     return {"editor": editor, "moderator": moderator}
 
 

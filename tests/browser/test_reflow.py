@@ -9,6 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import assert_no_sideways_scrolling
 from tests.browser.test_register import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -22,16 +23,6 @@ PAGES = [
     ("organisation", "/organisations/NTT/"),
     ("arrangement", None),
 ]
-
-
-def _no_sideways_scrolling(page) -> None:
-    sizes = page.evaluate(
-        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,"
-        " widest: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right >"
-        " window.innerWidth + 1).slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' +"
-        " Math.round(e.getBoundingClientRect().right))})"
-    )
-    assert sizes["scroll"] <= sizes["inner"], f"{page.url} scrolls sideways at {sizes['inner']} px: {sizes}"
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -58,7 +49,7 @@ def test_every_page_reflows_and_is_accessible(page, register, name, path, width)
     else:
         expect(menu).to_be_hidden()
         expect(navigation).to_be_visible()
-    _no_sideways_scrolling(page)
+    assert_no_sideways_scrolling(page)
     assert_accessible(page)
 
 
@@ -86,7 +77,7 @@ def test_the_register_becomes_cards_with_removable_filters_at_320(page, register
     expect(tags.first).to_contain_text("Organisation: Northtown")
     expect(page.locator(".sw-register thead")).to_have_css("position", "absolute")  # headers hidden, cards shown
     expect(page.locator(".sw-register td[data-label=Savings]").first).to_contain_text("Expected")
-    _no_sideways_scrolling(page)
+    assert_no_sideways_scrolling(page)
     tags.first.click()
     expect(page.locator(".sw-applied__tag")).to_have_count(0)
     assert "sort=-savings" in page.url

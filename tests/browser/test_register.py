@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from arrangements import writes
 from arrangements.models import Arrangement, LedgerEntry, Partnership
-from arrangements.tests.conftest import HEADER
 from surveys.models import SurveyResponse, SurveyRound
 from tests.browser.conftest import PASSWORD, axe_violations
 from tests.browser.pages import (
@@ -23,6 +22,7 @@ from tests.browser.pages import (
     SignInPage,
     SurveyPages,
 )
+from tests.world import HEADER
 
 
 def assert_accessible(page):
