@@ -19,6 +19,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -107,6 +108,7 @@ def start_sharewell(url: str, keep_pages: bool = True) -> subprocess.Popen:
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, stopped whole
     )
     _wait(f"http://127.0.0.1:{SHAREWELL_PORT}/api/v1/arrangements?page_size=1", process)
     return process
@@ -130,17 +132,23 @@ def start_datasette() -> subprocess.Popen:
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group, stopped whole
     )
     _wait(f"http://127.0.0.1:{DATASETTE_PORT}/-/versions.json", process)
     return process
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+    """Stop a server and its workers: a worker busy for minutes (the finder's first build at a
+    million rows) outlived its master's kill and kept the port, so the next server could not start."""
     try:
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    except ProcessLookupError:
+        pass
 
 
 def wrk(url: str) -> dict:
