@@ -257,7 +257,10 @@ def run(url: str, with_datasette: bool) -> None:
                 f"{percentile(mine['timings'], 0.95):>7.1f}"
             )
             if "theirs" in row:
-                line += f" {row['theirs']['rate']:>13.1f} {mine['rate'] / row['theirs']['rate']:>6.2f}"
+                theirs = row["theirs"]["rate"]
+                # At a million rows Datasette may finish no request in the run (its count is slow).
+                ratio = f"{mine['rate'] / theirs:>6.2f}" if theirs else f"{'none':>6}"
+                line += f" {theirs:>13.1f} {ratio}"
             line += f" | {'':>14}{row['unkept']['rate']:>7.1f} {percentile(row['unkept']['timings'], 0.95):>7.1f}"
             if mine["errors"] or row.get("theirs", {}).get("errors"):
                 line += f"  (non-200 answers: {mine['errors']} / {row.get('theirs', {}).get('errors', 0)})"
