@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 
@@ -252,8 +252,12 @@ def council_share_total(arrangements: QuerySet[Arrangement]) -> dict:
 def without_savings(arrangements: QuerySet[Arrangement]) -> dict:
     """Arrangements with no savings figure of any kind, grouped by the reason given (case and
     spacing ignored); an empty reason is the register's known fault and is counted as such."""
-    savings = LedgerEntry.objects.filter(measure__in=[Measure.EXPECTED_SAVING, Measure.ACHIEVED_SAVING])
-    missing = _base(arrangements).exclude(pk__in=savings.values("arrangement"))
+    savings = LedgerEntry.objects.filter(
+        arrangement=OuterRef("pk"), measure__in=[Measure.EXPECTED_SAVING, Measure.ACHIEVED_SAVING]
+    )
+    # NOT EXISTS, not NOT IN: at a million arrangements PostgreSQL's NOT IN over the ledger no
+    # longer fitted its memory for hashing and ran as a nested loop (over 15 minutes).
+    missing = _base(arrangements).exclude(Exists(savings))
     reasons = list(
         missing.values(reason=Lower(Trim("no_savings_reason"))).annotate(count=Count("pk")).order_by("-count", "reason")
     )
