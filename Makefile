@@ -11,6 +11,8 @@ DEV := DEBUG=$${DEBUG:-true}
 # serve-prod: where collectstatic gathers files, and which Procfile processes to start (all when empty).
 STATIC_ROOT ?= $(CURDIR)/staticfiles
 PROCESSES ?=
+# The suite runs on every core (pytest-xdist), each worker with its own test database.
+TEST_WORKERS ?= auto
 
 .PHONY: help run serve-prod test test-browser lint format bench install install-dev system-check frontend migrate data demo clean
 
@@ -84,11 +86,11 @@ serve-prod: migrate ## Serve as a server would (Procfile, gunicorn, DEBUG off) o
 
 test: lint ## Lint, then run the whole test suite (browser tests too, where Chromium is installed)
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null || { echo "Model changes lack a migration: run manage.py makemigrations"; exit 1; }
-	$(BIN)/pytest $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: that is a failure"; exit 1; fi; exit $$status
 
 test-browser: install-dev ## Run only the browser tests (Playwright on Debian's Chromium)
-	$(BIN)/pytest -m browser $(PYTEST_ARGS); status=$$?; \
+	$(BIN)/pytest -n $(TEST_WORKERS) -m browser $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no browser tests: that is a failure"; exit 1; fi; exit $$status
 
 lint: install-dev ## Lint, check the formatting and type-check the pure modules

@@ -73,10 +73,24 @@ def is_public(user) -> bool:
     return not getattr(user, "is_authenticated", False)
 
 
+def sees_only_published(user) -> bool:
+    """Whether this person sees exactly the published register, so the counts and figures kept
+    for the public are theirs too: nobody signed in, or somebody signed in to whom no
+    unpublished arrangement is visible (one probe that stops at the first). A member whose
+    organisation has a draft, or a moderator while any draft exists, is counted live."""
+    if is_public(user):
+        return True
+    answer = getattr(user, "_sees_only_published", None)
+    if answer is None:  # asked once a request: the map and dashboard ask it for each figure
+        answer = not Arrangement.objects.visible_to(user).filter(published=False).exists()
+        user._sees_only_published = answer
+    return answer
+
+
 def count(user, filters: services.ArrangementFilters, queryset: QuerySet[Arrangement] | None = None) -> int:
     """How many arrangements match: kept against the register version for the public."""
     qs = queryset if queryset is not None else services.filtered(user, filters)
-    if not is_public(user):
+    if not sees_only_published(user):
         return qs.order_by().count()
     key = register.key_for("count", sorted(filters.as_query().items()))
     return register.cached(key, lambda: qs.order_by().count())

@@ -20,12 +20,13 @@ from arrangements.views import filters_from_request
 
 
 def _scope(user) -> str:
-    """Which arrangements the figures cover, in words, for every figure's source line."""
-    if getattr(user, "is_authenticated", False) and user.is_moderator:
+    """Which arrangements the figures cover, in words, for every figure's source line (the
+    same words for everyone who sees no draft: the page parts kept for them are shared)."""
+    if listing.sees_only_published(user):
+        return "published arrangements"
+    if user.is_moderator:
         return "all arrangements, published and unpublished"
-    if getattr(user, "is_authenticated", False):
-        return "published arrangements and your organisations’ unpublished ones"
-    return "published arrangements"
+    return "published arrangements and your organisations’ unpublished ones"
 
 
 def _context(request) -> dict:
@@ -47,7 +48,7 @@ def map_page(request):
     context = _context(request)
     qs = context.pop("arrangements_qs")
     filters = context["filters"]
-    public = listing.is_public(request.user)
+    public = listing.sees_only_published(request.user)
     key = register.key_for("map-counts", sorted(filters.as_query().items()))
     if public:
         version = register.current()  # before the counts: a write in between keeps them under the old number
@@ -172,12 +173,12 @@ def _dashboard_figures(qs) -> dict:
 
 
 def dashboard(request):
-    """Kept against the register version for the public, so the page does not grow with the
-    register; signed-in people (who see their drafts too) get live figures."""
+    """Kept against the register version for the public (and for signed-in people who see no
+    draft), so the page does not grow with the register; people who see drafts get live figures."""
     context = _context(request)
     qs = context.pop("arrangements_qs")
     filters = context["filters"]
-    if listing.is_public(request.user):
+    if listing.sees_only_published(request.user):
         kept = register.cached(
             register.key_for("dashboard", sorted(filters.as_query().items())), lambda: _dashboard_figures(qs)
         )

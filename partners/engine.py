@@ -35,6 +35,10 @@ import numpy as np
 
 # Factor keys, in the order they are shown.
 FACTORS = ("border", "distance", "areas", "similarity", "track_record", "joinable", "timing", "interest", "political")
+# How many of the arrangements a match could be joined through are listed with it (with how many
+# there are in all). At a million arrangements a council is in hundreds for one service: listing
+# each, with its members, was most of the finder's answer and of its time.
+JOINABLE_PER_MATCH = 5
 FACTOR_LABELS = {
     "border": "Shared border",
     "distance": "Distance",
@@ -272,7 +276,13 @@ class Match:
     factors: tuple[Factor, ...]
     flags: tuple[Flag, ...]
     distance_km: float | None
-    joinable: tuple[JoinableArrangement, ...]
+    joinable: tuple[JoinableArrangement, ...]  # the first JOINABLE_PER_MATCH, by title
+    joinable_count: int  # how many there are in all
+
+    @property
+    def joinable_more(self) -> int:
+        """How many are not listed with the match."""
+        return self.joinable_count - len(self.joinable)
 
     def factor(self, key: str) -> Factor | None:
         return next((f for f in self.factors if f.key == key), None)
@@ -1102,6 +1112,7 @@ class _Context:
     values: dict[str, np.ndarray] = field(default_factory=dict)
     borders: dict[int, float] = field(default_factory=dict)
     joinable: np.ndarray | None = None  # bool per arrangement: running, and i is not in it
+    joinable_by_match: dict[int, tuple[tuple[JoinableArrangement, ...], int, bool]] = field(default_factory=dict)
 
 
 def find_partners(data: MatchingData, query: Query) -> Result:
@@ -1264,13 +1275,22 @@ def _joinable_mask(ctx: _Context) -> np.ndarray:
     return ctx.joinable
 
 
-def _joinable_of(ctx: _Context, j: int) -> tuple[JoinableArrangement, ...]:
+def _joinable_of(ctx: _Context, j: int) -> tuple[tuple[JoinableArrangement, ...], int, bool]:
+    """The arrangements the organisation could join through `j`: the first JOINABLE_PER_MATCH
+    by title, with their distances, how many there are in all and whether any is a trading
+    provider (worked out once a match)."""
+    if j in ctx.joinable_by_match:
+        return ctx.joinable_by_match[j]
     facts = ctx.facts
     if not len(facts.members):
-        return ()
+        return (), 0, False
     joinable = _joinable_mask(ctx)
-    theirs = [a for a in facts.member_of[facts.members == j].tolist() if joinable[a]]
-    return tuple(_with_distance(ctx, a) for a in sorted(theirs, key=lambda a: facts.title_rank[a]))
+    theirs = facts.member_of[facts.members == j]
+    theirs = theirs[joinable[theirs]]
+    first = theirs[np.argsort(facts.title_rank[theirs], kind="stable")[:JOINABLE_PER_MATCH]]
+    answer = tuple(_with_distance(ctx, a) for a in first.tolist()), len(theirs), bool(facts.trading[theirs].any())
+    ctx.joinable_by_match[j] = answer
+    return answer
 
 
 def _with_distance(ctx: _Context, a: int) -> JoinableArrangement:
@@ -1306,6 +1326,7 @@ def _match(ctx: _Context, j: int, score: float, weights: Mapping[str, float]) ->
         if key in ctx.values
     )
     d = float(ctx.distances[j])
+    joinable, count, _trading = _joinable_of(ctx, j)
     return Match(
         code=data.codes[j],
         name=data.names[j],
@@ -1313,7 +1334,8 @@ def _match(ctx: _Context, j: int, score: float, weights: Mapping[str, float]) ->
         factors=factors,
         flags=tuple(_flags(ctx, j)),
         distance_km=None if math.isnan(d) else d,
-        joinable=_joinable_of(ctx, j),
+        joinable=joinable,
+        joinable_count=count,
     )
 
 
@@ -1484,19 +1506,22 @@ def _through(records: Sequence[SharedRecord]) -> str:
 
 
 def _joinable_reason(ctx: _Context, j: int) -> tuple[str, dict]:
-    arrangements = _joinable_of(ctx, j)
+    arrangements, count, trading = _joinable_of(ctx, j)
     service = ctx.service or "this service"
-    titles = _join_words(_at_most([a.title for a in arrangements], 3))
-    details = {"arrangements": [a.id for a in arrangements]}
+    shown = [a.title for a in arrangements[:3]]
+    if count > 3:
+        shown = [*shown[:2], f"{count - 2:,} more"]
+    titles = _join_words(shown)
+    details = {"arrangements": [a.id for a in arrangements], "count": count}
     if not arrangements:
         return f"Not in a live arrangement for {service} that you could join", details
     d = ctx.distances[j]
     far = f", {d:,.0f} km from you" if np.isfinite(d) and d >= 1 else ""
-    if any(a.trading for a in arrangements):
+    if trading:
         far += " (a provider that sells to anyone)" if ctx.query.include_trading else ""
-    if len(arrangements) == 1:
+    if count == 1:
         return f"In a live arrangement for {service} you could join: {titles}{far}", details
-    return f"In {len(arrangements)} live arrangements for {service} you could join: {titles}{far}", details
+    return f"In {count:,} live arrangements for {service} you could join: {titles}{far}", details
 
 
 def _timing_reason(ctx: _Context, j: int) -> tuple[str, dict]:

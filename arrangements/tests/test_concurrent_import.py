@@ -43,9 +43,7 @@ def test_api_writes_during_a_long_import_are_never_refused_with_database_is_lock
     assert result["created"] == 6000
     assert result["writes"] >= 3  # the writes really overlapped the import
     assert result["failures"] == 0  # none answered 500 ("database is locked")
-    # The longest wait was under 5 s on the machines this was written on; on the 2026-12-02
-    # machine every commit, the last one that had passed CI included, waited 6.2-7.6 s with the
-    # machine idle, and halving the import's batch did not shorten it: the wait comes from
-    # somewhere other than one batch's lock (to find: see the 2026-12-02 closing note). The
-    # bound is 10 s until then; a refused write (above) or a longer wait still fails.
-    assert result["max_wait"] < 10, result
+    # At most about one batch (half a second) each; 5 s leaves room for a slow, busy machine.
+    # (A process's first request is made before the import starts: beside the import's check,
+    # in the same interpreter, its one-off loading waited 6 s for the GIL, not the database.)
+    assert result["max_wait"] < 5, result

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Membership, Role, User
 from arrangements import dashboard
@@ -205,6 +207,33 @@ def test_a_member_sees_their_draft_counted_once(client, register):
     assert counts["SVL"] == 3  # its own draft too, and no arrangement counted twice
     assert counts["NTT"] == 3
     assert "unpublished" in response.context["scope"]
+
+
+@pytest.mark.parametrize("path", ["/map/", "/dashboard/"])
+def test_a_member_who_sees_no_draft_is_given_the_figures_kept_for_the_public(client, register, path):
+    Client().get(path)  # the public's figures, kept against the register version
+    user = User.objects.create_user("west.editor", password="a-long-test-password-9")
+    Membership.objects.create(user=user, organisation=register["west"], role=Role.EDITOR)
+    client.force_login(user)
+    public = Client().get(path).context
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    aggregates = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() or "SUM(" in q["sql"].upper()]
+    assert aggregates == []  # the kept figures, not counted again
+    assert response.context["scope"] == "published arrangements"
+    if path == "/map/":
+        assert response.context["counts"] == public["counts"]
+    else:
+        assert response.context["data"] == public["data"]
+    # Once the member's organisation has a draft, their figures are counted live, with it.
+    _arrangement("Westbury Draft", [register["west"]], status=Status.IDEA, published=False)
+    client.force_login(user)
+    response = client.get(path)
+    assert "unpublished" in response.context["scope"]
+    if path == "/map/":
+        assert {c["code"]: c["arrangements"] for c in response.context["counts"]}["WSU"] == 2
+    else:
+        assert response.context["data"]["arrangements"] == public["data"]["arrangements"] + 1
 
 
 def test_partner_counts_is_one_query(register, django_assert_num_queries):

@@ -24,6 +24,7 @@ from partners.engine import (
     AREA_KINDS,
     DEFAULT_WEIGHTS,
     FACTORS,
+    JOINABLE_PER_MATCH,
     ArrangementFact,
     IndicatorSpec,
     PoliticalControl,
@@ -560,6 +561,25 @@ def test_joinable_arrangements_are_listed_separately(data):
     assert [a.id for a in by_code(result)["ETS"].joinable] == [1, 2]
     # Listed even when the factor is switched off.
     assert len(find_partners(data, waste_query(weights={"joinable": 0})).joinable) == 2
+
+
+def test_a_match_lists_its_first_joinable_arrangements_and_counts_them_all(data):
+    many = [ArrangementFact(100 + n, f"Waste partnership {n:02d}", ("ETS", "TBY")) for n in range(12)]
+    result = find_partners(data, waste_query(arrangements=(*ARRANGEMENTS, *many)))
+    ets = by_code(result)["ETS"]
+    assert ets.joinable_count == 14 and ets.joinable_more == 14 - JOINABLE_PER_MATCH
+    assert [a.title for a in ets.joinable] == [
+        "Testdale Waste Partnership",
+        "Three Rivers Recycling",
+        "Waste partnership 00",
+        "Waste partnership 01",
+        "Waste partnership 02",
+    ]
+    assert ets.factor("joinable").reason.startswith(
+        "In 14 live arrangements for waste collection you could join: Testdale Waste Partnership, "
+        "Three Rivers Recycling and 12 more"
+    )
+    assert result.joinable_count == 14  # the organisation's own list still counts them all
 
 
 def test_prepared_facts_give_the_same_answer(data):
