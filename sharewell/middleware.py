@@ -115,7 +115,10 @@ class ServerTimingMiddleware:
     def __call__(self, request):
         started = time.perf_counter()
         response = self.get_response(request)
-        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        timing = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
+        # A streamed answer (a download) is written after this header is sent: say that its
+        # time is until the body began, not the whole answer's.
+        response["Server-Timing"] = f'{timing};desc="until streaming began"' if response.streaming else timing
         return response
 
 

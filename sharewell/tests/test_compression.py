@@ -31,3 +31,12 @@ def test_signed_in_pages_are_not(django_user_model):
     response = client.get("/map/", **GZIP)
     assert response.status_code == 200
     assert not response.has_header("Content-Encoding")
+
+
+@pytest.mark.django_db
+def test_a_streamed_download_says_its_time_is_until_streaming_began():
+    page = Client().get("/map/")
+    download = Client().get("/arrangements/download/csv/")
+    assert download.streaming
+    assert download["Server-Timing"].endswith(';desc="until streaming began"')
+    assert "desc" not in page["Server-Timing"]  # a page's time is the whole answer's
