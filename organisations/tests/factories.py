@@ -1,4 +1,5 @@
-"""Factories for organisations, their names, codes, boundaries, neighbours and indicators.
+"""Factories for organisations, their names, codes, boundaries, neighbours, indicators and the
+councils a body with no area of its own serves.
 
 Testshire itself, the fictional county every test stands in, is built in tests/world.py.
 Its districts are the squares below, so their shared border has a known length.
