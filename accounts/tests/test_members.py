@@ -7,7 +7,7 @@ from django.core import mail
 
 from accounts import writes
 from accounts.models import Invitation, JoinRequest, Membership, OrganisationSecurity, Role
-from accounts.tests.factories import MembershipFactory, UserFactory
+from accounts.tests.factories import JoinRequestFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def world(testshire, member_of):
     admin = member_of(testshire.northtown, Role.ADMIN)
     colleague = MembershipFactory(organisation=testshire.northtown, role=Role.VIEWER)
     asker = UserFactory(first_name="Bea", last_name="Asker")
-    join_request = JoinRequest.objects.create(user=asker, organisation=testshire.northtown)
+    join_request = JoinRequestFactory(user=asker, organisation=testshire.northtown)
     return {
         "org": testshire.northtown,
         "admin": admin,
@@ -122,7 +122,7 @@ def test_the_last_admin_cannot_step_down_or_be_removed(client, world):
 
 def test_a_moderator_decides_for_an_organisation_with_no_admin(client, testshire, moderator):
     asker = UserFactory()
-    join_request = JoinRequest.objects.create(user=asker, organisation=testshire.fire)
+    join_request = JoinRequestFactory(user=asker, organisation=testshire.fire)
     client.force_login(moderator)
 
     response = client.post(
@@ -206,7 +206,7 @@ def test_asking_to_join_from_your_account_page(client, testshire, user, django_c
 
 def test_moderators_see_the_requests_only_they_can_decide(client, world, testshire, moderator, member_of):
     asker = UserFactory(first_name="Finn", last_name="Fire")
-    JoinRequest.objects.create(user=asker, organisation=testshire.fire, job_title="Station manager")
+    JoinRequestFactory(user=asker, organisation=testshire.fire, job_title="Station manager")
     client.force_login(moderator)
 
     page = client.get("/account/members/").content.decode()

@@ -7,8 +7,8 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret, hotp_value
 from django.utils import timezone
 
-from accounts.models import OrganisationSecurity, Role
-from accounts.tests.factories import PASSWORD, UserFactory
+from accounts.models import Role
+from accounts.tests.factories import PASSWORD, OrganisationSecurityFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -84,7 +84,7 @@ def test_the_code_page_without_a_password_first_goes_back_to_sign_in(client):
 
 def test_a_member_of_an_organisation_requiring_it_must_set_it_up_before_changing_anything(client, testshire, member_of):
     editor = member_of(testshire.northtown, Role.EDITOR)
-    OrganisationSecurity.objects.create(organisation=testshire.northtown, require_mfa=True)
+    OrganisationSecurityFactory(organisation=testshire.northtown, require_mfa=True)
     client.post(SIGN_IN, {"username": editor.username, "password": PASSWORD})
 
     write = client.post("/account/tokens/", {"name": "script"})
@@ -98,7 +98,7 @@ def test_a_member_of_an_organisation_requiring_it_must_set_it_up_before_changing
 def test_a_member_with_an_authenticator_writes_as_before(client, testshire, member_of):
     editor = member_of(testshire.northtown, Role.EDITOR)
     _authenticator(editor)
-    OrganisationSecurity.objects.create(organisation=testshire.northtown, require_mfa=True)
+    OrganisationSecurityFactory(organisation=testshire.northtown, require_mfa=True)
     client.force_login(editor)
 
     assert client.post("/account/tokens/", {"name": "script"}).status_code == 200
@@ -107,7 +107,7 @@ def test_a_member_with_an_authenticator_writes_as_before(client, testshire, memb
 
 def test_other_organisations_members_are_not_asked(client, testshire, member_of):
     editor = member_of(testshire.southvale, Role.EDITOR)
-    OrganisationSecurity.objects.create(organisation=testshire.northtown, require_mfa=True)
+    OrganisationSecurityFactory(organisation=testshire.northtown, require_mfa=True)
     client.force_login(editor)
 
     assert client.post("/account/tokens/", {"name": "script"}).status_code == 200

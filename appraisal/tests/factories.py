@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from appraisal.models import BusinessCase, CaseVersion
+from arrangements.tests.factories import ArrangementFactory
+
 
 def case_data(**changes) -> dict:
     """A small case for the shared legal service: Northtown (NTT) and Southvale (SVL). The `draft`
@@ -28,3 +35,37 @@ def case_data(**changes) -> dict:
     }  # fmt: skip
     data.update(changes)
     return data
+
+
+class BusinessCaseFactory(factory.django.DjangoModelFactory):
+    """A draft of `case_data()`'s case, not yet shared (version 0). Written straight to the database:
+    a test of what sharing does (the ledger's plan, the versions) goes through `appraisal.writes`."""
+
+    class Meta:
+        model = BusinessCase
+
+    arrangement = factory.SubFactory(ArrangementFactory)
+    data = factory.LazyFunction(case_data)
+    updated_by = factory.SubFactory(UserFactory)
+
+
+class CaseVersionFactory(factory.django.DjangoModelFactory):
+    """A shared version of a case, holding the case's inputs as they are."""
+
+    class Meta:
+        model = CaseVersion
+
+    case = factory.SubFactory(
+        BusinessCaseFactory,
+        shared=True,
+        shared_at=factory.LazyFunction(timezone.now),
+        shared_by=factory.SelfAttribute("updated_by"),
+        version=1,
+    )
+    number = factory.Sequence(lambda n: n + 1)
+    data = factory.LazyAttribute(lambda o: o.case.data)
+    changes = factory.LazyFunction(lambda: ["Shared with everyone who can see the arrangement"])
+    door = "edited on the site"
+    # A figure of the right size, not the engine's: only a change of it is put in words.
+    npv = 1_250_000.0
+    user = factory.SubFactory(UserFactory)

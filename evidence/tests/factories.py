@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import factory
 
-from evidence.models import CaseStudy, Factor, Quotation, Source, Theme
+from evidence.models import CaseStudy, Checklist, ChecklistItem, Factor, Quotation, Source, Theme
 
 
 class ThemeFactory(factory.django.DjangoModelFactory):
@@ -62,3 +62,31 @@ class CaseStudyFactory(factory.django.DjangoModelFactory):
     country = "England"
     summary = "A test case"
     register_title = "Shared legal"
+
+
+class ChecklistFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Checklist
+
+    key = factory.Sequence(lambda n: f"checklist-{n}")
+    title = factory.Sequence(lambda n: f"Testshire's checklist for sharing a service, part {n}")
+    source = factory.SubFactory(SourceFactory)
+
+
+class ChecklistItemFactory(factory.django.DjangoModelFactory):
+    """An item about one factor (a new one unless `factors=[...]` is given): every item of the
+    library is tied to at least one."""
+
+    class Meta:
+        model = ChecklistItem
+        skip_postgeneration_save = True
+
+    checklist = factory.SubFactory(ChecklistFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Agree which partner leads, and write it down"
+    phase = "Initiate"
+
+    @factory.post_generation
+    def factors(obj, create, extracted, **kwargs):
+        if create:
+            obj.factors.set(extracted if extracted is not None else [FactorFactory()])

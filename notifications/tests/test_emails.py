@@ -15,6 +15,7 @@ from accounts.models import Role
 from accounts.tests.factories import MembershipFactory
 from notifications import jobs
 from notifications.models import EmailPreference
+from notifications.tests.factories import EmailPreferenceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +56,10 @@ def post(testshire, member_of, legal):
 
 
 def respond(post, organisation, user, capture, message="We are interested: call us."):
-    from partners.models import PostResponse
+    from partners.tests.factories import PostResponseFactory
 
     with capture(execute=True):
-        return PostResponse.objects.create(post=post, organisation=organisation, user=user, message=message)
+        return PostResponseFactory(post=post, organisation=organisation, user=user, message=message)
 
 
 def test_a_board_response_is_emailed_to_the_poster(post, testshire, member_of, django_capture_on_commit_callbacks):
@@ -206,7 +207,7 @@ def test_the_weekly_digest_only_for_those_who_asked(testshire, member_of):
     from arrangements.tests.factories import VersionFactory
 
     wants = member_of(testshire.northtown, Role.VIEWER)
-    EmailPreference.objects.create(user=wants, weekly_digest=True)
+    EmailPreferenceFactory(user=wants, weekly_digest=True)
     member_of(testshire.northtown, Role.EDITOR)  # has not asked for it
     arrangement = Arrangement.objects.create(
         title="Shared waste collection", description="x", delivery_model="joint_committee", status="live"
@@ -231,7 +232,7 @@ def test_the_weekly_digest_only_for_those_who_asked(testshire, member_of):
 
 def test_no_digest_in_a_quiet_week(testshire, member_of):
     wants = member_of(testshire.northtown, Role.VIEWER)
-    EmailPreference.objects.create(user=wants, weekly_digest=True)
+    EmailPreferenceFactory(user=wants, weekly_digest=True)
 
     assert jobs.send_weekly_digests.call() == 0
     assert mail.outbox == []

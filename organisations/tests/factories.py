@@ -1,4 +1,5 @@
-"""Factories for organisations, their names, codes, boundaries, neighbours and indicators.
+"""Factories for organisations, their names, codes, boundaries, neighbours, indicators and the
+councils a body with no area of its own serves.
 
 Testshire itself, the fictional county every test stands in, is built in tests/world.py.
 Its districts are the squares below, so their shared border has a known length.
@@ -20,6 +21,7 @@ from organisations.models import (
     OrganisationName,
     OrganisationType,
     Overlap,
+    ServedCouncil,
     Tier,
 )
 from organisations.names import normalise_name
@@ -122,6 +124,27 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.SubFactory(IndicatorFactory)
     value = 12.5
     period = "2024"
+
+
+class ServedCouncilFactory(factory.django.DjangoModelFactory):
+    """An NHS trust (a body with no area of its own) recorded by one of its editors as serving a district."""
+
+    class Meta:
+        model = ServedCouncil
+
+    body = factory.SubFactory(
+        OrganisationFactory,
+        name=factory.Sequence(lambda n: f"Testshire Community Health NHS Trust {n}"),
+        official_name=factory.SelfAttribute("name"),
+        gss_code="",
+        org_type=OrganisationType.NHS_TRUST,
+        tier=Tier.NONE,
+    )
+    council = factory.SubFactory(OrganisationFactory)
+    recorded_as = factory.LazyAttribute(lambda o: f"an editor of {o.body.name}")
+    # By path: accounts' factories import this module.
+    recorded_by = factory.SubFactory("accounts.tests.factories.UserFactory")
+    source = ""
 
 
 # --- Testshire's map (tests/world.py draws it) --------------------------------------

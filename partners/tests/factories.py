@@ -7,8 +7,9 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
 from organisations.tests.factories import OrganisationFactory
-from partners.models import Post
+from partners.models import Post, PostResponse, PostView
 from services.tests.factories import ServiceCategoryFactory
 
 
@@ -25,3 +26,27 @@ class PostFactory(factory.django.DjangoModelFactory):
     contact_name = "Test Officer"
     contact_email = "officer@testshire.example"
     expires_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=90))
+    created_by = factory.SubFactory(UserFactory)
+
+
+class PostViewFactory(factory.django.DjangoModelFactory):
+    """Someone signed in, from another organisation, looked at a post."""
+
+    class Meta:
+        model = PostView
+
+    post = factory.SubFactory(PostFactory)
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PostResponseFactory(factory.django.DjangoModelFactory):
+    """Another organisation's editor answers a post."""
+
+    class Meta:
+        model = PostResponse
+
+    post = factory.SubFactory(PostFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)
+    message = "Southvale would like to talk about sharing this: call the shared services team"

@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.models import Role
 from arrangements import writes
 from arrangements.models import Arrangement, LedgerEntry, Revision, StatusChange
-from surveys.models import SurveyDraft, SurveyResponse, SurveyRound
+from surveys.models import SurveyDraft, SurveyResponse
+from surveys.tests.factories import SurveyRoundFactory
 from tests import world
 
 START = "/survey/2026/NTT/"
@@ -46,11 +47,8 @@ def row_of(page: str, text: str) -> str:
 
 @pytest.fixture
 def survey_round(db):
-    """The 2026/27 round, open today."""
-    today = timezone.localdate()
-    return SurveyRound.objects.create(
-        year=2026, opens_on=today - dt.timedelta(days=7), closes_on=today + dt.timedelta(days=30)
-    )
+    """The 2026/27 round, open today (from a week ago for a month)."""
+    return SurveyRoundFactory(year=2026)
 
 
 @pytest.fixture
