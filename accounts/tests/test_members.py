@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core import mail
 
@@ -181,6 +183,19 @@ def test_an_invitation_is_emailed_and_accepted_by_its_address(client, world, dja
     assert Membership.objects.get(user=invited, organisation=world["org"]).role == Role.EDITOR
     assert client.post(f"/account/invitation/{invitation.token}/").status_code == 200  # used once only
     assert Membership.objects.filter(organisation=world["org"], user__email="new.person@northtown.example").count() == 1
+
+
+def test_an_invitation_opened_before_signing_up_starts_the_account_form_with_its_address(client, world):
+    from django.test import Client
+
+    from accounts.tests.factories import InvitationFactory
+
+    invitation = InvitationFactory(organisation=world["org"], email="new.person+legal@northtown.example")
+    page = Client().get(f"/account/invitation/{invitation.token}/").content.decode()
+    link = re.search(r'href="(/account/signup/[^"]+)">ask for an account', page).group(1).replace("&amp;", "&")
+    assert link.endswith(f"next=/account/invitation/{invitation.token}/")
+    form = Client().get(link).content.decode()
+    assert 'value="new.person+legal@northtown.example"' in form
 
 
 def test_an_invalid_invitation_form_names_the_field(client, world):
