@@ -189,7 +189,7 @@ def _action_problems(
         problems.append(Problem("factor", "unknown", "Choose the factor the action is for", value=factor))
     if not text.strip():
         problems.append(Problem("text", "required", "Enter what will be done"))
-    elif len(text) > ACTION_MAX:
+    elif len(text.strip()) > ACTION_MAX:  # what is kept is the stripped text, as the page's form strips it
         problems.append(Problem("text", "too_long", f"Keep the action under {ACTION_MAX} characters"))
     owner = _organisation(owner_code)
     if owner is None or owner.pk not in permissions.current_partner_ids(arrangement):
