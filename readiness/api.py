@@ -1,11 +1,13 @@
 """The readiness API: the questions, and an arrangement's assessment (a partner's answers in;
-scores per factor per partner and the disagreements out). Every rule lives in
+scores per factor per partner and the disagreements out) and its action plan. Every rule lives in
 `readiness.writes`, `readiness.services` and `engines.readiness`; this door only translates."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from accounts.api_auth import ReadAuth, TokenAuth
 from arrangements.api import problems_body
@@ -254,3 +256,123 @@ class PublishIn(Schema):
 def publish_summary(request, pk: int, payload: PublishIn):
     arrangement = _arrangement(request, pk)
     return _write_answer(arrangement, writes.publish(request.user, arrangement, publish=payload.published))
+
+
+class ReadinessActionOut(Schema):
+    id: int
+    factor: str
+    text: str
+    owner: str
+    owner_name: str
+    due_on: dt.date
+    done: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+# The date is text, not a `date`: the write path reads it (as it does the page's date input), so
+# "soon" is a problem named `due_on` in the write path's words, and a number is never read as a date.
+DUE_ON = "The date the action is due, as YYYY-MM-DD"
+
+
+class ReadinessActionIn(Schema):
+    factor: str = Field(description="The factor the action is for: a `factor` of `GET /api/v1/readiness/questions`")
+    text: str = Field(description="What will be done")
+    owner: str = Field(description="The code of the current partner organisation that owns the action")
+    due_on: str = Field(description=DUE_ON, json_schema_extra={"format": "date"})
+
+
+class ReadinessActionPatch(Schema):
+    # Each field may be left out (it keeps its value), but is never null: a null is refused (422).
+    factor: str = Field(None, description="The factor the action is for")
+    text: str = Field(None, description="What will be done")
+    owner: str = Field(None, description="The code of the current partner organisation that owns the action")
+    due_on: str = Field(None, description=DUE_ON, json_schema_extra={"format": "date"})
+    done: bool = Field(None, description="Whether the action is done")
+
+
+def _action_body(action) -> dict:
+    return {
+        "id": action.pk,
+        "factor": action.factor,
+        "text": action.text,
+        "owner": action.owner.code,
+        "owner_name": action.owner.name,
+        "due_on": action.due_on,
+        "done": action.done,
+        "created_at": action.created_at,
+        "updated_at": action.updated_at,
+    }
+
+
+def _write_action(outcome: writes.Outcome, success: int = 200):
+    """An action plan write answers as the other readiness writes do: 403 refused, 422 with its
+    problems, or the action written as `GET .../readiness/actions` shows it."""
+    if outcome.forbidden:
+        return 403, {"detail": outcome.problems[0].message}
+    if outcome.problems:
+        return 422, problems_body(outcome.problems)
+    return success, _action_body(outcome.value)
+
+
+ACTIONS = (
+    "The action plan is seen by the partners' members and moderators, as on the readiness page; "
+    "it is never part of the published summary. `owner` is the owning partner's code, `owner_name` its name. "
+    "Open actions come first, soonest due first."
+)
+PLANNERS = "As an editor of a current partner, as on the readiness page."
+REFUSALS = {401: MessageOut, 403: MessageOut, 404: MessageOut, 422: ProblemsOut}
+
+
+@arrangement_router.get(
+    "/{pk}/readiness/actions",
+    response={200: list[ReadinessActionOut], 401: MessageOut, 403: MessageOut, 404: MessageOut},
+    auth=ReadAuth(),
+    summary="An arrangement's readiness action plan: who does what for which factor, by when",
+    description=ACTIONS + " Anyone else is refused (403).",
+)
+def list_actions(request, pk: int):
+    arrangement = _arrangement(request, pk)
+    if not permissions.can_see_plan(request.user, arrangement):
+        return 403, {"detail": "Only the partners' members and moderators see the action plan"}
+    return 200, [_action_body(a) for a in services.action_plan(arrangement)]
+
+
+@arrangement_router.post(
+    "/{pk}/readiness/actions",
+    response={201: ReadinessActionOut, **REFUSALS},
+    auth=TokenAuth(),
+    summary="Add an action to the readiness action plan",
+    description=(
+        'Send `{"factor", "text", "owner", "due_on"}`. ' + PLANNERS + " `owner` must be a current partner; "
+        "`due_on` a real date. Problems (422) name the field. Answers the new action. " + ACTIONS
+    ),
+)
+def add_action(request, pk: int, payload: ReadinessActionIn):
+    arrangement = _arrangement(request, pk)
+    return _write_action(writes.add_action(request.user, arrangement, **payload.dict()), success=201)
+
+
+@arrangement_router.patch(
+    "/{pk}/readiness/actions/{action_id}",
+    response={200: ReadinessActionOut, **REFUSALS},
+    auth=TokenAuth(),
+    summary="Change an action in the readiness action plan (mark it done, move its date, ...)",
+    description=(
+        "Only the fields sent change; the others keep their values. " + PLANNERS + " An action of "
+        "another arrangement is not found (404). Answers the action as it now is. " + ACTIONS
+    ),
+)
+def change_action(request, pk: int, action_id: int, payload: ReadinessActionPatch):
+    arrangement = _arrangement(request, pk)
+    action = get_object_or_404(arrangement.readiness_actions.select_related("owner"), pk=action_id)
+    # The write path changes every field: those not sent go to it as they are.
+    fields = {
+        "factor": action.factor,
+        "text": action.text,
+        "owner": action.owner.code,
+        "due_on": action.due_on,
+        "done": action.done,
+    }
+    fields.update(payload.dict(exclude_unset=True))
+    return _write_action(writes.change_action(request.user, action, **fields))

@@ -2,6 +2,7 @@
 
 - A partner's answers are seen by the members of every partner of that arrangement and by
   moderators; the public sees only a summary the partners have published.
+- The action plan is seen by those same people, and never published.
 - An editor (or admin) of a current partner answers for that organisation, and adds actions
   and publishes the summary; an editor of a current partner or a moderator starts a new round.
 """
@@ -27,6 +28,11 @@ def can_answer(user, arrangement, organisation) -> bool:
 
 def can_see_answers(user, arrangement) -> bool:
     return arrangement_permissions.is_partner_member(user, arrangement)
+
+
+def can_see_plan(user, arrangement) -> bool:
+    """The action plan: whoever sees the partners' answers (the plan is never in the published summary)."""
+    return can_see_answers(user, arrangement)
 
 
 def can_start_round(user, arrangement) -> bool:

@@ -1,5 +1,5 @@
 """Reads for readiness: the current round, its scores (through `engines.readiness`), the trend
-across rounds, the checklists and calibration against the register's outcomes."""
+across rounds, the action plan, the checklists and calibration against the register's outcomes."""
 
 from __future__ import annotations
 
@@ -16,6 +16,11 @@ ENDED = (Status.ENDED, Status.DISAGGREGATED)
 
 def current_round(arrangement) -> Round | None:
     return arrangement.readiness_rounds.order_by("-number").first()
+
+
+def action_plan(arrangement) -> list:
+    """The arrangement's actions, open ones first, soonest due first (the model's order)."""
+    return list(arrangement.readiness_actions.select_related("owner"))
 
 
 def stage_of(arrangement) -> str:

@@ -3,8 +3,6 @@ Every write goes through `readiness.writes`; the scores come from `readiness.ser
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -102,7 +100,7 @@ def results(request, pk: int):
         "question_rows": question_rows,
         "disagreement_count": len(result.disagreements) if (result and partner_view) else 0,
         "recommendations": recommendations,
-        "actions": list(arrangement.readiness_actions.select_related("owner")) if partner_view else [],
+        "actions": services.action_plan(arrangement) if permissions.can_see_plan(request.user, arrangement) else [],
         "labels": labels,
         "trend": services.trend(arrangement) if partner_view else [],
         "checklists": services.checklists(result),
@@ -209,13 +207,6 @@ def _action_form(arrangement, data, action: Action | None = None) -> ActionForm:
     )
 
 
-def _date(text: str):
-    try:
-        return dt.date.fromisoformat(text)
-    except (TypeError, ValueError):
-        return text
-
-
 @login_required
 def action(request, pk: int, action_pk: int | None = None):
     """Add an action (POST to the plan) or change one (its own page)."""
@@ -230,7 +221,8 @@ def action(request, pk: int, action_pk: int | None = None):
             "factor": data["factor"],
             "text": data["text"],
             "owner": data["owner"],
-            "due_on": _date(data["due_on"]),
+            # The date input's ISO text: the write path reads it, as it does the API's.
+            "due_on": data["due_on"],
         }
         if existing is None:
             outcome = writes.add_action(request.user, arrangement, **fields)

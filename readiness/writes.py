@@ -7,6 +7,7 @@ arrangement and organisation, validate, write in one short transaction and retur
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from sharewell.problems import Problem
 
 COMMENT_MAX = 2000
 ACTION_MAX = 1000
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 
 @dataclass
@@ -160,47 +162,75 @@ def publish(user, arrangement, publish: bool = True) -> Outcome:
     return Outcome(value=round_)
 
 
+def _due_date(value) -> dt.date | None:
+    """The due date as a date, from a `date` or its ISO text ("2027-03-31"): the page's date input
+    and the API both send text, so the reading lives here where both doors share it. Only the
+    YYYY-MM-DD form is read, as `date.fromisoformat` would also take "20270331" and week dates,
+    which no one types meaning a due date."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value.strip()):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:  # 2027-02-30
+            return None
+    return None
+
+
 def _action_problems(
     arrangement, factor: str, text: str, owner_code: str, due_on
-) -> tuple[list[Problem], Organisation | None]:
+) -> tuple[list[Problem], Organisation | None, dt.date | None]:
     problems = []
+    # Whatever a door sends (an API's null among them) is a problem to name, never an error.
+    factor = factor if isinstance(factor, str) else ""
+    text = text if isinstance(text, str) else ""
+    owner_code = owner_code if isinstance(owner_code, str) else ""
     if factor not in questions.factor_keys():
-        problems.append(Problem("factor", "unknown", "Choose the factor the action is for"))
+        problems.append(Problem("factor", "unknown", "Choose the factor the action is for", value=factor))
     if not text.strip():
         problems.append(Problem("text", "required", "Enter what will be done"))
-    elif len(text) > ACTION_MAX:
+    elif len(text.strip()) > ACTION_MAX:  # what is kept is the stripped text, as the page's form strips it
         problems.append(Problem("text", "too_long", f"Keep the action under {ACTION_MAX} characters"))
     owner = _organisation(owner_code)
     if owner is None or owner.pk not in permissions.current_partner_ids(arrangement):
-        problems.append(Problem("owner", "not_partner", "Choose the partner organisation that owns the action"))
-    if not isinstance(due_on, dt.date):
-        problems.append(Problem("due_on", "invalid", "Enter the date the action is due, like 31 3 2027"))
-    return problems, owner
+        problems.append(
+            Problem("owner", "not_partner", "Choose the partner organisation that owns the action", value=owner_code)
+        )
+    due = _due_date(due_on)
+    if due is None:
+        given = due_on if isinstance(due_on, str) else ""
+        problems.append(Problem("due_on", "invalid", "Enter the date the action is due, like 31 3 2027", value=given))
+    return problems, owner, due
 
 
 def add_action(user, arrangement, *, factor: str, text: str, owner: str, due_on) -> Outcome:
+    """Add an action to the arrangement's plan. `owner` is a current partner's code; `due_on` a
+    date or its ISO text."""
     if not permissions.can_plan(user, arrangement):
         return _refused("Only an editor of a partner can add to the action plan")
-    problems, organisation = _action_problems(arrangement, factor, text, owner, due_on)
+    problems, organisation, due = _action_problems(arrangement, factor, text, owner, due_on)
     if problems:
         return Outcome(problems)
     action = Action.objects.create(
-        arrangement=arrangement, factor=factor, text=text.strip(), owner=organisation, due_on=due_on, created_by=user
+        arrangement=arrangement, factor=factor, text=text.strip(), owner=organisation, due_on=due, created_by=user
     )
     return Outcome(value=action)
 
 
 def change_action(user, action: Action, *, factor: str, text: str, owner: str, due_on, done: bool) -> Outcome:
+    """Change every field of an action (a door that changes some sends the others as they are)."""
     if not permissions.can_plan(user, action.arrangement):
         return _refused("Only an editor of a partner can change the action plan")
-    problems, organisation = _action_problems(action.arrangement, factor, text, owner, due_on)
+    problems, organisation, due = _action_problems(action.arrangement, factor, text, owner, due_on)
+    if not isinstance(done, bool):
+        problems.append(Problem("done", "invalid", "Say whether the action is done: true or false"))
     if problems:
         return Outcome(problems)
     action.factor, action.text, action.owner, action.due_on, action.done = (
         factor,
         text.strip(),
         organisation,
-        due_on,
+        due,
         done,
     )
     action.updated_at = timezone.now()
