@@ -88,12 +88,15 @@ def sees_only_published(user) -> bool:
 
 
 def count(user, filters: services.ArrangementFilters, queryset: QuerySet[Arrangement] | None = None) -> int:
-    """How many arrangements match: kept against the register version for the public."""
+    """How many arrangements match: kept against the register version for the public; for
+    someone who sees drafts, the public's count (kept) and their drafts' (counted live), which
+    add exactly: nothing is both published and unpublished."""
     qs = queryset if queryset is not None else services.filtered(user, filters)
-    if not sees_only_published(user):
-        return qs.order_by().count()
     key = register.key_for("count", sorted(filters.as_query().items()))
-    return register.cached(key, lambda: qs.order_by().count())
+    if sees_only_published(user):
+        return register.cached(key, lambda: qs.order_by().count())
+    published = register.cached(key, lambda: services.filtered(None, filters).order_by().count())
+    return published + qs.filter(published=False).order_by().count()
 
 
 def savings(record: dict) -> dict:
