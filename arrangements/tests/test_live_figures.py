@@ -160,11 +160,15 @@ USERS = ["member with a draft", "moderator", "member without"]
 FILTERS = ["none", "category", "status", "organisation", "service"]
 
 
-@pytest.mark.parametrize("who", USERS)
-@pytest.mark.parametrize("filter_name", FILTERS)
-def test_the_public_part_and_the_drafts_together_give_the_same_answers_as_counting_live(generated, who, filter_name):
-    user = generated["users"][who]
-    filters = _filters(generated, filter_name)
+@pytest.fixture(params=[(who, name) for who in USERS for name in FILTERS], ids=lambda p: f"{p[0]}, filter {p[1]}")
+def case(request, generated) -> tuple[User, ArrangementFilters]:
+    """Each person (with a draft, a moderator, without one) with each filter."""
+    who, name = request.param
+    return generated["users"][who], _filters(generated, name)
+
+
+def test_the_public_part_and_the_drafts_together_give_the_same_answers_as_counting_live(case):
+    user, filters = case
     everything = filtered(user, filters)
     public = filtered(AnonymousUser(), filters)
     drafts = everything.filter(published=False)
@@ -269,11 +273,8 @@ def test_a_moderators_dashboard_counts_only_the_drafts_once_the_publics_part_is_
             assert "published" in sql, sql
 
 
-@pytest.mark.parametrize("who", USERS)
-@pytest.mark.parametrize("filter_name", FILTERS)
-def test_the_money_of_two_parts_combines_and_reads_back_from_json(generated, who, filter_name):
-    user = generated["users"][who]
-    filters = _filters(generated, filter_name)
+def test_the_money_of_two_parts_combines_and_reads_back_from_json(case):
+    user, filters = case
     everything = filtered(user, filters)
     public, drafts = (
         register_figures(filtered(AnonymousUser(), filters)),
@@ -285,11 +286,8 @@ def test_the_money_of_two_parts_combines_and_reads_back_from_json(generated, who
     assert combine_figures(kept, drafts).as_api() == register_figures(everything).as_api()
 
 
-@pytest.mark.parametrize("who", USERS)
-@pytest.mark.parametrize("filter_name", FILTERS)
-def test_the_count_of_what_someone_sees_is_the_publics_kept_and_their_drafts(generated, who, filter_name):
-    user = generated["users"][who]
-    filters = _filters(generated, filter_name)
+def test_the_count_of_what_someone_sees_is_the_publics_kept_and_their_drafts(case):
+    user, filters = case
     listing.count(None, filters)  # the public's, kept
     assert listing.count(user, filters) == filtered(user, filters).count()
 
