@@ -5,8 +5,8 @@ of queries, shaped from plain rows without building model objects.
 of `services.filtered(user, filters)` (the tests compare them over a generated register):
 one query for the page's rows, one each for partners, services, categories, sources, money
 and status history, one for pending changes (signed-in people only), and the total: for
-the public, kept against the register version (`arrangements.register`), for signed-in
-people (who also see drafts) counted live.
+the public, kept against the register version (`arrangements.register`), for people who
+also see drafts the public's, kept, and their drafts' counted live.
 """
 
 from __future__ import annotations
