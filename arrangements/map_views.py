@@ -174,7 +174,11 @@ def _dashboard_parts(qs) -> dict:
     """What the dashboard's figures are made of, for these arrangements (see `figures.summary_parts`)."""
     from benefits.services import live_without_baseline
 
-    return {"summary": figures.summary_parts(qs), "no_baseline": live_without_baseline(qs)}
+    parts = figures.summary_parts(qs)
+    # The page shows no entry left out of the totals (an arrangement's own page does), and over
+    # the whole register they are many: not kept, nor read back for each person who sees drafts.
+    parts["money"]["figures"]["left_out"] = []
+    return {"summary": parts, "no_baseline": live_without_baseline(qs)}
 
 
 def _combine_dashboard_parts(*parts: dict) -> dict:
