@@ -4,6 +4,11 @@ Every function takes the QuerySet of arrangements a person may see after the fil
 (`services.filtered(user, filters)`) and aggregates in the database: counts and sums are
 grouped by SQL, never by looping over arrangements in Python. Expected and achieved
 savings are always returned apart, each pound counted once (`arrangements.figures`).
+
+`summary` and `partner_counts` count a set of arrangements in one go. The pages build the same
+answers from parts (`summary_parts`, `partner_count_parts`, at the end): the public's part is
+kept against the register version, and someone who sees drafts has only their drafts counted
+live, put together with it (the tests compare the two ways over a generated register).
 """
 
 from __future__ import annotations
@@ -307,7 +312,8 @@ def top_services(arrangements: QuerySet[Arrangement], limit: int = 10) -> list[d
 
 
 def summary(arrangements: QuerySet[Arrangement]) -> dict:
-    """Everything the dashboard shows, for the page and the API alike."""
+    """Everything the dashboard shows, counted live over these arrangements (the page builds the
+    same from parts: `summary_parts`, `combine_parts`, `summary_from_parts`)."""
     return {
         "arrangements": _base(arrangements).count(),
         "by_status": status_counts(arrangements),
