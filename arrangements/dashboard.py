@@ -4,6 +4,11 @@ Every function takes the QuerySet of arrangements a person may see after the fil
 (`services.filtered(user, filters)`) and aggregates in the database: counts and sums are
 grouped by SQL, never by looping over arrangements in Python. Expected and achieved
 savings are always returned apart, each pound counted once (`arrangements.figures`).
+
+`summary` and `partner_counts` count a set of arrangements in one go. The pages build the same
+answers from parts (`summary_parts`, `partner_count_parts`, at the end): the public's part is
+kept against the register version, and someone who sees drafts has only their drafts counted
+live, put together with it (the tests compare the two ways over a generated register).
 """
 
 from __future__ import annotations
@@ -14,7 +19,8 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 
-from arrangements.figures import register_figures
+from arrangements.figures import RegisterFigures, register_figures
+from arrangements.figures import combine as combine_figures
 from arrangements.models import Arrangement, LedgerEntry, Measure, Partnership, Status
 from organisations.models import PRINCIPAL_COUNCIL_TYPES, Nation, Organisation, OrganisationType
 
@@ -289,7 +295,9 @@ def top_categories(arrangements: QuerySet[Arrangement], limit: int = 10) -> list
         through.objects.filter(arrangement__in=_ids(arrangements))
         .values(key=F("servicecategory__key"), label=F("servicecategory__label"))
         .annotate(count=Count("arrangement"))  # one row per pair (the link's own constraint): no distinct
-        .order_by("-count", "label")[:limit]
+        # The key last, so that two with the same label and count always come in one order (the
+        # order `summary_from_parts` ranks them in).
+        .order_by("-count", "label", "key")[:limit]
     )
 
 
@@ -299,12 +307,13 @@ def top_services(arrangements: QuerySet[Arrangement], limit: int = 10) -> list[d
         through.objects.filter(arrangement__in=_ids(arrangements))
         .values(lgsl=F("service__lgsl"), label=F("service__label"))
         .annotate(count=Count("arrangement"))  # one row per pair (the link's own constraint): no distinct
-        .order_by("-count", "label")[:limit]
+        .order_by("-count", "label", "lgsl")[:limit]  # the code last, as for categories
     )
 
 
 def summary(arrangements: QuerySet[Arrangement]) -> dict:
-    """Everything the dashboard shows, for the page and the API alike."""
+    """Everything the dashboard shows, counted live over these arrangements (the page builds the
+    same from parts: `summary_parts`, `combine_parts`, `summary_from_parts`)."""
     return {
         "arrangements": _base(arrangements).count(),
         "by_status": status_counts(arrangements),
@@ -317,3 +326,200 @@ def summary(arrangements: QuerySet[Arrangement]) -> dict:
         "top_categories": top_categories(arrangements),
         "top_services": top_services(arrangements),
     }
+
+
+# --- Parts: figures that can be kept and put together --------------------------------------
+#
+# What a person who sees drafts sees is the published arrangements matching the filters (the
+# public's, kept against the register version) and the unpublished ones visible to them: two
+# disjoint sets. Every figure above can be put together from the two exactly, if each part
+# keeps what its figures are made of: counts (which add), the organisations taking part (whose
+# union gives the distinct count and the council shares), counts by key for every category,
+# service, reason and organisation (which add by key, then rank) and the money (which adds per
+# arrangement, `figures.combine`). So only the drafts are counted live. Parts are JSON (lists,
+# not dicts keyed by numbers, which JSON would turn into text), so the public's can be kept.
+
+
+def summary_parts(arrangements: QuerySet[Arrangement]) -> dict:
+    """What `summary` is made of, for these arrangements: one grouped query per figure (the
+    money's three), none of them ranked or cut to ten, so that parts can be combined."""
+    savings = LedgerEntry.objects.filter(
+        arrangement=OuterRef("pk"), measure__in=[Measure.EXPECTED_SAVING, Measure.ACHIEVED_SAVING]
+    )
+    return {
+        "arrangements": _base(arrangements).count(),
+        "by_status": [list(row) for row in _base(arrangements).values_list("status").annotate(n=Count("pk"))],
+        # The EXISTS probe per organisation, as in `organisations_taking_part`: not IN over every
+        # partnership, which PostgreSQL could not hash at a million arrangements.
+        "organisations": [
+            list(row)
+            for row in Organisation.objects.filter(_partner_in_any(arrangements))
+            .order_by()
+            .values_list("pk", "org_type")
+        ],
+        "money": register_figures(arrangements).as_dict(),
+        # NOT EXISTS, not NOT IN, as in `without_savings` (a nested loop of over 15 minutes).
+        "without_savings": [
+            list(row)
+            for row in _base(arrangements)
+            .exclude(Exists(savings))
+            .values_list(Lower(Trim("no_savings_reason")))
+            .annotate(n=Count("pk"))
+        ],
+        # Every category and service, not only the top ten: a part's eleventh may be the whole's tenth.
+        "categories": _linked(
+            Arrangement.categories.through, arrangements, "servicecategory__key", "servicecategory__label"
+        ),
+        "services": _linked(Arrangement.services.through, arrangements, "service__lgsl", "service__label"),
+    }
+
+
+def _linked(through, arrangements: QuerySet[Arrangement], key: str, label: str) -> list[list]:
+    """`[key, label, count]` for every category (or service) linked to these arrangements: one grouped query."""
+    return [
+        list(row)
+        for row in through.objects.filter(arrangement__in=_ids(arrangements))
+        .order_by()
+        .values_list(key, label)
+        .annotate(n=Count("arrangement"))  # one row per pair (the link's own constraint): no distinct
+    ]
+
+
+def _add_by_key(*rows_of_parts: list[list], width: int = 1) -> list[list]:
+    """Rows `[key, ..., count]` of several parts with their counts added by key (the first
+    `width` values); the values between are the key's labels, the same in every part."""
+    added: dict[tuple, list] = {}
+    for rows in rows_of_parts:
+        for row in rows:
+            key = tuple(row[:width])
+            found = added.get(key)
+            if found is None:
+                added[key] = list(row)
+            else:
+                found[-1] += row[-1]
+    return list(added.values())
+
+
+def combine_parts(*parts: dict) -> dict:
+    """The parts of disjoint sets of arrangements put together (`summary_parts` of their union)."""
+    organisations: dict[int, str] = {}
+    for part in parts:
+        organisations.update((pk, org_type) for pk, org_type in part["organisations"])
+    return {
+        "arrangements": sum(part["arrangements"] for part in parts),
+        "by_status": _add_by_key(*(part["by_status"] for part in parts)),
+        "organisations": [[pk, org_type] for pk, org_type in organisations.items()],
+        "money": combine_figures(*(RegisterFigures.from_dict(part["money"]) for part in parts)).as_dict(),
+        "without_savings": _add_by_key(*(part["without_savings"] for part in parts)),
+        "categories": _add_by_key(*(part["categories"] for part in parts)),
+        "services": _add_by_key(*(part["services"] for part in parts)),
+    }
+
+
+def _share(councils: int, sharing: int) -> int:
+    return round(100 * sharing / councils) if councils else 0
+
+
+def _council_shares(taking_part: set[int]) -> tuple[dict, list[dict], list[dict]]:
+    """The share of current principal councils taking part, in total, by nation and by type:
+    one small query of the councils (a few hundred rows), the rest from the organisations."""
+    councils = list(
+        Organisation.objects.current().principal_councils().order_by().values_list("pk", "nation", "org_type")
+    )
+    sharing = [pk in taking_part for pk, _nation, _org_type in councils]
+    total = {"councils": len(councils), "sharing": sum(sharing)}
+    total["percent"] = _share(total["councils"], total["sharing"])
+    type_choices = [(value, label) for value, label in OrganisationType.choices if value in PRINCIPAL_COUNCIL_TYPES]
+    grouped = []
+    for column, choices in ((1, Nation.choices), (2, type_choices)):
+        counts: dict[str, list[int]] = {}
+        for council, shares in zip(councils, sharing, strict=True):
+            row = counts.setdefault(council[column], [0, 0])
+            row[0] += 1
+            row[1] += shares
+        grouped.append(
+            [
+                {
+                    "key": value,
+                    "label": label,
+                    "councils": counts[value][0],
+                    "sharing": counts[value][1],
+                    "percent": _share(*counts[value]),
+                }
+                for value, label in choices
+                if value in counts
+            ]
+        )
+    return total, grouped[0], grouped[1]
+
+
+def summary_from_parts(parts: dict, limit: int = 10) -> dict:
+    """Exactly what `summary` returns for the arrangements the parts were made of."""
+    by_status = {status: n for status, n in parts["by_status"]}
+    by_type: dict[str, int] = {}
+    for _pk, org_type in parts["organisations"]:
+        by_type[org_type] = by_type.get(org_type, 0) + 1
+    councils, by_nation, by_council_type = _council_shares({pk for pk, _org_type in parts["organisations"]})
+    # Ranked as the queries rank them: most first, then by the text.
+    reasons = sorted(
+        ({"reason": reason, "count": n} for reason, n in parts["without_savings"]),
+        key=lambda r: (-r["count"], r["reason"]),
+    )
+    categories = sorted(parts["categories"], key=lambda row: (-row[2], row[1], row[0]))[:limit]
+    services = sorted(parts["services"], key=lambda row: (-row[2], row[1], row[0]))[:limit]
+    return {
+        "arrangements": parts["arrangements"],
+        "by_status": [
+            {"status": value, "label": label, "count": by_status.get(value, 0)} for value, label in Status.choices
+        ],
+        "organisations": {
+            "total": len(parts["organisations"]),
+            "by_type": [
+                {"key": value, "label": label, "count": by_type[value]}
+                for value, label in OrganisationType.choices
+                if by_type.get(value)
+            ],
+        },
+        "councils": councils,
+        "councils_by_nation": by_nation,
+        "councils_by_type": by_council_type,
+        "money": RegisterFigures.from_dict(parts["money"]),
+        "without_savings": {
+            "total": sum(r["count"] for r in reasons),
+            "without_reason": next((r["count"] for r in reasons if not r["reason"]), 0),
+            "reasons": [r for r in reasons if r["reason"]],
+        },
+        "top_categories": [{"key": key, "label": label, "count": n} for key, label, n in categories],
+        "top_services": [{"lgsl": lgsl, "label": label, "count": n} for lgsl, label, n in services],
+    }
+
+
+_PARTNER_FIELDS = ("code", "gss_code", "name", "org_type", "nation", "region", "latitude", "longitude")
+
+
+def partner_count_parts(arrangements: QuerySet[Arrangement]) -> list[list]:
+    """What `partner_counts` is made of: each organisation taking part (the fields the map
+    needs) and how many of these arrangements it is a partner of, unranked: one grouped query."""
+    return [
+        list(row)
+        for row in Partnership.objects.filter(arrangement__in=_ids(arrangements))
+        .order_by()
+        .values_list(*(f"organisation__{name}" for name in _PARTNER_FIELDS))
+        # Not distinct, as in `partner_counts`: one partnership per organisation and arrangement.
+        .annotate(n=Count("arrangement"))
+    ]
+
+
+def combine_partner_count_parts(*parts: list[list]) -> list[list]:
+    # By organisation code (unique); the other fields are the organisation's, the same in each part.
+    return _add_by_key(*parts)
+
+
+def partner_counts_from_parts(parts: list[list]) -> list[dict]:
+    """Exactly what `partner_counts` returns for the arrangements the parts were made of."""
+    labels = dict(OrganisationType.choices)
+    rows = [{**dict(zip(_PARTNER_FIELDS, row[:-1], strict=True)), "arrangements": row[-1]} for row in parts]
+    rows.sort(key=lambda row: (-row["arrangements"], row["name"], row["code"]))
+    for row in rows:
+        row["type_label"] = labels.get(row["org_type"], row["org_type"])
+    return rows

@@ -48,6 +48,26 @@ class RegisterFigures:
     def left_out(self) -> list:
         return self.figures.left_out
 
+    def as_dict(self) -> dict:
+        """JSON-friendly, so the public's figures can be kept against the register version."""
+        return {"figures": self.figures.as_dict(), "labels": dict(self.labels), "arrangements": self.arrangements}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RegisterFigures:
+        return cls(engine.Figures.from_dict(data["figures"]), dict(data["labels"]), data["arrangements"])
+
+
+def combine(*parts: RegisterFigures) -> RegisterFigures:
+    """The figures of disjoint sets of arrangements together, exactly as `register_figures` over
+    them all: the engine's figures combined, and the arrangements with a savings entry added
+    (each is in one part only). The labels are the categories' (the same table for every part)."""
+    labels: dict[str, str] = {}
+    for part in parts:
+        labels.update(part.labels)
+    return RegisterFigures(
+        engine.combine(*(part.figures for part in parts)), labels, sum(part.arrangements for part in parts)
+    )
+
 
 def _ids(arrangements: QuerySet[Arrangement]) -> QuerySet:
     return arrangements.order_by().values("pk")

@@ -5,8 +5,8 @@ of queries, shaped from plain rows without building model objects.
 of `services.filtered(user, filters)` (the tests compare them over a generated register):
 one query for the page's rows, one each for partners, services, categories, sources, money
 and status history, one for pending changes (signed-in people only), and the total: for
-the public, kept against the register version (`arrangements.register`), for signed-in
-people (who also see drafts) counted live.
+the public, kept against the register version (`arrangements.register`), for people who
+also see drafts the public's, kept, and their drafts' counted live.
 """
 
 from __future__ import annotations
@@ -88,12 +88,15 @@ def sees_only_published(user) -> bool:
 
 
 def count(user, filters: services.ArrangementFilters, queryset: QuerySet[Arrangement] | None = None) -> int:
-    """How many arrangements match: kept against the register version for the public."""
+    """How many arrangements match: kept against the register version for the public; for
+    someone who sees drafts, the public's count (kept) and their drafts' (counted live), which
+    add exactly: nothing is both published and unpublished."""
     qs = queryset if queryset is not None else services.filtered(user, filters)
-    if not sees_only_published(user):
-        return qs.order_by().count()
     key = register.key_for("count", sorted(filters.as_query().items()))
-    return register.cached(key, lambda: qs.order_by().count())
+    if sees_only_published(user):
+        return register.cached(key, lambda: qs.order_by().count())
+    published = register.cached(key, lambda: services.filtered(None, filters).order_by().count())
+    return published + qs.filter(published=False).order_by().count()
 
 
 def savings(record: dict) -> dict:

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,6 +31,18 @@ def _scope(user) -> str:
     return "published arrangements and your organisations’ unpublished ones"
 
 
+def _published(filters) -> QuerySet[Arrangement]:
+    """The published arrangements matching the filters: what the public sees, and the part of
+    what everyone else sees that is kept for the public against the register version."""
+    return services.filtered(AnonymousUser(), filters)
+
+
+def _drafts(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
+    """The rest of what someone who sees drafts sees: the unpublished arrangements visible to
+    them. Apart from `_published` (nothing is both), so the two parts' figures add exactly."""
+    return qs.filter(published=False)
+
+
 def _context(request) -> dict:
     form, filters = filters_from_request(request)
     return {
@@ -49,13 +63,14 @@ def map_page(request):
     qs = context.pop("arrangements_qs")
     filters = context["filters"]
     public = listing.sees_only_published(request.user)
-    key = register.key_for("map-counts", sorted(filters.as_query().items()))
+    key = register.key_for("map-count-parts", sorted(filters.as_query().items()))
     if public:
         version = register.current()  # before the counts: a write in between keeps them under the old number
-        counts = register.cached(key, lambda: figures.partner_counts(qs))
-    else:
-        counts = figures.partner_counts(qs)
-    counts = figures.with_addresses(counts)
+    # The public's part, kept; for someone who sees drafts, only their drafts counted live with it.
+    parts = register.cached(key, lambda: figures.partner_count_parts(_published(filters)))
+    if not public:
+        parts = figures.combine_partner_count_parts(parts, figures.partner_count_parts(_drafts(qs)))
+    counts = figures.with_addresses(figures.partner_counts_from_parts(parts))
     total = listing.count(request.user, filters, qs)
     page = Paginator(listing._Counted(total), figures.MAP_PAGE_SIZE).get_page(request.GET.get("page"))
     ids = listing.page_ids(qs, page.number, figures.MAP_PAGE_SIZE)
@@ -155,35 +170,66 @@ def _savings_sections(money) -> list[dict]:
     return sections
 
 
-def _dashboard_figures(qs) -> dict:
-    """What the dashboard shows, as plain data (so the public's can be kept)."""
+def _dashboard_parts(qs) -> dict:
+    """What the dashboard's figures are made of, for these arrangements (see `figures.summary_parts`)."""
     from benefits.services import live_without_baseline
 
-    data = figures.summary(qs)
-    sections = _savings_sections(data["money"])
-    money = data["money"].figures
-    data["money"] = {
-        "figures": {
-            "expected": money.expected,
-            "achieved_signed_off": money.achieved_signed_off,
-            "achieved_reported": money.achieved_reported,
-        }
+    parts = figures.summary_parts(qs)
+    # The page shows no entry left out of the totals (an arrangement's own page does), and over
+    # the whole register they are many: not kept, nor read back for each person who sees drafts.
+    parts["money"]["figures"]["left_out"] = []
+    return {"summary": parts, "no_baseline": live_without_baseline(qs)}
+
+
+def _combine_dashboard_parts(*parts: dict) -> dict:
+    return {
+        "summary": figures.combine_parts(*(part["summary"] for part in parts)),
+        "no_baseline": sum(part["no_baseline"] for part in parts),
     }
-    return {"data": data, "savings_sections": sections, "no_baseline": live_without_baseline(qs)}
+
+
+def _dashboard_figures(parts: dict) -> dict:
+    """What the dashboard shows, as plain data (so the public's can be kept)."""
+    data = figures.summary_from_parts(parts["summary"])
+    sections = _savings_sections(data["money"])
+    return {"data": plain_money(data), "savings_sections": sections, "no_baseline": parts["no_baseline"]}
+
+
+def plain_money(data: dict) -> dict:
+    """`summary`'s figures with the money as the three totals the page shows (the rest of it is
+    in the savings sections), so that they can be kept as JSON."""
+    money = data["money"].figures
+    return {
+        **data,
+        "money": {
+            "figures": {
+                "expected": money.expected,
+                "achieved_signed_off": money.achieved_signed_off,
+                "achieved_reported": money.achieved_reported,
+            }
+        },
+    }
 
 
 def dashboard(request):
     """Kept against the register version for the public (and for signed-in people who see no
-    draft), so the page does not grow with the register; people who see drafts get live figures."""
+    draft), so the page does not grow with the register; people who see drafts get the public's
+    part, kept, put together with their drafts' figures counted live."""
     context = _context(request)
     qs = context.pop("arrangements_qs")
     filters = context["filters"]
-    if listing.sees_only_published(request.user):
-        kept = register.cached(
-            register.key_for("dashboard", sorted(filters.as_query().items())), lambda: _dashboard_figures(qs)
+    query = sorted(filters.as_query().items())
+
+    def published_parts() -> dict:
+        return register.cached(
+            register.key_for("dashboard-parts", query), lambda: _dashboard_parts(_published(filters))
         )
+
+    if listing.sees_only_published(request.user):
+        # The page's figures kept as well as their parts: the public's page is one query, as before.
+        kept = register.cached(register.key_for("dashboard", query), lambda: _dashboard_figures(published_parts()))
     else:
-        kept = _dashboard_figures(qs)
+        kept = _dashboard_figures(_combine_dashboard_parts(published_parts(), _dashboard_parts(_drafts(qs))))
     data, savings_sections = kept["data"], kept["savings_sections"]
     rankings = [
         {

@@ -4,8 +4,8 @@ Every write through `arrangements.writes` calls `bump()` inside its own transact
 reader sees the new number exactly when it sees the new rows. Figures of the public
 register (its counts, the map's counts by council) are kept in `RegisterCache` with the
 number they were computed at and used only while it is still the current number: reading
-one costs one indexed query, and the figure is never stale. Signed-in people, who also see
-their organisations' drafts, are always counted live.
+one costs one indexed query, and the figure is never stale. Signed-in people who also see
+drafts are given the public's figures put together with their drafts' counted live.
 
 Each bump also records which arrangements the write changed (`RegisterChange`), so that each
 worker's partner finder refreshes only their part of its matrices (docs/decisions/0010).

@@ -239,7 +239,7 @@ def run(url: str, with_datasette: bool) -> None:
                     ("finder API (warm)", "/api/v1/partners?organisation=CAM&service=legal", 4),
                 )
             }
-            # A moderator sees a draft: nothing kept for the public serves them, counted live.
+            # A moderator sees a draft: the public's figures, kept, with the drafts counted live.
             for name, path in (("dashboard, live", "/dashboard/"), ("map, live", "/map/")):
                 pages[name] = _or_failed(
                     functools.partial(server_times, n=5, warm=1, session=facts["session"]),

@@ -24,7 +24,8 @@ from services.models import ServiceCategory  # noqa: E402
 
 def _moderator_session_with_a_draft() -> str:
     """A signed-in moderator's session key, with one unpublished arrangement in the register,
-    so that the dashboard and the map are timed as they are counted live (drafts included)."""
+    so that the dashboard and the map are timed as someone who sees drafts gets them (the
+    public's figures, kept, with the drafts counted live)."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 

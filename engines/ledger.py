@@ -571,6 +571,105 @@ class Figures:
             "left_out": [item.as_dict() for item in self.left_out],
         }
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Figures:
+        """The figures `as_dict()` gave (after a trip through JSON, say): kept figures read back."""
+        return cls(
+            expected=data["expected"],
+            achieved_signed_off=data["achieved_signed_off"],
+            achieved_reported=data["achieved_reported"],
+            arrangements_counted=dict(data["arrangements_counted"]),
+            by_category=[
+                CategoryRow(r["category"], r["expected"], r["achieved_signed_off"], r["achieved_reported"])
+                for r in data["by_category"]
+            ],
+            by_year=[
+                YearRow(r["year"], r["expected"], r["achieved_signed_off"], r["achieved_reported"])
+                for r in data["by_year"]
+            ],
+            costs={
+                measure: CostTotals(c["planned"], c["actual_signed_off"], c["actual_reported"])
+                for measure, c in data["costs"].items()
+            },
+            left_out=[_left_out_from_dict(item) for item in data["left_out"]],
+        )
+
+
+def _left_out_from_dict(data: Mapping[str, Any]) -> LeftOut:
+    # The message is worded from the rest, so it is not read back.
+    entry = Entry(
+        data["arrangement"],
+        data["partner"],
+        parse_period(data["period"]),
+        data["measure"],
+        data["basis"],
+        data["standing"],
+        data["amount"],
+    )
+    return LeftOut(entry, data["reason"], parse_period(data["instead"]))
+
+
+def _category_order(key: str) -> tuple[bool, str]:
+    # By key, the empty key ("No category recorded") last.
+    return (key == NO_CATEGORY, key)
+
+
+def _year_of(label: str) -> int:
+    # A year row's label starts with the calendar year its financial year starts in ("2026/27").
+    return int(label[:4])
+
+
+def combine(*parts: Figures) -> Figures:
+    """The figures of disjoint sets of arrangements put together: exactly `totals()` over all
+    their entries (with the same categories), without counting them again.
+
+    Every rule of counting once (a to d) and every apportionment works within one arrangement,
+    so for arrangements that are in one part only, each part's counted entries, category shares,
+    year spreads and left-out entries are those of the whole: sums add, rows add by key, and the
+    left-out lists merge in `count_once`'s order (its sort is stable and its key starts with the
+    arrangement, so equal keys only ever come from one part, in that part's order).
+    Giving parts that share an arrangement counts it twice: the caller keeps them apart.
+    """
+    savings = [0, 0, 0]
+    reporting = dict.fromkeys(SAVINGS_COLUMNS, 0)
+    per_category: dict[str, list[int]] = {}
+    per_year: dict[str, list[int]] = {}
+    costs = {measure: [0, 0, 0] for measure in COST_MEASURES}
+    left_out: list[LeftOut] = []
+    for part in parts:
+        savings[0] += part.expected
+        savings[1] += part.achieved_signed_off
+        savings[2] += part.achieved_reported
+        for name, count in part.arrangements_counted.items():
+            reporting[name] = reporting.get(name, 0) + count
+        for category in part.by_category:
+            row = per_category.setdefault(category.category, [0, 0, 0])
+            row[0] += category.expected
+            row[1] += category.achieved_signed_off
+            row[2] += category.achieved_reported
+        for year in part.by_year:
+            row = per_year.setdefault(year.year, [0, 0, 0])
+            row[0] += year.expected
+            row[1] += year.achieved_signed_off
+            row[2] += year.achieved_reported
+        for measure, cost in part.costs.items():
+            line = costs.setdefault(measure, [0, 0, 0])
+            line[0] += cost.planned
+            line[1] += cost.actual_signed_off
+            line[2] += cost.actual_reported
+        left_out.extend(part.left_out)
+    left_out.sort(key=_left_out_order)
+    return Figures(
+        expected=savings[0],
+        achieved_signed_off=savings[1],
+        achieved_reported=savings[2],
+        arrangements_counted=reporting,
+        by_category=[CategoryRow(key, *per_category[key]) for key in sorted(per_category, key=_category_order)],
+        by_year=[YearRow(label, *per_year[label]) for label in sorted(per_year, key=_year_of)],
+        costs={measure: CostTotals(*line) for measure, line in costs.items()},
+        left_out=left_out,
+    )
+
 
 def _category_shares(weights: Mapping[str, float] | None) -> tuple[list[str], list[int]]:
     if not weights:
@@ -639,10 +738,7 @@ def totals(
         achieved_signed_off=savings[1],
         achieved_reported=savings[2],
         arrangements_counted={name: len(ids) for name, ids in zip(SAVINGS_COLUMNS, reporting, strict=True)},
-        by_category=[
-            CategoryRow(key, *per_category[key])
-            for key in sorted(per_category, key=lambda key: (key == NO_CATEGORY, key))
-        ],
+        by_category=[CategoryRow(key, *per_category[key]) for key in sorted(per_category, key=_category_order)],
         by_year=[YearRow(year_label(year), *per_year[year]) for year in sorted(per_year)],
         costs={
             measure: CostTotals(

@@ -39,6 +39,7 @@ from engines.ledger import (
     PeriodError,
     _benchmark,
     apportion,
+    combine,
     count_once,
     parse_period,
     totals,
@@ -607,6 +608,56 @@ def test_counted_periods_never_overlap(ledger: list[Entry]) -> None:
             for w in ledger
         )
     )
+
+
+# --- Putting figures of disjoint sets of arrangements together ---------------------------
+
+# Which arrangements (of 0 to 3) fall in the first part; the rest are in the second.
+arrangement_splits = st.sets(st.integers(0, 3))
+
+
+def split(ledger: list[Entry], first: set[int]) -> tuple[list[Entry], list[Entry]]:
+    return [e for e in ledger if e.arrangement in first], [e for e in ledger if e.arrangement not in first]
+
+
+@given(ledgers, category_maps, arrangement_splits)
+def test_figures_of_two_parts_combine_to_the_figures_of_the_whole(
+    ledger: list[Entry], categories: dict[int, dict[str, float]], first: set[int]
+) -> None:
+    # The public's part kept, the drafts counted live: together, exactly what counting all gives
+    # (rows in the same order, left-out entries in the same order), whichever part comes first.
+    a, b = split(ledger, first)
+    whole = totals(ledger, categories)
+    assert combine(totals(a, categories), totals(b, categories)) == whole
+    assert combine(totals(b, categories), totals(a, categories)) == whole
+    assert combine(totals(a, categories), totals(b, categories)).as_dict() == whole.as_dict()
+
+
+@given(ledgers, category_maps, st.lists(st.integers(0, 2), min_size=4, max_size=4))
+def test_figures_of_many_parts_combine_and_nothing_is_nothing(
+    ledger: list[Entry], categories: dict[int, dict[str, float]], part_of: list[int]
+) -> None:
+    parts = [[e for e in ledger if part_of[e.arrangement] == n] for n in range(3)]
+    assert combine(*(totals(part, categories) for part in parts)) == totals(ledger, categories)
+    assert combine(totals(ledger, categories)) == totals(ledger, categories)
+    assert combine() == totals([])
+
+
+@given(ledgers, category_maps)
+def test_figures_read_back_from_their_dict(ledger: list[Entry], categories: dict[int, dict[str, float]]) -> None:
+    figures = totals(ledger, categories)
+    assert Figures.from_dict(figures.as_dict()) == figures
+    # Through JSON too, as the register keeps them.
+    assert Figures.from_dict(json.loads(json.dumps(figures.as_dict()))) == figures
+
+
+def test_combined_rows_keep_the_order_of_totals() -> None:
+    a = totals([expected(1, "2012/13", 10), expected(1, "2009/10-2010/11", 7)], {1: {"waste": 1}})
+    b = totals([expected(2, "2011/12", 5), achieved(2, "2012/13", 3)], {})
+    both = combine(a, b)
+    assert [row.category for row in both.by_category] == ["waste", NO_CATEGORY]
+    assert [row.year for row in both.by_year] == ["2009/10", "2010/11", "2011/12", "2012/13"]
+    assert (both.expected, both.achieved_signed_off, both.arrangements_counted["expected"]) == (22, 3, 2)
 
 
 @given(st.integers(-(10**12), 10**12), st.lists(weights, min_size=1, max_size=6))
