@@ -95,8 +95,11 @@ def count(user, filters: services.ArrangementFilters, queryset: QuerySet[Arrange
     key = register.key_for("count", sorted(filters.as_query().items()))
     if sees_only_published(user):
         return register.cached(key, lambda: qs.order_by().count())
-    published = register.cached(key, lambda: services.filtered(None, filters).order_by().count())
-    return published + qs.filter(published=False).order_by().count()
+    return register.combined(
+        lambda: register.cached(key, lambda: services.filtered(None, filters).order_by().count())
+        + qs.filter(published=False).order_by().count(),
+        lambda: qs.order_by().count(),
+    )
 
 
 def savings(record: dict) -> dict:

@@ -64,12 +64,19 @@ def map_page(request):
     filters = context["filters"]
     public = listing.sees_only_published(request.user)
     key = register.key_for("map-count-parts", sorted(filters.as_query().items()))
+
+    def kept_parts() -> dict:
+        return register.cached(key, lambda: figures.partner_count_parts(_published(filters)))
+
+    # The public's part, kept; for someone who sees drafts, only their drafts counted live with it.
     if public:
         version = register.current()  # before the counts: a write in between keeps them under the old number
-    # The public's part, kept; for someone who sees drafts, only their drafts counted live with it.
-    parts = register.cached(key, lambda: figures.partner_count_parts(_published(filters)))
-    if not public:
-        parts = figures.combine_partner_count_parts(parts, figures.partner_count_parts(_drafts(qs)))
+        parts = kept_parts()
+    else:
+        parts = register.combined(
+            lambda: figures.combine_partner_count_parts(kept_parts(), figures.partner_count_parts(_drafts(qs))),
+            lambda: figures.partner_count_parts(qs),
+        )
     counts = figures.with_addresses(figures.partner_counts_from_parts(parts))
     total = listing.count(request.user, filters, qs)
     page = Paginator(listing._Counted(total), figures.MAP_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -229,7 +236,12 @@ def dashboard(request):
         # The page's figures kept as well as their parts: the public's page is one query, as before.
         kept = register.cached(register.key_for("dashboard", query), lambda: _dashboard_figures(published_parts()))
     else:
-        kept = _dashboard_figures(_combine_dashboard_parts(published_parts(), _dashboard_parts(_drafts(qs))))
+        kept = _dashboard_figures(
+            register.combined(
+                lambda: _combine_dashboard_parts(published_parts(), _dashboard_parts(_drafts(qs))),
+                lambda: _dashboard_parts(qs),
+            )
+        )
     data, savings_sections = kept["data"], kept["savings_sections"]
     rankings = [
         {

@@ -18,7 +18,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F
@@ -34,6 +34,19 @@ CHANGES_KEPT = timedelta(days=1)
 
 def current() -> int:
     return RegisterVersion.objects.filter(pk=ROW).values_list("number", flat=True).first() or 0
+
+
+T = TypeVar("T")
+
+
+def combined(parts: Callable[[], T], live: Callable[[], T]) -> T:
+    """`parts()` puts a figure kept for the public register together with one counted now over
+    someone's drafts. A write landing between those two reads could leave an arrangement in
+    neither part, or in both (a draft published meanwhile); every write raises the version, so
+    when it has moved the figure is counted `live()` instead: exact, and rare."""
+    before = current()
+    value = parts()
+    return value if current() == before else live()
 
 
 def bump(arrangements: Iterable[int] | None = None) -> None:

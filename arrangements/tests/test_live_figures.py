@@ -304,3 +304,16 @@ def test_a_moderators_map_counts_only_the_drafts_once_the_publics_part_is_kept(g
     assert response.context["counts"] == dashboard.with_addresses(dashboard.partner_counts(everything))
     aggregates = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() or "SUM(" in q["sql"].upper()]
     assert aggregates and all("published" in sql for sql in aggregates), aggregates
+
+
+@pytest.mark.django_db
+def test_a_write_between_the_kept_part_and_the_drafts_count_makes_the_figure_counted_live():
+    from arrangements import register
+
+    def parts_with_a_write_between():
+        kept = 10
+        bump([1])  # a draft published by someone else between the two reads
+        return kept + 0
+
+    assert register.combined(lambda: 10 + 1, lambda: 99) == 11  # nothing written between: the parts
+    assert register.combined(parts_with_a_write_between, lambda: 11) == 11  # the version moved: live
