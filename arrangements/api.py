@@ -207,6 +207,6 @@ def _figures_for(user, filters: services.ArrangementFilters) -> figures.Register
     if listing.sees_only_published(user):
         return published()
     return register.combined(
-        lambda: figures.combine(published(), figures.register_figures(seen.filter(published=False))),
+        lambda: figures.combine(published(), figures.register_figures(seen.unpublished())),
         lambda: figures.register_figures(seen),
     )

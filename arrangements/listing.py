@@ -82,7 +82,7 @@ def sees_only_published(user) -> bool:
         return True
     answer = getattr(user, "_sees_only_published", None)
     if answer is None:  # asked once a request: the map and dashboard ask it for each figure
-        answer = not Arrangement.objects.visible_to(user).filter(published=False).exists()
+        answer = not Arrangement.objects.visible_to(user).unpublished().exists()
         user._sees_only_published = answer
     return answer
 
@@ -97,7 +97,7 @@ def count(user, filters: services.ArrangementFilters, queryset: QuerySet[Arrange
         return register.cached(key, lambda: qs.order_by().count())
     return register.combined(
         lambda: register.cached(key, lambda: services.filtered(None, filters).order_by().count())
-        + qs.filter(published=False).order_by().count(),
+        + qs.unpublished().order_by().count(),
         lambda: qs.order_by().count(),
     )
 

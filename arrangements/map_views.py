@@ -40,7 +40,7 @@ def _published(filters) -> QuerySet[Arrangement]:
 def _drafts(qs: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
     """The rest of what someone who sees drafts sees: the unpublished arrangements visible to
     them. Apart from `_published` (nothing is both), so the two parts' figures add exactly."""
-    return qs.filter(published=False)
+    return qs.unpublished()
 
 
 def _context(request) -> dict:
