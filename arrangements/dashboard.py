@@ -85,7 +85,8 @@ def _base(arrangements: QuerySet[Arrangement]) -> QuerySet[Arrangement]:
 
 def partner_counts(arrangements: QuerySet[Arrangement]) -> list[dict]:
     """Each organisation taking part, with how many of these arrangements it is a partner of,
-    most first: one grouped query over partnerships."""
+    most first: one grouped query over partnerships. The map builds the same from parts
+    (`partner_count_parts`); this is the plain path the tests hold them to."""
     rows = list(
         Partnership.objects.filter(arrangement__in=_ids(arrangements))
         .values(
@@ -312,8 +313,9 @@ def top_services(arrangements: QuerySet[Arrangement], limit: int = 10) -> list[d
 
 
 def summary(arrangements: QuerySet[Arrangement]) -> dict:
-    """Everything the dashboard shows, counted live over these arrangements (the page builds the
-    same from parts: `summary_parts`, `combine_parts`, `summary_from_parts`)."""
+    """Everything the dashboard shows, counted live over these arrangements. The pages build the
+    same from parts (`summary_parts`, `combine_parts`, `summary_from_parts`); this is the plain
+    path the tests hold the parts to (arrangements/tests/test_live_figures.py)."""
     return {
         "arrangements": _base(arrangements).count(),
         "by_status": status_counts(arrangements),
